@@ -1,0 +1,3 @@
+"""formcheck: watches a person exercise and says, like a physiotherapist, what to fix."""
+
+__version__ = "0.1.0"
