@@ -1,0 +1,126 @@
+"""The command line: the only place that parses arguments and prints for users."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from formcheck.errors import FormcheckError
+
+
+def _model(variant: str = "full") -> Path:
+    from formcheck.models import ensure_model
+    return ensure_model(variant)
+
+
+def _exercise_choice(value: str, allow_auto: bool = False) -> str:
+    from formcheck.exercises import EXERCISES, get_exercise
+    if allow_auto and value == "auto":
+        return value
+    get_exercise(value)  # raises a one-line error listing the valid ids
+    return value
+
+
+def summary_line(report: dict) -> str:
+    s = report["summary"]
+    parts = [f"{Path(report['source']).name}: {report['exercise']}"]
+    if s["rep_count"] or not s["hold_count"]:
+        parts.append(f"{s['rep_count']} reps")
+    if s["hold_count"]:
+        holds = ", ".join(f"{h['side'] or '-'} {h['duration_s']:.1f} s" for h in report["holds"])
+        parts.append(f"{s['hold_count']} holds ({holds})")
+    faults = ", ".join(f"{code} x{n}" for code, n in s["fault_counts"].items())
+    parts.append(f"faults: {faults}" if faults else "no faults")
+    return "; ".join(parts)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="formcheck")
+def cli():
+    """formcheck: watches you exercise and tells you, like a physiotherapist, what to fix."""
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--exercise", "-e", required=True, help="Exercise id (see `formcheck exercises`).")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report here.")
+@click.option("--output", "video_out", type=click.Path(path_type=Path), help="Write the annotated video here (.mp4).")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report here.")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Write per-rep/per-hold rows as CSV.")
+@click.option("--landmarks", "landmarks_out", type=click.Path(path_type=Path),
+              help="Save the pose track (.npz) to re-run rules without the model.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML).")
+@click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_out, config_path, model_variant, quiet):
+    """Analyse a recorded video and report reps, holds and faults."""
+    from formcheck.analyze import Outputs, analyze_video
+    from formcheck.config import load_config
+
+    exercise = _exercise_choice(exercise)
+    config = load_config(config_path)
+    if not source.exists():
+        raise FormcheckError(f"no such file or folder: {source}")
+    outputs = Outputs(json=json_out, video=video_out, html=html_out, csv=csv_out, landmarks=landmarks_out)
+    outputs.check_writable()
+    report = analyze_video(source, exercise, _model(model_variant), outputs, config=config,
+                           progress=not quiet, model_name=f"pose_landmarker_{model_variant}")
+    for warning in report.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(summary_line(report))
+
+
+@cli.command()
+def exercises():
+    """List exercises, the camera view each needs, and their fault codes."""
+    from formcheck.exercises import EXERCISES
+    for ex in EXERCISES.values():
+        click.echo(f"{ex.id:<24} {ex.kind:<6} view: {ex.view:<18} {ex.title}")
+        click.echo(f"{'':<24} set-up: {ex.setup}")
+        click.echo(f"{'':<24} faults: {', '.join(ex.all_codes())}")
+
+
+@cli.group()
+def models():
+    """Get or check the pose model bundles (stored in models/)."""
+
+
+@models.command("list")
+def models_list():
+    """Show which model bundles are present and verified."""
+    from formcheck.models import list_models
+    for m in list_models():
+        state = "ok" if m.get("verified") else ("present, not verified" if m.get("present") else "missing")
+        click.echo(f"{m['name']:<28} {state:<22} {m['path']}")
+
+
+@models.command("fetch")
+@click.option("--variant", default="full", show_default=True, help="lite, full or heavy.")
+def models_fetch(variant):
+    """Build (offline route) or download the pose model bundle."""
+    path = _model(variant)
+    click.echo(f"pose model ready: {path}")
+
+
+def main(argv=None) -> int:
+    try:
+        cli.main(args=argv, prog_name="formcheck", standalone_mode=False)
+    except FormcheckError as error:
+        click.echo(f"formcheck: error: {error}", err=True)
+        return error.exit_code
+    except click.exceptions.Abort:
+        click.echo("formcheck: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("formcheck: interrupted", err=True)
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The exercise registry: one small file per exercise, listed here."""
+
+from __future__ import annotations
+
+from formcheck.errors import FormcheckError
+from formcheck.exercises.base import Exercise
+from formcheck.exercises.glute_bridge import GluteBridge
+
+EXERCISES: dict[str, type[Exercise]] = {cls.id: cls for cls in (GluteBridge,)}
+
+
+def get_exercise(exercise_id: str) -> type[Exercise]:
+    try:
+        return EXERCISES[exercise_id]
+    except KeyError:
+        raise FormcheckError(f"unknown exercise {exercise_id!r}; choose one of: "
+                             + ", ".join(sorted(EXERCISES))) from None

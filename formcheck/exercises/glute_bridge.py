@@ -1,0 +1,130 @@
+"""Glute bridge. Side view: lie on your back, knees bent, feet flat on the floor.
+Lift the hips until shoulders, hips and knees form one line; hold 2-3 s; lower slowly.
+
+The key measure is the hip's signed bend off the shoulder-knee line (image plane,
+side view): about -40..-60 deg lying on the floor, 0 when the body is in line,
+positive when the hips are pushed too high (the lower back arches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.counting import RepCounter, Window
+from formcheck.exercises.base import Fault, RepExercise, midpoint
+from formcheck.pose.landmarks import PoseFrame
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    hips_too_high_deg: float = 10.0    # hips above the shoulder-knee line at the top
+    hips_too_low_deg: float = 25.0     # top of the rep still this far short of the line
+    min_hold_s: float = 1.5            # time held at the top
+    min_lowering_s: float = 0.7        # top back to the floor
+    lift_to_count_deg: float = 15.0    # hips must rise this much off the floor to be a rep
+    top_band_deg: float = 8.0          # within this of the rep's peak counts as "at the top"
+    peak_hold_s: float = 0.3           # a peak must be held this long to count (ignores jitter)
+    max_lying_torso_deg: float = 50.0  # torso within this of horizontal = lying down
+    max_bent_knee_deg: float = 150.0   # knees must be bent (feet flat), not legs straight
+
+
+CUES = {
+    "hips_too_high": "Hips too high - stop when shoulders, hips and knees line up",
+    "hips_too_low": "Lift your hips a little higher",
+    "short_hold": "Hold for 2-3 seconds at the top",
+    "fast_lowering": "Lower slowly and with control",
+}
+
+
+class GluteBridge(RepExercise):
+    id = "glute_bridge"
+    title = "Glute bridge"
+    view = "side"
+    view_name = "side"
+    setup = "Lie on your back, knees bent, feet flat - side-on to the camera"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee", "ankle")
+    rep_signal = "hip_line_deg"
+    key_metric = "hip_line_deg"
+    key_joint = "hip"
+    plots = {"hip_line_deg": "Hips vs shoulder-knee line (deg)", "knee_deg": "Knee angle (deg)"}
+    target_reps = "8-12"
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("shoulder", "hip", "knee", "ankle"))
+        return {
+            "hip_line_deg": geometry.line_deviation_deg(shoulder, hip, knee),
+            "knee_deg": geometry.angle_deg(hip, knee, ankle),
+            "torso_from_horizontal_deg": abs(90.0 - geometry.lean_from_vertical_deg(hip, shoulder)),
+        }
+
+    def in_position(self, m: dict[str, float]) -> bool:
+        return (m["torso_from_horizontal_deg"] <= self.th.max_lying_torso_deg
+                and m["knee_deg"] <= self.th.max_bent_knee_deg)
+
+    def counter(self) -> RepCounter:
+        return RepCounter(enter_rise=self.th.lift_to_count_deg)
+
+    def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
+        return ["hips_too_high"] if active and m["hip_line_deg"] > self.th.hips_too_high_deg else []
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        t, line = np.asarray(rep.times_s), rep.series("hip_line_deg")
+        peak = geometry.sustained_max(t, line, th.peak_hold_s)
+        peak_t = float(t[np.nanargmax(line)])
+        at_top = line >= peak - th.top_band_deg
+        hold_s = _longest_run_s(t, at_top)
+        lowering_s = _fall_time_s(t, line, top=peak, floor=rep.rest_level)
+        faults = []
+        if peak > th.hips_too_high_deg:
+            faults.append(Fault("hips_too_high", peak_t))
+        if peak < -th.hips_too_low_deg:
+            faults.append(Fault("hips_too_low", peak_t))
+        if hold_s < th.min_hold_s:
+            faults.append(Fault("short_hold", peak_t))
+        if lowering_s < th.min_lowering_s:
+            faults.append(Fault("fast_lowering", rep.end_s))
+        metrics = {"peak_hip_extension_deg": peak, "hold_s": hold_s, "lowering_s": lowering_s,
+                   "lift_deg": peak - rep.rest_level}
+        return faults, metrics
+
+    def bands(self) -> dict[str, list[dict]]:
+        return {"hip_line_deg": [
+            {"label": "Hips too high", "min": self.th.hips_too_high_deg, "max": None, "code": "hips_too_high"},
+            {"label": "Too low at the top", "min": None, "max": -self.th.hips_too_low_deg, "code": "hips_too_low"},
+        ]}
+
+
+def _longest_run_s(t: np.ndarray, mask: np.ndarray) -> float:
+    """Duration of the longest stretch of consecutive True samples."""
+    best, start = 0.0, None
+    for i, on in enumerate(mask):
+        if on and start is None:
+            start = i
+        if start is not None and (not on or i == len(mask) - 1):
+            end = i if on else i - 1
+            best = max(best, t[end] - t[start])
+            start = None
+    return float(best)
+
+
+def _fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float) -> float:
+    """Time to come down from ``top`` to ``floor``, measured from 20% to 80% of the way
+    down and scaled to the whole descent (so noise at either end does not matter)."""
+    height = top - floor
+    if not height > 0:
+        return float("nan")
+    high, low = top - 0.2 * height, floor + 0.2 * height
+    last_high = np.flatnonzero(signal >= high)
+    if len(last_high) == 0:
+        return float("nan")
+    i = last_high[-1]
+    below = np.flatnonzero(signal[i:] <= low)
+    end_t = t[i + below[0]] if len(below) else t[-1]
+    return float((end_t - t[i]) / 0.6)

@@ -1,0 +1,75 @@
+"""MediaPipe PoseLandmarker wrapper: BGR frames with video timestamps in, PoseFrames out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import mediapipe as mp
+import numpy as np
+from mediapipe.tasks.python.core.base_options import BaseOptions
+from mediapipe.tasks.python.vision import pose_landmarker as mp_pose
+from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
+
+from formcheck.errors import FormcheckError
+from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
+
+# The model looks at 256x256 crops; larger frames only cost conversion time.
+MAX_INFERENCE_SIDE_PX = 640
+
+
+class PoseEstimator:
+    """One person's pose per frame, in VIDEO mode (tracking between frames).
+
+    Usage::
+
+        with PoseEstimator(model_path) as estimator:
+            pose = estimator.detect(frame_bgr, t_s)   # PoseFrame or None
+
+    Timestamps must come from the video; they are made strictly increasing
+    (MediaPipe rejects repeats) without changing their spacing.
+    """
+
+    def __init__(self, model_path: str | Path, min_confidence: float = 0.5):
+        options = mp_pose.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=VisionTaskRunningMode.VIDEO,
+            num_poses=1,
+            min_pose_detection_confidence=min_confidence,
+            min_pose_presence_confidence=min_confidence,
+            min_tracking_confidence=min_confidence,
+        )
+        try:
+            self._landmarker = mp_pose.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as error:
+            raise FormcheckError(f"cannot load pose model {model_path}: {error}. "
+                                 "Rebuild it with `formcheck models fetch --force`") from None
+        self._last_ms = -1
+
+    def detect(self, image_bgr: np.ndarray, t_s: float) -> PoseFrame | None:
+        height, width = image_bgr.shape[:2]
+        scale = MAX_INFERENCE_SIDE_PX / max(height, width)
+        small = image_bgr if scale >= 1 else cv2.resize(
+            image_bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        t_ms = max(int(round(t_s * 1000)), self._last_ms + 1)
+        self._last_ms = t_ms
+        result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), t_ms)
+        if not result.pose_landmarks:
+            return None
+        image_lms, world_lms = result.pose_landmarks[0], result.pose_world_landmarks[0]
+        image_xy = np.array([(lm.x * width, lm.y * height) for lm in image_lms])
+        world_xyz = np.array([(lm.x, lm.y, lm.z) for lm in world_lms])
+        visibility = np.array([lm.visibility if lm.visibility is not None else 1.0 for lm in image_lms])
+        if image_xy.shape[0] != N_LANDMARKS:
+            return None
+        return PoseFrame(t_s=t_s, image_xy=image_xy, world_xyz=world_xyz, visibility=visibility)
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

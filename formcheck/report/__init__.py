@@ -1,0 +1,1 @@
+"""Reports: the JSON report (the stable schema), HTML and CSV."""

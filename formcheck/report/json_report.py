@@ -1,0 +1,56 @@
+"""The ``formcheck.report/1`` JSON report (schema in SPEC.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+from formcheck.session import SessionResult
+
+SCHEMA = "formcheck.report/1"
+
+
+def build_report(result: SessionResult, source: str, fps: float, width: int, height: int,
+                 duration_s: float, model: str) -> dict:
+    reps = [asdict(r) for r in result.reps]
+    holds = [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in asdict(h).items()}
+             for h in result.holds]
+    for rep in reps:
+        for key in ("start_s", "end_s", "hold_s"):
+            rep[key] = round(rep[key], 2) if rep[key] is not None else None
+    events = [asdict(e) for e in result.events]
+    sides = sorted({w["side"] for w in reps + holds if w["side"]})
+    return {
+        "schema": SCHEMA,
+        "source": source,
+        "exercise": result.exercise.id,
+        "video": {"fps": round(fps, 3), "frames": result.frames, "duration_s": round(duration_s, 3),
+                  "width": width, "height": height},
+        "pose": {"frames_with_pose": result.frames_with_pose, "model": model},
+        "reps": reps,
+        "holds": holds,
+        "events": events,
+        "summary": {"rep_count": len(reps), "hold_count": len(holds), "sides": sides,
+                    "fault_counts": dict(Counter(e["code"] for e in events))},
+    }
+
+
+def write_json_atomic(path: str | Path, data: dict) -> None:
+    """Write JSON to a temporary file beside ``path``, then rename: never half-written."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,234 @@
+"""Frames -> exercise -> reps, holds and events. No I/O and no drawing here.
+
+The same Session serves a recorded video and a live camera: feed it every frame's
+pose (or None) with the video timestamp, read back what to show now, and call
+``finish`` at the end for the full result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from formcheck.counting import Persistent, Window
+from formcheck.exercises.base import SIDES, CommonThresholds, Exercise, Fault, HoldExercise
+from formcheck.pose.landmarks import PoseFrame
+from formcheck.pose.smoothing import PoseSmoother
+
+# How long a message stays on screen after it is said.
+BANNER_S = 3.0
+GOOD_REP_S = 1.5
+
+
+@dataclass(frozen=True)
+class Event:
+    t_s: float
+    code: str
+    message: str
+    severity: str = "warning"
+    side: str | None = None
+
+
+@dataclass
+class Rep:
+    index: int
+    side: str | None
+    start_s: float
+    end_s: float
+    hold_s: float | None
+    faults: list[str]
+    metrics: dict[str, float]
+
+
+@dataclass
+class Hold:
+    side: str | None
+    start_s: float
+    end_s: float
+    duration_s: float
+    faults: list[str]
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Banner:
+    text: str
+    severity: str  # "info", "good", "warning"
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What to show on one frame."""
+
+    t_s: float
+    pose: PoseFrame | None
+    metrics: dict[str, float]
+    rep_count: int
+    hold_side: str | None
+    hold_s: float | None
+    banner: Banner | None
+    in_position: bool
+
+
+@dataclass
+class SessionResult:
+    exercise: Exercise
+    reps: list[Rep] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    frames: int = 0
+    frames_with_pose: int = 0
+    timeline_t_s: list[float] = field(default_factory=list)
+    timeline: dict[str, list[float | None]] = field(default_factory=dict)
+
+
+class Session:
+    def __init__(self, exercise: Exercise, common: CommonThresholds | None = None, smooth: bool = True):
+        self.exercise = exercise
+        self.common = common or CommonThresholds()
+        self.result = SessionResult(exercise=exercise)
+        self._smoother = PoseSmoother() if smooth else (lambda pose: pose)
+        self._segmenter = exercise.tracker() if isinstance(exercise, HoldExercise) else exercise.counter()
+        self._unseen = Persistent(self.common.out_of_frame_s)
+        self._wrong_view = Persistent(self.common.wrong_view_s)
+        self._cue_timers: dict[str, Persistent] = {}
+        self._live_faults: dict[str, float] = {}  # code -> time first shown in the current rep/hold
+        self._episode_reported: set[str] = set()  # common faults already said this episode
+        self._banner: tuple[float, Banner] | None = None
+        self._last_t = 0.0
+
+    # -- per frame ---------------------------------------------------------------------------
+    def update(self, t_s: float, pose: PoseFrame | None) -> LiveState:
+        ex, result = self.exercise, self.result
+        self._last_t = t_s
+        result.frames += 1
+        pose = self._smoother(pose)
+        result.frames_with_pose += pose is not None
+        seen = pose is not None and ex.sees_body(pose, self.common.min_visibility)
+        metrics = ex.measure(pose) if seen else {}
+        self._record_timeline(t_s, metrics)
+
+        self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, not seen))
+        right_view = not seen or ex.view_ok(pose, self.common)
+        self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
+
+        in_position = seen and right_view and ex.in_position(metrics)
+        if isinstance(ex, HoldExercise):
+            side = ex.held_side(metrics) if in_position else None
+            done = self._segmenter.update(t_s, side, metrics)
+            if done is not None:
+                self._finish_hold(done)
+        elif seen:
+            value = metrics[ex.rep_signal] if in_position else float("nan")
+            done = self._segmenter.update(t_s, value, metrics)
+            if done is not None:
+                self._finish_rep(done)
+        if seen:
+            self._show_live_cues(t_s, metrics)
+
+        window = getattr(self._segmenter, "hold", None)
+        return LiveState(
+            t_s=t_s, pose=pose, metrics=metrics, rep_count=len(result.reps),
+            hold_side=window.side if window is not None else None,
+            hold_s=(t_s - window.start_s) if window is not None else None,
+            banner=self._current_banner(t_s, seen, in_position), in_position=in_position)
+
+    def _record_timeline(self, t_s: float, metrics: dict[str, float]) -> None:
+        timeline = self.result.timeline
+        self.result.timeline_t_s.append(t_s)
+        for name in set(timeline) | set(metrics):
+            series = timeline.setdefault(name, [None] * (len(self.result.timeline_t_s) - 1))
+            value = metrics.get(name)
+            series.append(round(value, 2) if value is not None and value == value else None)
+
+    def _check_common(self, t_s: float, code: str, persisting: bool) -> None:
+        """out_of_frame / wrong_view: reported once per episode, shown while it lasts."""
+        if not persisting:
+            self._episode_reported.discard(code)
+            return
+        if code not in self._episode_reported:
+            self._episode_reported.add(code)
+            self._add_event(t_s, code, severity="info" if code == "out_of_frame" else "warning")
+
+    def _show_live_cues(self, t_s: float, metrics: dict[str, float]) -> None:
+        active = self._segmenter.active
+        codes = set(self.exercise.live_cues(metrics, active))
+        for code in set(self._cue_timers) | codes:
+            timer = self._cue_timers.setdefault(code, Persistent(self.common.live_cue_s))
+            if timer.update(t_s, code in codes) and active and code not in self._live_faults:
+                self._live_faults[code] = timer.since_s
+                self._say(t_s, Banner(self.exercise.message(code), "warning"))
+
+    # -- per rep / hold ----------------------------------------------------------------------
+    def _finish_rep(self, window: Window) -> None:
+        faults, metrics = self.exercise.check_rep(window)
+        index = len(self.result.reps) + 1
+        hold_s = metrics.pop("hold_s", None)
+        self.result.reps.append(Rep(index=index, side=window.side, start_s=window.start_s,
+                                    end_s=window.end_s, hold_s=hold_s,
+                                    faults=[f.code for f in faults], metrics=_rounded(metrics)))
+        self._report_faults(faults, window.side)
+        if not faults:
+            self._say(window.end_s, Banner(f"Rep {index} - good form", "good"), BANNER_S - GOOD_REP_S)
+
+    def _finish_hold(self, window: Window) -> None:
+        faults, metrics = self.exercise.check_hold(window)
+        self.result.holds.append(Hold(side=window.side, start_s=window.start_s, end_s=window.end_s,
+                                      duration_s=window.duration_s, faults=[f.code for f in faults],
+                                      metrics=_rounded(metrics)))
+        self._report_faults(faults, window.side)
+        other = {"left": "right", "right": "left"}.get(window.side)
+        if other and not any(h.side == other for h in self.result.holds) and "missing_side" in self.exercise.CUES:
+            self._say(window.end_s, Banner(self.exercise.message("missing_side"), "info"))
+
+    def _report_faults(self, faults: list[Fault], side: str | None) -> None:
+        for fault in faults:
+            t = self._live_faults.get(fault.code, fault.t_s)
+            self._add_event(t, fault.code, side=side)
+        self._live_faults.clear()
+        if faults:
+            worst = faults[0]
+            self._say(self._last_t, Banner(self.exercise.message(worst.code), "warning"))
+
+    def _add_event(self, t_s: float, code: str, severity: str = "warning", side: str | None = None) -> None:
+        self.result.events.append(Event(t_s=round(t_s, 3), code=code, message=self.exercise.message(code),
+                                        severity=severity, side=side))
+
+    # -- banner --------------------------------------------------------------------------------
+    def _say(self, t_s: float, banner: Banner, extra_s: float = 0.0) -> None:
+        self._banner = (t_s - extra_s, banner)
+
+    def _current_banner(self, t_s: float, seen: bool, in_position: bool) -> Banner | None:
+        if "out_of_frame" in self._episode_reported:
+            return Banner(self.exercise.message("out_of_frame"), "warning")
+        if "wrong_view" in self._episode_reported:
+            return Banner(self.exercise.message("wrong_view"), "warning")
+        if self._banner is not None and t_s - self._banner[0] <= BANNER_S:
+            return self._banner[1]
+        if seen and not in_position and not self._segmenter.active:
+            return Banner(self.exercise.setup, "info")
+        return None
+
+    # -- end -----------------------------------------------------------------------------------
+    def finish(self) -> SessionResult:
+        done = self._segmenter.finish(self._last_t)
+        if done is not None:
+            if isinstance(self.exercise, HoldExercise):
+                self._finish_hold(done)
+            else:
+                self._finish_rep(done)
+        if isinstance(self.exercise, HoldExercise):
+            faults = self.exercise.check_session(self._as_windows(), self._last_t)
+            for fault in faults:
+                self._add_event(fault.t_s, fault.code)
+        self.result.events.sort(key=lambda e: e.t_s)
+        return self.result
+
+    def _as_windows(self) -> list[Window]:
+        return [Window(start_s=h.start_s, end_s=h.end_s, side=h.side) for h in self.result.holds]
+
+
+def _rounded(metrics: dict[str, float]) -> dict[str, float]:
+    return {k: (round(v, 2) if v == v else None) for k, v in metrics.items()}
+
+
+__all__ = ["Session", "SessionResult", "LiveState", "Banner", "Event", "Rep", "Hold", "SIDES"]
