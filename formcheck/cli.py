@@ -73,6 +73,46 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
 
 
 @cli.command()
+@click.option("--exercise", "-e", required=True, help="Exercise id (see `formcheck exercises`).")
+@click.option("--camera", default="0", show_default=True, help="Device index, video file or stream URL.")
+@click.option("--no-window", is_flag=True, help="Run headless (no window); still prints and saves the summary.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path),
+              help="Where to save the session report [default: formcheck-live-DATE.json].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML).")
+@click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
+@click.option("--loop", is_flag=True, hidden=True, help="Replay a file source forever (soak tests).")
+@click.option("--max-seconds", type=float, hidden=True, help="Stop after this many seconds.")
+def live(exercise, camera, no_window, json_out, config_path, model_variant, loop, max_seconds):
+    """Coach live from a webcam (q or Esc quits); prints and saves a summary at the end."""
+    import time
+
+    from formcheck.config import load_config, thresholds_for
+    from formcheck.exercises import get_exercise
+    from formcheck.live import run_live
+    from formcheck.report.json_report import build_report, write_json_atomic
+    from formcheck.session import Session
+
+    exercise = _exercise_choice(exercise)
+    config = load_config(config_path)
+    json_out = json_out or Path(time.strftime("formcheck-live-%Y%m%d-%H%M%S.json"))
+    from formcheck.analyze import Outputs
+    Outputs(json=json_out).check_writable()
+    ex = get_exercise(exercise)(thresholds_for(config, exercise))
+    session = Session(ex, thresholds_for(config, "common"))
+    click.echo(f"{ex.title}: {ex.setup}. Press q or Esc to finish.", err=True)
+    result, stats, length_s = run_live(camera, session, _model(model_variant), window=not no_window,
+                                       loop=loop, max_seconds=max_seconds)
+    report = build_report(result, source=str(camera), fps=stats.frames_shown / stats.wall_s if stats.wall_s else 0.0,
+                          width=stats.width, height=stats.height, duration_s=length_s, model=f"pose_landmarker_{model_variant}")
+    report["live"] = {"frames_shown": stats.frames_shown, "frames_dropped": stats.frames_dropped,
+                      "latency_p50_ms": round(stats.percentile_ms(50), 1),
+                      "latency_p95_ms": round(stats.percentile_ms(95), 1)}
+    write_json_atomic(json_out, report)
+    click.echo(summary_line(report))
+    click.echo(f"live: {stats.describe()}; report saved to {json_out}", err=True)
+
+
+@cli.command()
 def exercises():
     """List exercises, the camera view each needs, and their fault codes."""
     from formcheck.exercises import EXERCISES

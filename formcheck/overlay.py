@@ -29,7 +29,7 @@ class Overlay:
     def __init__(self, exercise: Exercise, width: int, height: int):
         self.exercise = exercise
         self.width, self.height = width, height
-        self.unit = max(height, 360) / 720.0  # 1.0 at 720p
+        self.unit = max(height, 480) / 720.0  # 1.0 at 720p; never tinier than at 480p
         self.thick = max(1, round(2 * self.unit))
         self.small = 0.6 * self.unit
         self.large = 1.0 * self.unit
@@ -81,7 +81,7 @@ class Overlay:
             cv2.ellipse(image, c, (radius, radius), 0, start, end, ANGLE, self.thick + 1, cv2.LINE_AA)
         text = f"{value:+.0f}" if self.exercise.key_metric.endswith("line_deg") else f"{value:.0f}"
         origin = (c[0] + radius + 6, c[1] - radius // 2)
-        self._text(image, text, origin, self.large, ANGLE, degree=True)
+        self._text(image, text, origin, self.large, ANGLE, degree=True, outline=True)
 
     def _panel(self, image: np.ndarray, state: LiveState) -> None:
         ex = self.exercise
@@ -116,9 +116,10 @@ class Overlay:
         self._shade(image, (x0, y0), (x0 + tw + 2 * pad, y1), colour, 0.85)
         self._text(image, text, (x0 + pad, y1 - pad - base), scale, WHITE)
 
-    def _text(self, image, text, origin, scale, colour, degree: bool = False) -> None:
-        thick = max(1, round(self.thick * scale / self.large)) if self.large else 1
-        cv2.putText(image, text, origin, FONT, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
+    def _text(self, image, text, origin, scale, colour, degree: bool = False, outline: bool = False) -> None:
+        thick = max(1, round(self.thick * scale / self.large))
+        if outline:  # text straight on the video needs a dark edge to stay readable
+            cv2.putText(image, text, origin, FONT, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
         cv2.putText(image, text, origin, FONT, scale, colour, thick, cv2.LINE_AA)
         if degree:  # Hershey fonts have no degree sign: draw one
             (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)

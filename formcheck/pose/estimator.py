@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 
 import cv2
@@ -16,6 +19,25 @@ from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
 
 # The model looks at 256x256 crops; larger frames only cost conversion time.
 MAX_INFERENCE_SIDE_PX = 640
+# MediaPipe's native code logs set-up chatter to stderr on creation, the first frames and close.
+NOISY_FIRST_FRAMES = 3
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Silence C++ logging on file descriptor 2 (set FORMCHECK_DEBUG=1 to see it)."""
+    if os.environ.get("FORMCHECK_DEBUG"):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class PoseEstimator:
@@ -40,11 +62,13 @@ class PoseEstimator:
             min_tracking_confidence=min_confidence,
         )
         try:
-            self._landmarker = mp_pose.PoseLandmarker.create_from_options(options)
+            with _native_stderr_silenced():
+                self._landmarker = mp_pose.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as error:
             raise FormcheckError(f"cannot load pose model {model_path}: {error}. "
                                  "Rebuild it with `formcheck models fetch --force`") from None
         self._last_ms = -1
+        self._frames = 0
 
     def detect(self, image_bgr: np.ndarray, t_s: float) -> PoseFrame | None:
         height, width = image_bgr.shape[:2]
@@ -54,7 +78,13 @@ class PoseEstimator:
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         t_ms = max(int(round(t_s * 1000)), self._last_ms + 1)
         self._last_ms = t_ms
-        result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), t_ms)
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        self._frames += 1
+        if self._frames <= NOISY_FIRST_FRAMES:
+            with _native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, t_ms)
+        else:
+            result = self._landmarker.detect_for_video(image, t_ms)
         if not result.pose_landmarks:
             return None
         image_lms, world_lms = result.pose_landmarks[0], result.pose_world_landmarks[0]
@@ -66,7 +96,8 @@ class PoseEstimator:
         return PoseFrame(t_s=t_s, image_xy=image_xy, world_xyz=world_xyz, visibility=visibility)
 
     def close(self) -> None:
-        self._landmarker.close()
+        with _native_stderr_silenced():
+            self._landmarker.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self
