@@ -1,0 +1,393 @@
+"""The HTML report: content of the page, its plot data, and a real render in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from formcheck.report.html import render_html, write_html
+
+FPS = 30.0
+DURATION_S = 30.0
+BRIDGE_CLIP = Path(__file__).resolve().parents[1].parent / "shared" / "real-clips" / "physioplus_bridging.mp4"
+
+# (start_s, top_reached_s, top_left_s, end_s, top_deg): three bridges, the second too high, the third held briefly.
+BRIDGE_REPS = (
+    (2.0, 3.4, 6.2, 8.0, 1.5),
+    (11.0, 12.3, 14.8, 16.9, 16.0),
+    (20.5, 21.8, 22.7, 24.6, -2.0),
+)
+REST_DEG = -38.0
+
+
+def hip_line_curve(times: list[float]) -> list[float | None]:
+    """A plausible hip-line angle: resting well below the line, rising smoothly to each top.
+
+    A short stretch is None, as where the tracker lost the body for a moment.
+    """
+    values: list[float | None] = []
+    for t in times:
+        value = REST_DEG
+        for start, top_in, top_out, end, top in BRIDGE_REPS:
+            if start <= t < top_in:
+                value = REST_DEG + (top - REST_DEG) * _ease((t - start) / (top_in - start))
+            elif top_in <= t <= top_out:
+                value = top + 0.8 * math.sin(2 * math.pi * 0.7 * t)
+            elif top_out < t <= end:
+                value = top + (REST_DEG - top) * _ease((t - top_out) / (end - top_out))
+        value += 0.6 * math.sin(7.3 * t) + 0.3 * math.cos(13.1 * t)  # tracking jitter
+        values.append(None if 27.0 <= t < 27.4 else round(value, 2))
+    return values
+
+
+def _ease(x: float) -> float:
+    return 0.5 - 0.5 * math.cos(math.pi * min(max(x, 0.0), 1.0))
+
+
+def sample_report() -> dict:
+    """A realistic glute-bridge report: 3 reps, one hips_too_high, one short_hold."""
+    frames = int(DURATION_S * FPS)
+    return {
+        "schema": "formcheck.report/1",
+        "source": "clips/2024-05-02_bridge.mp4",
+        "exercise": "glute_bridge",
+        "exercise_title": "Glute bridge",
+        "created_at": "2 May 2024",
+        "video": {"fps": FPS, "frames": frames, "duration_s": DURATION_S, "width": 640, "height": 480},
+        "pose": {"frames_with_pose": frames - 12, "model": "pose_landmarker_full"},
+        "reps": [
+            {"index": 1, "side": None, "start_s": 2.0, "end_s": 8.0, "hold_s": 2.8,
+             "faults": [], "metrics": {"peak_hip_extension_deg": 2.1, "lowering_s": 1.8}},
+            {"index": 2, "side": None, "start_s": 11.0, "end_s": 16.9, "hold_s": 2.5,
+             "faults": ["hips_too_high"], "metrics": {"peak_hip_extension_deg": 16.4, "lowering_s": 2.1}},
+            {"index": 3, "side": None, "start_s": 20.5, "end_s": 24.6, "hold_s": 0.9,
+             "faults": ["short_hold"], "metrics": {"peak_hip_extension_deg": -1.6, "lowering_s": 1.9}},
+        ],
+        "holds": [],
+        "events": [
+            {"t_s": 13.4, "code": "hips_too_high",
+             "message": "Hips too high — stop when shoulders, hips and knees line up",
+             "severity": "warning", "side": None},
+            {"t_s": 22.7, "code": "short_hold", "message": "Hold for 2–3 seconds at the top",
+             "severity": "warning", "side": None},
+        ],
+        "summary": {"rep_count": 3, "hold_count": 0, "sides": [],
+                    "fault_counts": {"hips_too_high": 1, "short_hold": 1}},
+        "verdict": "Good session: 3 bridges with steady lowering. On one rep the hips went too high, "
+                   "and the last top was short — aim for a 2–3 second hold with shoulders, hips and knees in line.",
+    }
+
+
+def sample_timeline() -> dict:
+    times = [round(i / FPS, 4) for i in range(int(DURATION_S * FPS))]
+    return {
+        "t_s": times,
+        "series": {"hip_line_deg": hip_line_curve(times)},
+        "labels": {"hip_line_deg": "Hip vs shoulder–knee line (°)"},
+        "bands": {"hip_line_deg": [
+            {"label": "Hips too high", "min": 10.0, "max": None, "code": "hips_too_high"},
+            {"label": "Hips too low at the top", "min": None, "max": -25.0, "code": "hips_too_low"},
+        ]},
+        "reps": [[start, end] for start, _, _, end, _ in BRIDGE_REPS],
+        "holds": [],
+    }
+
+
+def sample_thumbnails() -> list[dict]:
+    """Two fault frames with a skeleton drawn on: from the real bridge clip if present, else synthetic."""
+    cv2 = pytest.importorskip("cv2")
+    np = pytest.importorskip("numpy")
+    images = []
+    if BRIDGE_CLIP.exists():
+        capture = cv2.VideoCapture(str(BRIDGE_CLIP))
+        for frame_index in (30, 55):
+            capture.set(cv2.CAP_PROP_POS_FRAMES, frame_index)
+            ok, frame = capture.read()
+            if ok:
+                images.append(frame)
+        capture.release()
+    while len(images) < 2:
+        images.append(np.full((480, 640, 3), (200, 215, 225), np.uint8))
+    thumbs = []
+    joints = [(150, 300), (330, 250), (450, 300), (470, 400)]  # shoulder, hip, knee, ankle
+    for image, (t, code, message) in zip(images, [
+        (13.4, "hips_too_high", "Hips too high — stop when shoulders, hips and knees line up"),
+        (22.7, "short_hold", "Hold for 2–3 seconds at the top"),
+    ]):
+        image = image.copy()
+        for a, b in zip(joints, joints[1:]):
+            cv2.line(image, a, b, (80, 220, 120), 4, cv2.LINE_AA)
+        for point in joints:
+            cv2.circle(image, point, 7, (255, 255, 255), -1, cv2.LINE_AA)
+        ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+        assert ok
+        thumbs.append({"t_s": t, "code": code, "message": message, "jpeg": jpeg.tobytes()})
+    return thumbs
+
+
+def figures(page: str) -> list[dict]:
+    """The Plotly figures embedded in the page, parsed."""
+    blobs = re.findall(r'<script type="application/json" class="fc-figure"[^>]*>(.*?)</script>', page, re.S)
+    return [json.loads(blob) for blob in blobs]
+
+
+class _Collector(HTMLParser):
+    """Collects external references (src/href), table rows and images of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+        self.rows: dict[str, int] = {}
+        self.images: list[str] = []
+        self._table: str | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "href", "srcset", "action", "data"):
+            if attrs.get(name):
+                self.refs.append((tag, name, attrs[name]))
+        if tag == "table":
+            self._table = attrs.get("data-kind") or attrs.get("class")
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body and self._table:
+            self.rows[self._table] = self.rows.get(self._table, 0) + 1
+        elif tag == "img":
+            self.images.append(attrs.get("src") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+        elif tag == "table":
+            self._table = None
+
+
+def collect(page: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(page)
+    return collector
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_html(sample_report(), sample_timeline(), sample_thumbnails())
+
+
+def test_summary_header_names_exercise_counts_faults_and_verdict(page):
+    header = page[page.index('id="summary"'):page.index("</header>")]
+    assert "Glute bridge" in header
+    assert "2024-05-02_bridge.mp4" in header and "2 May 2024" in header
+    assert re.search(r'tally-value">3</span>\s*<span class="tally-label">reps', header)
+    assert 'data-code="hips_too_high"' in header and 'data-code="short_hold"' in header
+    assert "Hips too high" in header and "Hold too short" in header
+    assert "Stop when shoulders, hips and knees line up" in header  # cue, without repeating the title
+    assert "Good session: 3 bridges" in header
+
+
+def test_fault_events_are_marked_on_the_plot_where_they_fired(page):
+    (figure,) = figures(page)
+    markers = {t["meta"]["fault_code"]: t for t in figure["data"] if t.get("mode") == "markers"}
+    assert set(markers) == {"hips_too_high", "short_hold"}
+    assert markers["hips_too_high"]["x"] == [13.4]
+    assert "stop when shoulders" in markers["hips_too_high"]["hovertext"][0]
+    # The marker sits on the curve at that time (the too-high top, ~16°).
+    assert 13 < markers["hips_too_high"]["y"][0] < 19
+    vlines = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    assert sorted(s["x0"] for s in vlines) == [13.4, 22.7]
+
+
+def test_plot_shades_threshold_bands_and_rep_spans(page):
+    (figure,) = figures(page)
+    rects = [s for s in figure["layout"]["shapes"] if s["type"] == "rect"]
+    bands = [s for s in rects if s.get("xref") == "x domain" or s.get("yref") == "y"]
+    spans = [s for s in rects if s.get("xref") == "x" and s.get("yref") == "y domain"]
+    too_high = [s for s in bands if s.get("y0") == 10.0]
+    assert too_high and too_high[0]["y1"] > 16.4  # open-ended band reaches past the data
+    assert sorted((s["x0"], s["x1"]) for s in spans) == [(2.0, 8.0), (11.0, 16.9), (20.5, 24.6)]
+    annotations = {a["text"] for a in figure["layout"]["annotations"]}
+    assert {"Hips too high", "Rep 1", "Rep 3"} <= annotations
+    line = next(t for t in figure["data"] if t.get("mode") == "lines")
+    assert len(line["x"]) == 900 and line["y"].count(None) == 12
+    assert "Hip vs shoulder" in figure["layout"]["yaxis"]["title"]["text"]
+
+
+def test_rep_table_has_a_row_per_rep_with_metrics_and_faults(page):
+    assert collect(page).rows == {"reps": 3}
+    table = page[page.index('data-kind="reps"'):]
+    table = table[:table.index("</table>")]
+    assert "Peak hip extension (°)" in table and "16.4°" in table and "Lowering (s)" in table
+    assert table.count("has-fault") == 2 and table.count("✓ Good") == 1
+
+
+def test_thumbnails_are_inline_jpeg_data_uris_with_captions(page):
+    images = collect(page).images
+    assert len(images) == 2
+    for src in images:
+        assert src.startswith("data:image/jpeg;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:2] == b"\xff\xd8"
+    moments = page[page.index('id="moments"'):]
+    assert "0:13.4" in moments and "Hold for 2–3 seconds at the top" in moments
+
+
+def test_page_is_self_contained(page):
+    for tag, name, value in collect(page).refs:
+        assert not re.match(r"\s*(https?:)?//", value), (tag, name, value)
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert page.count("<script>") == 2  # plotly.js inlined once, plus the tiny renderer
+    assert "plotly.js" in page.lower() and "@import" not in page
+
+
+def test_disclaimer_is_present(page):
+    disclaimer = page[page.index('id="disclaimer"'):]
+    assert "not medical advice" in disclaimer
+    assert "If an exercise hurts, stop" in disclaimer and "clinician" in disclaimer
+
+
+def test_text_from_the_report_is_escaped():
+    report = sample_report()
+    report["exercise_title"] = "<script>alert(1)</script>"
+    report["events"][0]["message"] = "</script><b>boom</b>"
+    page = render_html(report, sample_timeline(), [])
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "</script><b>boom" not in page
+    assert figures(page)  # the figure JSON still parses
+
+
+def test_no_faults_says_nice_work():
+    report = sample_report()
+    for rep in report["reps"]:
+        rep["faults"] = []
+    report.update(events=[], summary={**report["summary"], "fault_counts": {}})
+    del report["verdict"]
+    page = render_html(report, sample_timeline(), [])
+    assert "Nice work" in page and "What to work on" not in page
+    (figure,) = figures(page)
+    assert not [t for t in figure["data"] if t.get("mode") == "markers"]
+    assert 'id="moments"' not in page
+
+
+def test_no_pose_found_explains_instead_of_plotting():
+    report = sample_report()
+    report.update(reps=[], events=[], pose={"frames_with_pose": 0, "model": "pose_landmarker_full"},
+                  summary={"rep_count": 0, "hold_count": 0, "sides": [], "fault_counts": {}})
+    del report["verdict"]
+    page = render_html(report, {"t_s": [], "series": {}}, [])
+    assert "No one found in the video" in page and "couldn't see a person" in html.unescape(page)
+    assert not figures(page) and "Plotly.newPlot" not in page
+    assert "not medical advice" in page
+
+
+def test_no_reps_with_pose_found():
+    report = sample_report()
+    report.update(reps=[], events=[], summary={"rep_count": 0, "hold_count": 0, "sides": [], "fault_counts": {}})
+    del report["verdict"]
+    page = render_html(report, {"t_s": [], "series": {}, "labels": {}, "bands": {}, "reps": [], "holds": []}, [])
+    assert "No reps or holds counted" in page
+    assert 'data-kind="reps"' not in page and "Nice work" not in page
+
+
+def sided_report() -> dict:
+    """A seated figure-four: a right hold that leaned too far and a short left hold."""
+    return {
+        "schema": "formcheck.report/1", "source": "figure_four.mp4", "exercise": "seated_figure_four",
+        "video": {"fps": 30.0, "frames": 1800, "duration_s": 60.0, "width": 1280, "height": 720},
+        "pose": {"frames_with_pose": 1790, "model": "pose_landmarker_full"},
+        "reps": [],
+        "holds": [
+            {"side": "right", "start_s": 2.0, "end_s": 24.5, "duration_s": 22.5,
+             "faults": ["leaning_too_far"], "metrics": {"max_trunk_lean_deg": 48.0}},
+            {"side": "left", "start_s": 31.0, "end_s": 42.0, "duration_s": 11.0,
+             "faults": ["short_hold"], "metrics": {"max_trunk_lean_deg": 30.0}},
+        ],
+        "events": [
+            {"t_s": 9.0, "code": "leaning_too_far", "message": "Lean gently — stop at a comfortable stretch",
+             "severity": "warning", "side": "right"},
+            {"t_s": 42.0, "code": "short_hold", "message": "Hold for 5 slow, deep breaths",
+             "severity": "warning", "side": "left"},
+        ],
+        "summary": {"rep_count": 0, "hold_count": 2, "sides": ["left", "right"],
+                    "fault_counts": {"leaning_too_far": 1, "short_hold": 1}},
+        "balance": {"hold_s": {"left": 11.0, "right": 22.5},
+                    "note": "Your left side was held for half as long as your right."},
+    }
+
+
+def test_left_right_comparison_for_sided_holds():
+    times = [i / 10 for i in range(600)]
+    timeline = {
+        "t_s": times, "series": {"trunk_lean_deg": [20 + 10 * math.sin(t / 5) for t in times]},
+        "labels": {}, "bands": {"trunk_lean_deg": [{"label": "Leaning too far", "min": 45.0, "max": None,
+                                                      "code": "leaning_too_far"}]},
+        "reps": [], "holds": [[2.0, 24.5, "right"], [31.0, 42.0, "left"]],
+    }
+    page = render_html(sided_report(), timeline, [])
+    sides = page[page.index('id="sides"'):page.index('id="disclaimer"')]
+    assert re.search(r"<th scope=\"col\">Left</th><th scope=\"col\">Right</th>", sides)
+    assert re.search(r"Total time held</th><td>11.0 s</td><td>22.5 s</td>", sides)
+    assert re.search(r"Max trunk lean \(°\) \(average\)</th><td>30.0°</td><td>48.0°</td>", sides)
+    assert "half as long as your right" in sides
+    assert collect(page).rows == {"holds": 2, "items sides": 4}
+    header = page[:page.index("</header>")]
+    assert "Left · 11 s held" in header and "Right · 22 s held" in header
+    (figure,) = figures(page)
+    assert {"Hold · right", "Hold · left"} <= {a["text"] for a in figure["layout"]["annotations"]}
+    markers = [t for t in figure["data"] if t.get("mode") == "markers"]
+    assert any("(right)" in text for t in markers for text in t["hovertext"])
+
+
+def test_write_html_is_atomic_and_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "report.html"
+    target.write_text("old")
+    write_html(target, sample_report(), sample_timeline(), [])
+    assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+    class Unrenderable(dict):
+        def get(self, *args):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_html(target, Unrenderable(), sample_timeline(), [])
+    assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _chromium_args(profile: str) -> list[str]:
+    return [
+        _chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000",
+    ]
+
+
+@pytest.mark.skipif(_chromium() is None, reason="chromium is not installed")
+def test_page_renders_in_headless_chromium_without_js_errors(tmp_path):
+    path = tmp_path / "report.html"
+    write_html(path, sample_report(), sample_timeline(), sample_thumbnails())
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            _chromium_args(profile) + ["--window-size=1280,2400", "--dump-dom", path.as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert "plot-container" in dom and "main-svg" in dom  # Plotly drew the figure
+    assert dom.count('class="point"') >= 2 or "scatterlayer" in dom
+    console = [line for line in result.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert not [line for line in console if "Error" in line or "Uncaught" in line], console
