@@ -47,12 +47,13 @@ class RepCounter:
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
-                 min_rep_s: float = 0.4, rest_follow: float = 0.1):
+                 min_rep_s: float = 0.4, rest_follow_s: float = 4.0):
         self.enter_rise = enter_rise
         self.exit_fraction = exit_fraction
         self.min_exit_rise = min_exit_rise
         self.min_rep_s = min_rep_s
-        self.rest_follow = rest_follow
+        self.rest_follow_s = rest_follow_s  # time constant with which the resting level drifts up
+        self._last_t: float | None = None
         self.rest_level: float | None = None
         self.rep: Window | None = None
         self._peak = -np.inf
@@ -68,10 +69,12 @@ class RepCounter:
             return None
         if self.rest_level is None:
             self.rest_level = value
+        dt = t_s - self._last_t if self._last_t is not None else 0.0
+        self._last_t = t_s
         rise = value - self.rest_level
         if self.rep is None:
-            # At rest: follow slow drift, and drop at once to a lower resting level.
-            self.rest_level = min(value, self.rest_level + self.rest_follow * rise)
+            # At rest: follow slow drift up, and drop at once to a lower resting level.
+            self.rest_level = min(value, self.rest_level + min(1.0, dt / self.rest_follow_s) * rise)
             self._lead_in = self._lead_in[-60:]
             self._lead_in.append((t_s, {**metrics, "_rise": value - self.rest_level}))
             if value - self.rest_level >= self.enter_rise:

@@ -95,6 +95,7 @@ class Session:
         self._episode_reported: set[str] = set()  # common faults already said this episode
         self._banner: tuple[float, Banner] | None = None
         self._last_t = 0.0
+        self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
 
     # -- per frame ---------------------------------------------------------------------------
     def update(self, t_s: float, pose: PoseFrame | None) -> LiveState:
@@ -107,7 +108,8 @@ class Session:
         metrics = ex.measure(pose) if seen else {}
         self._record_timeline(t_s, metrics)
 
-        self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, not seen))
+        self._person_seen |= pose is not None
+        self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
         right_view = not seen or ex.view_ok(pose, self.common)
         self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
 
@@ -204,6 +206,8 @@ class Session:
             return Banner(self.exercise.message("wrong_view"), "warning")
         if self._banner is not None and t_s - self._banner[0] <= BANNER_S:
             return self._banner[1]
+        if not self._person_seen:
+            return Banner(f"Step into view: {self.exercise.setup}", "info")
         if seen and not in_position and not self._segmenter.active:
             return Banner(self.exercise.setup, "info")
         return None

@@ -1,0 +1,35 @@
+# Two commands for a newcomer (see README): `make demo` and `make test`.
+# Each sets everything up first: virtual env, install, pose model.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_CLIP ?= samples/glute_bridge/bridge_clean_left.mp4
+
+.PHONY: setup demo test samples benchmark clean
+
+$(BIN)/formcheck: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+models/pose_landmarker_full.task: | $(BIN)/formcheck
+	$(BIN)/formcheck models fetch
+
+setup: $(BIN)/formcheck models/pose_landmarker_full.task
+
+demo: setup
+	mkdir -p out
+	$(BIN)/formcheck analyze $(DEMO_CLIP) --exercise glute_bridge \
+	    --json out/report.json --output out/annotated.mp4 --html out/report.html
+	@echo "Open out/report.html in a browser; the annotated video is out/annotated.mp4"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+samples:
+	$(BIN)/pip install --quiet -e ".[samples]"
+	$(BIN)/python -m formcheck.samplegen
+
+clean:
+	rm -rf $(VENV) out
