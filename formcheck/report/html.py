@@ -340,7 +340,7 @@ def _comparison(reps: list[dict], holds: list[dict], summary: dict) -> dict | No
         for key in item.get("metrics") or {}:
             metric_keys.setdefault(key)
     for key in metric_keys:
-        rows.append(_side_row(metric_label(key) + " (average)", shown, lambda s, key=key: _metric_value(
+        rows.append(_side_row("Average " + metric_label(key)[:1].lower() + metric_label(key)[1:], shown, lambda s, key=key: _metric_value(
             key, _mean((i.get("metrics") or {}).get(key) for i in sided if i.get("side") == s))))
     rows.append(_side_row("Faults", shown, lambda s: ", ".join(
         sorted({fault_title(c) for i in sided if i.get("side") == s for c in i.get("faults") or []})) or "none"))
@@ -366,16 +366,27 @@ def _balance_rows(balance: Any) -> list[dict]:
         return []
     rows = []
 
-    def visit(label: str, value: Any) -> None:
+    def visit(label: str, value: Any, unit_key: str) -> None:
         if isinstance(value, dict):
             for key, inner in value.items():
-                visit(f"{label} · {_humanize(str(key))}", inner)
+                key = str(key)
+                inner_unit_key = unit_key or (key if _unit(key) else "")
+                visit(f"{label} · {_balance_label(key)}", inner, inner_unit_key)
         elif not _is_prose(value) and not (isinstance(value, list) and value and all(map(_is_prose, value))):
-            rows.append({"label": label, "value": _plain_value(value)})
+            shown = _metric_value(unit_key, value) if unit_key and _num(value) is not None else _plain_value(value)
+            rows.append({"label": label, "value": shown})
 
     for key, value in balance.items():
-        visit(_humanize(str(key)), value)
+        key = str(key)
+        visit(_balance_label(key), value, key if _unit(key) else "")
     return rows
+
+
+def _balance_label(key: str) -> str:
+    """A balance key as a label: metric keys lose their unit suffix (the value shows it)."""
+    unit = _unit(key)
+    label = metric_label(key)
+    return label[: -len(f" ({unit})")] if unit else label
 
 
 def _is_prose(value: Any) -> bool:
@@ -406,7 +417,7 @@ def _plots(timeline: dict, events: list[dict], colors: dict[str, str], duration_
         values = [_num(v) for v in values]
         if not any(v is not None for v in values) or not times:
             continue
-        label = labels.get(key) or metric_label(key)
+        label = (labels.get(key) or metric_label(key)).replace("(deg)", "(°)")
         figure = _series_figure(
             key, label, times, values, bands.get(key) or [], events, colors,
             timeline.get("reps") or [], timeline.get("holds") or [], duration_s,
@@ -592,7 +603,8 @@ def _unit_suffix(unit: str) -> str:
 
 
 def _axis_title(label: str, unit: str) -> str:
-    return label if (not unit or f"({unit})" in label or unit in label) else f"{label} ({unit})"
+    already_has_unit = label.rstrip().endswith(")") or unit in label
+    return label if (not unit or already_has_unit) else f"{label} ({unit})"
 
 
 def _metric_value(key: str, value: Any) -> str:
