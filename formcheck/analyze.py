@@ -63,7 +63,7 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
             cleanup.callback(writer.discard)
             overlay = Overlay(exercise, info.width, info.height)
         bar = tqdm(total=info.frame_count, unit="frame", desc=Path(video_path).name[:30],
-                   disable=not progress, file=sys.stderr, leave=False)
+                   disable=True if not progress else None, file=sys.stderr, leave=False)  # None: only on a terminal
         cleanup.callback(bar.close)
         with PoseEstimator(model_path) as estimator:
             for frame in video:
