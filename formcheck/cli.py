@@ -112,6 +112,27 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, loop
     click.echo(f"live: {stats.describe()}; report saved to {json_out}", err=True)
 
 
+@cli.command("check-samples")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML) to try.")
+@click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
+def check_samples(folder, config_path, model_variant):
+    """Run every sample clip against its expected outcome; fails if any clip fails."""
+    from tqdm import tqdm
+
+    from formcheck.config import load_config
+    from formcheck.samples import FAIL, check_clip, find_expected, format_table
+
+    folder = folder or Path(__file__).resolve().parents[1] / "samples"
+    config = load_config(config_path)
+    expected = find_expected(folder)
+    model = _model(model_variant)
+    checks = [check_clip(path, model, config) for path in tqdm(expected, unit="clip", leave=False, disable=None)]
+    click.echo(format_table(checks, folder))
+    if any(c.status == FAIL for c in checks):
+        raise FormcheckError("some sample clips failed", exit_code=1)
+
+
 @cli.command()
 def exercises():
     """List exercises, the camera view each needs, and their fault codes."""
