@@ -87,13 +87,15 @@ class VideoReader:
             raise FormcheckError(f"{self.path} is a folder, not a video")
         if self.path.stat().st_size == 0:
             raise FormcheckError(f"{self.path} is empty (0 bytes)")
+        if self.path.suffix.lower() != ".gif" and cv2.haveImageReader(str(self.path)):
+            raise FormcheckError(f"{self.path} is a still image, not a video")
         self._cap = cv2.VideoCapture(str(self.path))
         # Phone videos carry rotation metadata: decode them upright.
         self._cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         ok, first = self._cap.read() if self._cap.isOpened() else (False, None)
         if not ok or first is None:
             self._cap.release()
-            raise FormcheckError(f"{self.path} is not a readable video")
+            raise FormcheckError(f"{self.path} is not a readable video (not a video, audio only, or damaged)")
         self._first = first
         self._first_t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         fps = self._cap.get(cv2.CAP_PROP_FPS)
@@ -101,7 +103,9 @@ class VideoReader:
         if self._gif_times and len(self._gif_times) > 1:
             fps = (len(self._gif_times) - 1) / self._gif_times[-1] if self._gif_times[-1] > 0 else fps
         fps = fps if fps and 0 < fps < 1000 else 30.0
-        count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        count = self._cap.get(cv2.CAP_PROP_FRAME_COUNT)
+        count = int(count) if 0 < count < 1e9 else 0  # 0: the container does not say
+        self._count_known = count > 0
         self.info = VideoInfo(fps=float(fps), frame_count=max(count, 1),
                               width=first.shape[1], height=first.shape[0])
         self.bad_frames = 0
@@ -126,13 +130,13 @@ class VideoReader:
                 index += 1
             else:
                 bad_in_a_row += 1
-                if index + self.bad_frames >= self.info.frame_count:
+                if not self._count_known or index + self.bad_frames >= self.info.frame_count:
                     break  # the normal end of the file
                 self.bad_frames += 1
         # Reads that failed at the very end are not corrupt frames but a cut-off file.
         self.bad_frames -= bad_in_a_row if bad_in_a_row >= MAX_CONSECUTIVE_BAD_READS else 0
         self.frames_read = index
-        self.truncated = index + self.bad_frames < self.info.frame_count - 2
+        self.truncated = self._count_known and index + self.bad_frames < self.info.frame_count - 2
 
     def __iter__(self) -> Iterator[VideoFrame]:
         last_t = None
