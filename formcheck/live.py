@@ -144,8 +144,8 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
     try:
         with PoseEstimator(model_path) as estimator:
             camera.start()
-            if window:
-                cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL)
+            if window:  # resizable, keeps the picture's shape, no toolbar
+                cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
             while True:
                 frame = camera.next()
                 if frame is None:
@@ -154,6 +154,8 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
                 if overlay is None:
                     stats.height, stats.width = frame.image.shape[:2]
                     overlay = Overlay(session.exercise, stats.width, stats.height)
+                    if window:
+                        cv2.resizeWindow(WINDOW, stats.width, stats.height)
                 pose = estimator.detect(frame.image, frame.t_s)
                 state = session.update(frame.t_s, pose)
                 shown = overlay.draw(frame.image, state, mirror=camera.is_device)

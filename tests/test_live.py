@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import real_clip, run_cli
 
 
@@ -21,3 +23,61 @@ def test_live_headless_on_a_file_source(model_path, tmp_path):
     assert live["frames_shown"] >= 50
     assert live["latency_p95_ms"] < 500
     assert "1 reps" in r.stdout
+
+
+def test_ctrl_c_in_live_still_saves_the_summary(model_path, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    clip = real_clip("physioplus_bridging.mp4")
+    out = tmp_path / "live.json"
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--exercise", "glute_bridge", "--camera",
+                             str(clip), "--no-window", "--loop", "--json", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(8)  # model load + a couple of loops
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    report = json.loads(out.read_text())
+    assert report["live"]["frames_shown"] > 30
+    assert "reps" in stdout
+
+
+def test_real_window_under_xvfb_quits_on_q(model_path, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        pytest.skip("Xvfb and xdotool are needed for the window test (apt-get install xvfb xdotool)")
+    display = ":87"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24"], stderr=subprocess.DEVNULL)
+    try:
+        env = {**__import__("os").environ, "DISPLAY": display}
+        out = tmp_path / "live.json"
+        proc = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--exercise", "glute_bridge",
+                                 "--camera", str(real_clip("physioplus_bridging.mp4")), "--loop",
+                                 "--json", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        window = ""
+        deadline = time.monotonic() + 60
+        while not window and time.monotonic() < deadline:
+            time.sleep(0.5)
+            window = subprocess.run(["xdotool", "search", "--name", "formcheck"], env=env,
+                                    capture_output=True, text=True).stdout.split()
+            window = window[0] if window else ""
+        assert window, "no window appeared"
+        time.sleep(2)
+        subprocess.run(["xdotool", "key", "--window", window, "q"], env=env, capture_output=True)
+        stdout, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 0, stderr
+        assert json.loads(out.read_text())["live"]["frames_shown"] > 10
+    finally:
+        if "proc" in locals() and proc.poll() is None:
+            proc.kill()
+        xvfb.terminate()
+        xvfb.wait()
