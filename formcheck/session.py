@@ -67,11 +67,13 @@ class LiveState:
     hold_s: float | None
     banner: Banner | None
     in_position: bool
+    sides_held: tuple[str, ...] = ()  # sides with a finished hold so far
 
 
 @dataclass
 class SessionResult:
     exercise: Exercise
+    common: CommonThresholds = field(default_factory=CommonThresholds)
     reps: list[Rep] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -85,7 +87,7 @@ class Session:
     def __init__(self, exercise: Exercise, common: CommonThresholds | None = None, smooth: bool = True):
         self.exercise = exercise
         self.common = common or CommonThresholds()
-        self.result = SessionResult(exercise=exercise)
+        self.result = SessionResult(exercise=exercise, common=self.common)
         self._smoother = PoseSmoother() if smooth else (lambda pose: pose)
         self._segmenter = exercise.tracker() if isinstance(exercise, HoldExercise) else exercise.counter()
         self._unseen = Persistent(self.common.out_of_frame_s)
@@ -132,7 +134,8 @@ class Session:
             t_s=t_s, pose=pose, metrics=metrics, rep_count=len(result.reps),
             hold_side=window.side if window is not None else None,
             hold_s=(t_s - window.start_s) if window is not None else None,
-            banner=self._current_banner(t_s, seen, in_position), in_position=in_position)
+            banner=self._current_banner(t_s, seen, in_position), in_position=in_position,
+            sides_held=tuple(sorted({h.side for h in result.holds if h.side})))
 
     def _record_timeline(self, t_s: float, metrics: dict[str, float]) -> None:
         timeline = self.result.timeline

@@ -36,6 +36,7 @@ class CommonThresholds:
     front_view_min_ratio: float = 0.45  # ... above this = facing the camera
     oblique_view_min_ratio: float = 0.2  # ... above this = facing or oblique
     live_cue_s: float = 0.3           # a live cue must persist this long before it is shown
+    balance_min_ratio: float = 0.75   # weaker side below this share of the stronger = asymmetric
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,105 @@ def trunk_lean_deg(pose: PoseFrame) -> float:
     return geometry.lean_from_vertical_deg(world_midpoint(pose, "hip"), world_midpoint(pose, "shoulder"))
 
 
+def trunk_recline_deg(pose: PoseFrame) -> float:
+    """Trunk lean from vertical, signed: positive when the shoulders are behind the hips
+    (farther from a camera in front of the person), negative when leaning forward.
+    World landmarks, so a lean toward or away from the camera is seen."""
+    hip, shoulder = world_midpoint(pose, "hip"), world_midpoint(pose, "shoulder")
+    lean = geometry.lean_from_vertical_deg(hip, shoulder)
+    return lean if shoulder[2] >= hip[2] else -lean
+
+
+def elevation_deg(lower, upper) -> float:
+    """Angle of the ``lower->upper`` line above horizontal (world points, y down): +90 straight up,
+    0 level, -90 straight down."""
+    d = np.asarray(upper, float) - np.asarray(lower, float)
+    return float(np.degrees(np.arctan2(-d[1], np.linalg.norm(np.delete(d, 1)))))
+
+
+@dataclass(frozen=True)
+class CrossedLeg:
+    """Where one ankle rests on the other knee (figure-four), found without trusting
+    MediaPipe's left/right labels of the legs (they swap when the legs overlap).
+
+    The raised ankle is the higher of the two; the knee nearest to it is the supporting
+    knee; the other knee belongs to the crossed leg. The crossed shin runs across the
+    body from its knee (out on its own side) to the ankle (over the other knee), so the
+    side is the direction of knee-minus-ankle along the hip axis. Only the hips' labels
+    are used, and those MediaPipe keeps right when the person faces the camera.
+
+    Attributes:
+        gap_ratio: raised ankle to supporting knee, over torso length (small = resting on it).
+        raise_ratio: raised ankle above the other ankle, over torso length.
+        side_sign: +1 left leg crossed, -1 right, 0 undecided.
+        support: the supporting (standing) leg's hip, knee and ankle landmarks.
+    """
+
+    gap_ratio: float
+    raise_ratio: float
+    side_sign: float
+    support: tuple[Joint, Joint, Joint]
+
+
+def crossed_leg(pose: PoseFrame) -> CrossedLeg:
+    """Figure-four geometry of one frame, from world landmarks (metres, hip-centred, y down)."""
+    w = pose.xyz
+    hips = (Joint.LEFT_HIP, Joint.RIGHT_HIP)
+    knees = (Joint.LEFT_KNEE, Joint.RIGHT_KNEE)
+    ankles = (Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE)
+    hip_mid = world_midpoint(pose, "hip")
+    torso = geometry.distance(hip_mid, world_midpoint(pose, "shoulder"))
+    axis = w(Joint.LEFT_HIP) - w(Joint.RIGHT_HIP)
+    axis = axis / (np.linalg.norm(axis) or 1.0)  # toward the person's left
+    high, low = sorted(ankles, key=lambda a: w(a)[1])  # y down: the raised ankle first
+    gaps = [geometry.distance(w(high), w(knee)) for knee in knees]
+    support_knee = knees[int(np.argmin(gaps))]
+    crossed_knee = knees[1 - knees.index(support_knee)]
+    support_hip = min(hips, key=lambda h: geometry.distance(w(h), w(support_knee)))
+    across = float(np.dot(w(crossed_knee) - w(high), axis))
+    scale = torso if torso > 0 else float("nan")
+    return CrossedLeg(gap_ratio=min(gaps) / scale, raise_ratio=float(w(low)[1] - w(high)[1]) / scale,
+                      side_sign=float(np.sign(across)), support=(support_hip, support_knee, low))
+
+
+def sustained_extreme(window: Window, name: str, min_s: float, lowest: bool = False) -> tuple[float, float]:
+    """The highest (or lowest) level of metric ``name`` that lasted ``min_s`` in the window,
+    and the time of the series' extreme (to show the moment in the report)."""
+    t, values = np.asarray(window.times_s), window.series(name)
+    if not np.isfinite(values).any():
+        return float("nan"), window.start_s
+    if lowest:
+        return geometry.sustained_min(t, values, min_s), float(t[np.nanargmin(values)])
+    return geometry.sustained_max(t, values, min_s), float(t[np.nanargmax(values)])
+
+
+def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float) -> float:
+    """Time to come down from ``top`` to ``floor``, measured from 20% to 80% of the way
+    down and scaled to the whole descent (so noise at either end does not matter)."""
+    height = top - floor
+    if not height > 0:
+        return float("nan")
+    high, low = top - 0.2 * height, floor + 0.2 * height
+    last_high = np.flatnonzero(signal >= high)
+    if len(last_high) == 0:
+        return float("nan")
+    i = last_high[-1]
+    below = np.flatnonzero(signal[i:] <= low)
+    end_t = t[i + below[0]] if len(below) else t[-1]
+    return float((end_t - t[i]) / 0.6)
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """A bar on the overlay: ``value`` between ``low`` and ``high``, with a target mark."""
+
+    label: str
+    value: float
+    low: float
+    high: float
+    target: float
+
+
 class Exercise:
     """Base of every exercise. Subclasses set the class attributes and ``measure``."""
 
@@ -89,6 +189,7 @@ class Exercise:
     key_joint: ClassVar[str]             # where to draw it: "hip", "knee", ...
     plots: ClassVar[dict[str, str]]      # metric -> axis label, for reports
     target_reps: ClassVar[str] = ""      # e.g. "12-15", shown on screen
+    range_metrics: ClassVar[tuple[str, ...]] = ()  # per-rep metrics compared left vs right
 
     def __init__(self, thresholds=None):
         self.th = thresholds if thresholds is not None else self.Thresholds()
@@ -135,6 +236,15 @@ class Exercise:
         """Threshold bands per plotted metric, for the report's plots."""
         return {}
 
+    def gauge(self, m: dict[str, float]) -> Gauge | None:
+        """A bar to draw on the overlay for this frame (e.g. how far the knees open), or None."""
+        return None
+
+    def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint, Joint, Joint] | None:
+        """The landmarks (end, vertex, end) of the key angle's arc on this frame, when they are
+        particular ones (the standing leg); None draws it at the midpoint of ``key_joint``."""
+        return None
+
 
 class RepExercise(Exercise):
     kind = "reps"
@@ -164,3 +274,13 @@ class HoldExercise(Exercise):
     def check_session(self, holds: list[Window], end_s: float) -> list[Fault]:
         """Faults about the whole session (e.g. only one side held)."""
         return []
+
+    def hold_cue(self, hold_s: float, side: str | None, sides_held: tuple[str, ...]) -> str | None:
+        """A line to show under the hold timer while holding (e.g. breath pacing), or None."""
+        return None
+
+
+def missing_side(holds: list[Window], end_s: float) -> list[Fault]:
+    """``missing_side`` when every hold of the session was on the same side."""
+    sides = {h.side for h in holds if h.side is not None}
+    return [Fault("missing_side", end_s)] if len(sides) == 1 else []

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
+from formcheck.report.balance import side_balance
 from formcheck.session import SessionResult
 
 SCHEMA = "formcheck.report/1"
@@ -24,7 +25,7 @@ def build_report(result: SessionResult, source: str, fps: float, width: int, hei
             rep[key] = round(rep[key], 2) if rep[key] is not None else None
     events = [asdict(e) for e in result.events]
     sides = sorted({w["side"] for w in reps + holds if w["side"]})
-    return {
+    report = {
         "schema": SCHEMA,
         "source": source,
         "exercise": result.exercise.id,
@@ -37,6 +38,10 @@ def build_report(result: SessionResult, source: str, fps: float, width: int, hei
         "summary": {"rep_count": len(reps), "hold_count": len(holds), "sides": sides,
                     "fault_counts": dict(Counter(e["code"] for e in events))},
     }
+    balance = side_balance(reps, holds, result.common.balance_min_ratio, result.exercise.range_metrics)
+    if balance is not None:
+        report["balance"] = balance
+    return report
 
 
 def write_json_atomic(path: str | Path, data: dict) -> None:
