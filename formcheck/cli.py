@@ -54,11 +54,28 @@ def cli():
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML).")
 @click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_out, config_path, model_variant, quiet):
-    """Analyse a recorded video and report reps, holds and faults."""
+@click.option("--out", "results_dir", type=click.Path(path_type=Path),
+              help="Folder: write each video's reports here (mirroring the folder) and an index.html.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Folder: videos analysed at once [default: CPU count].")
+@click.option("--force", is_flag=True, help="Folder: re-analyse videos whose reports are up to date.")
+@click.option("--annotate", is_flag=True, help="Folder: also write an annotated .mp4 per video.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Folder: worker processes here, or one Ray task per video.")
+@click.option("--address", help="Folder, Ray: cluster address [default: start a local Ray].")
+def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_out, config_path, model_variant, quiet,
+            results_dir, jobs, force, annotate, backend, address):
+    """Analyse a recorded video, or every video in a folder, and report reps, holds and faults."""
     from formcheck.analyze import Outputs, analyze_video
     from formcheck.config import load_config
 
+    if source.is_dir():
+        if any((json_out, video_out, html_out, csv_out, landmarks_out)):
+            raise FormcheckError("--json, --output, --html, --csv and --landmarks are for one video; "
+                                 "for a folder use --out RESULTS_DIR (and --annotate for videos)")
+        return _analyze_folder(source, _exercise_choice(exercise, allow_auto=True), results_dir,
+                               load_config(config_path), model_variant, quiet, jobs, force, annotate, backend, address)
+    if results_dir or jobs or force or annotate or backend != "local" or address:
+        raise FormcheckError("--out, --jobs, --force, --annotate, --backend and --address are for a folder of videos")
     exercise = _exercise_choice(exercise)
     config = load_config(config_path)
     if not source.exists():
@@ -72,6 +89,44 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
     click.echo(summary_line(report))
 
 
+def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet, jobs, force, annotate, backend, address):
+    from formcheck.batch import DONE, FAILED, SKIPPED, BatchSettings, run_batch
+
+    if results_dir is None:
+        raise FormcheckError("analysing a folder needs --out RESULTS_DIR for the reports")
+    settings = BatchSettings(exercise=exercise, model_variant=model_variant, config=config, annotate=annotate)
+    result = run_batch(folder, results_dir, settings, jobs=jobs, force=force, backend=backend, address=address,
+                       progress=not quiet)
+    for outcome in result.failed:
+        click.echo(f"failed: {outcome.relative}: {outcome.error}", err=True)
+    counts = {status: len(result.with_status(status)) for status in (DONE, SKIPPED, FAILED)}
+    click.echo(f"{len(result.outcomes)} videos: {counts[DONE]} analysed, {counts[SKIPPED]} up to date, "
+               f"{counts[FAILED]} failed; index: {result.index}")
+    if result.failed:
+        raise FormcheckError(f"{counts[FAILED]} of {len(result.outcomes)} videos could not be analysed "
+                             f"(listed in {result.index})", exit_code=1)
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="Also write the plots as an HTML page here.")
+def history(results_dir, html_out):
+    """Reps, hold times and fault rates per exercise over time, from a results folder."""
+    from formcheck.history import format_table, load_sessions, write_history_html
+
+    if not results_dir.is_dir():
+        raise FormcheckError(f"no such results folder: {results_dir}")
+    sessions = load_sessions(results_dir)
+    if not sessions:
+        raise FormcheckError(f"no reports found in {results_dir} (analyse a folder with --out {results_dir})")
+    click.echo(format_table(sessions))
+    if html_out:
+        if not html_out.parent.resolve().is_dir():
+            raise FormcheckError(f"output folder does not exist: {html_out.parent}")
+        write_history_html(html_out, sessions)
+        click.echo(f"history page: {html_out}", err=True)
+
+
 @cli.command()
 @click.option("--exercise", "-e", required=True, help="Exercise id (see `formcheck exercises`).")
 @click.option("--camera", default="0", show_default=True, help="Device index, video file or stream URL.")
@@ -80,9 +135,11 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
               help="Where to save the session report [default: formcheck-live-DATE.json].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML).")
 @click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
+@click.option("--speak", is_flag=True, help="Say rep counts and the key cue out loud (pyttsx3 / espeak-ng).")
+@click.option("--speak-to", type=click.Path(path_type=Path), help="Record the spoken coaching to a WAV file instead.")
 @click.option("--loop", is_flag=True, hidden=True, help="Replay a file source forever (soak tests).")
 @click.option("--max-seconds", type=float, hidden=True, help="Stop after this many seconds.")
-def live(exercise, camera, no_window, json_out, config_path, model_variant, loop, max_seconds):
+def live(exercise, camera, no_window, json_out, config_path, model_variant, speak, speak_to, loop, max_seconds):
     """Coach live from a webcam (q or Esc quits); prints and saves a summary at the end."""
     import time
 
@@ -99,14 +156,27 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, loop
     Outputs(json=json_out).check_writable()
     ex = get_exercise(exercise)(thresholds_for(config, exercise))
     session = Session(ex, thresholds_for(config, "common"))
+    coach = None
+    if speak or speak_to:
+        from formcheck.coach import Coach, SpeakerVoice, WavVoice
+        if speak_to:
+            Outputs(json=speak_to).check_writable()
+        coach = Coach(WavVoice(speak_to) if speak_to else SpeakerVoice())
     click.echo(f"{ex.title}: {ex.setup}. Press q or Esc to finish.", err=True)
-    result, stats, length_s = run_live(camera, session, _model(model_variant), window=not no_window,
-                                       loop=loop, max_seconds=max_seconds)
+    try:
+        result, stats, length_s = run_live(camera, session, _model(model_variant), window=not no_window,
+                                           loop=loop, max_seconds=max_seconds,
+                                           on_frame=(lambda image, state: coach.update(state)) if coach else None)
+    finally:
+        if coach is not None:
+            coach.close()
     report = build_report(result, source=str(camera), fps=stats.frames_shown / stats.wall_s if stats.wall_s else 0.0,
                           width=stats.width, height=stats.height, duration_s=length_s, model=f"pose_landmarker_{model_variant}")
     report["live"] = {"frames_shown": stats.frames_shown, "frames_dropped": stats.frames_dropped,
                       "latency_p50_ms": round(stats.percentile_ms(50), 1),
                       "latency_p95_ms": round(stats.percentile_ms(95), 1)}
+    if coach is not None:
+        report["live"]["spoken"] = [{"t_s": round(u.t_s, 2), "text": u.text, "kind": u.kind} for u in coach.said]
     write_json_atomic(json_out, report)
     click.echo(summary_line(report))
     click.echo(f"live: {stats.describe()}; report saved to {json_out}", err=True)
