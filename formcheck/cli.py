@@ -135,11 +135,13 @@ def history(results_dir, html_out):
               help="Where to save the session report [default: formcheck-live-DATE.json].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML).")
 @click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
+@click.option("--no-setup-check", is_flag=True, help="Start counting at once, without the camera set-up check.")
 @click.option("--speak", is_flag=True, help="Say rep counts and the key cue out loud (pyttsx3 / espeak-ng).")
 @click.option("--speak-to", type=click.Path(path_type=Path), help="Record the spoken coaching to a WAV file instead.")
 @click.option("--loop", is_flag=True, hidden=True, help="Replay a file source forever (soak tests).")
 @click.option("--max-seconds", type=float, hidden=True, help="Stop after this many seconds.")
-def live(exercise, camera, no_window, json_out, config_path, model_variant, speak, speak_to, loop, max_seconds):
+def live(exercise, camera, no_window, json_out, config_path, model_variant, no_setup_check, speak, speak_to,
+         loop, max_seconds):
     """Coach live from a webcam (q or Esc quits); prints and saves a summary at the end."""
     import time
 
@@ -148,6 +150,7 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, spea
     from formcheck.live import run_live
     from formcheck.report.json_report import build_report, write_json_atomic
     from formcheck.session import Session
+    from formcheck.setup_check import SetupCheck
 
     exercise = _exercise_choice(exercise)
     config = load_config(config_path)
@@ -166,6 +169,7 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, spea
     try:
         result, stats, length_s = run_live(camera, session, _model(model_variant), window=not no_window,
                                            loop=loop, max_seconds=max_seconds,
+                                           setup=None if no_setup_check else SetupCheck(ex, session.common),
                                            on_frame=(lambda image, state: coach.update(state)) if coach else None)
     finally:
         if coach is not None:
@@ -174,7 +178,8 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, spea
                           width=stats.width, height=stats.height, duration_s=length_s, model=f"pose_landmarker_{model_variant}")
     report["live"] = {"frames_shown": stats.frames_shown, "frames_dropped": stats.frames_dropped,
                       "latency_p50_ms": round(stats.percentile_ms(50), 1),
-                      "latency_p95_ms": round(stats.percentile_ms(95), 1)}
+                      "latency_p95_ms": round(stats.percentile_ms(95), 1),
+                      "set_started_s": stats.set_started_s if no_setup_check is False else 0.0}
     if coach is not None:
         report["live"]["spoken"] = [{"t_s": round(u.t_s, 2), "text": u.text, "kind": u.kind} for u in coach.said]
     write_json_atomic(json_out, report)

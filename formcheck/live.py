@@ -20,6 +20,7 @@ from formcheck.errors import FormcheckError
 from formcheck.overlay import Overlay
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.session import Session, SessionResult
+from formcheck.setup_check import SetupCheck, draw_setup
 from formcheck.video import parse_source
 
 WINDOW = "formcheck"
@@ -119,6 +120,7 @@ class LiveStats:
     wall_s: float = 0.0
     width: int = 0
     height: int = 0
+    set_started_s: float | None = None  # session time when the set-up check passed
 
     def percentile_ms(self, q: float) -> float:
         return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else float("nan")
@@ -130,8 +132,12 @@ class LiveStats:
 
 
 def run_live(source, session: Session, model_path: Path, window: bool = True, loop: bool = False,
-             max_seconds: float | None = None, on_frame=None) -> tuple[SessionResult, LiveStats, float]:
+             max_seconds: float | None = None, on_frame=None, setup: SetupCheck | None = None
+             ) -> tuple[SessionResult, LiveStats, float]:
     """Coach until the source ends, q/Esc, the window is closed, Ctrl-C or ``max_seconds``.
+
+    With ``setup``, the set starts only once the camera set-up check has passed
+    (and its countdown run out); until then the screen shows the checklist.
 
     Always returns the session result for what was done (also after Ctrl-C), the
     stats, and the session length in seconds.
@@ -157,10 +163,19 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
                     if window:
                         cv2.resizeWindow(WINDOW, stats.width, stats.height)
                 pose = estimator.detect(frame.image, frame.t_s)
-                state = session.update(frame.t_s, pose)
-                shown = overlay.draw(frame.image, state, mirror=camera.is_device)
-                if on_frame is not None:
-                    on_frame(shown, state)
+                if setup is not None:
+                    status = setup.update(frame.t_s, frame.image, pose)
+                    if camera.is_device:
+                        cv2.flip(frame.image, 1, dst=frame.image)
+                    shown = draw_setup(overlay, frame.image, status)
+                    if status.ready:
+                        setup = None  # the set starts with the next frame
+                        stats.set_started_s = frame.t_s
+                else:
+                    state = session.update(frame.t_s, pose)
+                    shown = overlay.draw(frame.image, state, mirror=camera.is_device)
+                    if on_frame is not None:
+                        on_frame(shown, state)
                 if window:
                     cv2.imshow(WINDOW, shown)
                     key = cv2.waitKey(1) & 0xFF

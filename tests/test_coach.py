@@ -87,7 +87,7 @@ def test_cues_recorded_to_a_wav_do_not_overlap(tmp_path):
 def test_live_speaks_the_rep_count(tmp_path, model_path):
     out, wav = tmp_path / "live.json", tmp_path / "coach.wav"
     r = run_cli("live", "--exercise", "glute_bridge", "--camera", real_clip("tobefrank_glute-bridge.mp4"),
-                "--no-window", "--json", out, "--speak-to", wav)
+                "--no-window", "--no-setup-check", "--json", out, "--speak-to", wav)
     assert r.returncode == 0, r.stderr
     spoken = json.loads(out.read_text())["live"]["spoken"]
     assert any(u["text"].startswith("one") for u in spoken)

@@ -11,7 +11,7 @@ from conftest import real_clip, run_cli
 
 def test_live_headless_on_a_file_source(model_path, tmp_path):
     clip = real_clip("tobefrank_glute-bridge.mp4")
-    r = run_cli("live", "--exercise", "glute_bridge", "--camera", clip, "--no-window",
+    r = run_cli("live", "--exercise", "glute_bridge", "--camera", clip, "--no-window", "--no-setup-check",
                 "--json", tmp_path / "live.json")
     assert r.returncode == 0, r.stderr
     report = json.loads((tmp_path / "live.json").read_text())
