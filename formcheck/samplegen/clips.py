@@ -1,0 +1,46 @@
+"""The sample library: every clip, with the body, camera and fault it acts out."""
+from __future__ import annotations
+
+from formcheck.samplegen.body import BodyShape, Outfit
+from formcheck.samplegen.exercises import CameraSpec, ClipSpec
+
+# A few people (Anny phenotypes: gender 0 = male, 1 = female; age 0.67 young adult .. 1 old).
+ALEX = BodyShape(gender=0.1, age=0.72, height=0.6, weight=0.45, muscle=0.6)
+MARIA = BodyShape(gender=0.95, age=0.88, height=0.35, weight=0.7, muscle=0.4)
+SAM = BodyShape(gender=0.3, age=0.8, height=0.5, weight=0.75, muscle=0.5)
+JUNE = BodyShape(gender=0.8, age=0.7, height=0.7, weight=0.35, muscle=0.55)
+BOB = BodyShape(gender=0.0, age=0.95, height=0.45, weight=0.6, muscle=0.35)
+
+BLUE_TEE = Outfit()
+RED_TOP = Outfit(shirt=(170, 45, 55), trousers=(35, 40, 70), hair=(30, 25, 20), skin=(198, 140, 105))
+GREEN_TOP = Outfit(shirt=(60, 130, 80), trousers=(70, 70, 75), hair=(120, 90, 60), short_sleeves=False)
+GREY_TOP = Outfit(shirt=(150, 150, 155), trousers=(30, 30, 35), hair=(170, 170, 170), skin=(232, 190, 160),
+                  shoes=(40, 40, 40))
+PURPLE_TOP = Outfit(shirt=(110, 70, 150), trousers=(50, 50, 60), hair=(90, 55, 35), skin=(150, 100, 70))
+
+SIDE_LEFT = CameraSpec(yaw_deg=90.0, height_m=0.5, distance_m=2.3, fps=25.0)
+SIDE_RIGHT_HD = CameraSpec(yaw_deg=-90.0, height_m=0.6, distance_m=2.4, width=1280, height=720, fps=30.0)
+SIDE_RIGHT = CameraSpec(yaw_deg=-90.0, height_m=0.5, distance_m=2.3, fps=25.0)
+
+
+def _bridge() -> list[ClipSpec]:
+    ex = "glute_bridge"
+    return [
+        ClipSpec(ex, "bridge_clean_left", "clean: 3 reps, hips in line at the top, 2.5 s holds, 2 s lowering; "
+                 "camera on the person's left", None, ALEX, BLUE_TEE, SIDE_LEFT),
+        ClipSpec(ex, "bridge_clean_right_hd", "clean: 3 reps, 2.5 s holds, 2 s lowering; camera on the person's "
+                 "right, 1280x720 at 30 fps", None, MARIA, RED_TOP, SIDE_RIGHT_HD),
+        ClipSpec(ex, "bridge_hips_too_high", "hips_too_high: 2 reps with the hips ~22 deg above the "
+                 "shoulder-knee line; camera on the left", "hips_too_high", SAM, GREEN_TOP, SIDE_LEFT,
+                 {"reps": 2}),
+        ClipSpec(ex, "bridge_hips_too_low", "hips_too_low: 2 reps stopping ~38 deg short of the line; "
+                 "camera on the right", "hips_too_low", JUNE, PURPLE_TOP, SIDE_RIGHT, {"reps": 2}),
+        ClipSpec(ex, "bridge_short_hold", "short_hold: 3 reps held only 0.3 s at the top; camera on the left",
+                 "short_hold", BOB, GREY_TOP, SIDE_LEFT),
+        ClipSpec(ex, "bridge_fast_lowering", "fast_lowering: 2 reps dropping from the top in 0.3 s; "
+                 "camera on the right", "fast_lowering", ALEX, RED_TOP, SIDE_RIGHT, {"reps": 2}),
+    ]
+
+
+def all_clips() -> list[ClipSpec]:
+    return _bridge()

@@ -1,0 +1,100 @@
+"""What every scripted exercise provides to the clip generator."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from formcheck.samplegen.body import Body, BodyShape, Outfit, PosedBody
+from formcheck.samplegen.geometry import standard_angles
+from formcheck.samplegen.render import Camera, Mesh
+from formcheck.samplegen.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """Camera placed relative to the person.
+
+    ``yaw_deg``: 0 = in front of the person, +90 = on the person's left,
+    -90 = on their right (for a person lying down: left/right side).
+    """
+
+    yaw_deg: float = 90.0
+    height_m: float = 0.7
+    distance_m: float = 3.0
+    width: int = 640
+    height: int = 480
+    fps: float = 25.0
+    hfov_deg: float = 60.0
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    exercise: str
+    clip: str                      # file stem
+    description: str
+    fault: str | None              # fault code acted out, None = clean
+    shape: BodyShape = BodyShape()
+    outfit: Outfit = Outfit()
+    camera: CameraSpec = CameraSpec()
+    options: dict[str, Any] = field(default_factory=dict)  # exercise-specific script knobs
+    seed: int = 0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["shape"] = self.shape.to_dict()
+        d["outfit"] = self.outfit.to_dict()
+        return d
+
+
+class Exercise:
+    """Base class: subclasses fill in the script, the posing and the expectation."""
+
+    id: ClassVar[str] = ""
+
+    def __init__(self, body: Body, spec: ClipSpec):
+        self.body = body
+        self.spec = spec
+        self.reps: list[dict] = []   # scripted rep phases (times in s)
+        self.holds: list[dict] = []  # scripted holds
+
+    # --- to override -------------------------------------------------------
+    def timeline(self) -> Timeline:
+        raise NotImplementedError
+
+    def pose(self, params: dict[str, float]) -> PosedBody:
+        raise NotImplementedError
+
+    def props(self) -> list[Mesh]:
+        return []
+
+    def reference(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(subject centre, facing direction, left direction) for placing the camera."""
+        raise NotImplementedError
+
+    def extra_angles(self, posed: PosedBody) -> dict[str, float]:
+        return {}
+
+    def expectation(self, times: np.ndarray, angles: dict[str, np.ndarray]) -> tuple[dict, dict]:
+        """(expect, truth) from the true per-frame angles."""
+        raise NotImplementedError
+
+    # --- shared ------------------------------------------------------------
+    def angles(self, posed: PosedBody) -> dict[str, float]:
+        out = standard_angles(posed.keypoints)
+        out.update(self.extra_angles(posed))
+        return out
+
+    def camera(self) -> Camera:
+        c = self.spec.camera
+        center, facing, left = self.reference()
+        yaw = np.radians(c.yaw_deg)
+        direction = np.cos(yaw) * facing + np.sin(yaw) * left
+        position = center + direction * c.distance_m
+        position[2] = c.height_m
+        return Camera(tuple(position), tuple(center), c.width, c.height, c.hfov_deg)
+
+    @property
+    def opt(self) -> dict[str, Any]:
+        return self.spec.options

@@ -1,0 +1,189 @@
+"""Run MediaPipe on a rendered clip: detection rate and angle errors against the truth.
+
+Only angles a camera can see are compared: image-plane angles for side views,
+MediaPipe world landmarks for the trunk lean from the front.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formcheck.samplegen.exercises import ClipSpec
+from formcheck.samplegen.geometry import angle_deg, lean_from_vertical_deg, line_deviation_deg
+
+# MediaPipe landmark indices.
+L_SH, R_SH, L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANK, R_ANK = 11, 12, 23, 24, 25, 26, 27, 28
+SIDES = {"left": (L_SH, L_HIP, L_KNEE, L_ANK), "right": (R_SH, R_HIP, R_KNEE, R_ANK)}
+IMAGE_UP = np.array([0.0, -1.0])
+
+
+def _estimator(model_path: Path):
+    try:
+        from formcheck.pose.estimator import PoseEstimator
+    except ImportError:  # the project's wrapper is not there: a minimal one
+        return _DirectEstimator(model_path)
+    return PoseEstimator(model_path)
+
+
+class _DirectEstimator:
+    def __init__(self, model_path: Path):
+        import mediapipe as mp
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+        from mediapipe.tasks.python.vision import pose_landmarker as mp_pose
+        from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
+
+        self._mp = mp
+        options = mp_pose.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=VisionTaskRunningMode.VIDEO, num_poses=1)
+        self._lm = mp_pose.PoseLandmarker.create_from_options(options)
+        self._last = -1
+
+    def detect(self, bgr, t_s):
+        from types import SimpleNamespace
+
+        h, w = bgr.shape[:2]
+        t_ms = max(int(round(t_s * 1000)), self._last + 1)
+        self._last = t_ms
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+        result = self._lm.detect_for_video(image, t_ms)
+        if not result.pose_landmarks:
+            return None
+        lms, wl = result.pose_landmarks[0], result.pose_world_landmarks[0]
+        return SimpleNamespace(
+            image_xy=np.array([(p.x * w, p.y * h) for p in lms]),
+            world_xyz=np.array([(p.x, p.y, p.z) for p in wl]),
+            visibility=np.array([p.visibility or 0.0 for p in lms]))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._lm.close()
+
+
+def run_pose(video: Path, model_path: Path) -> tuple[np.ndarray, list]:
+    """Per-frame PoseFrame-like objects (None where nothing was found)."""
+    cap = cv2.VideoCapture(str(video))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    poses, times = [], []
+    try:
+        with _estimator(model_path) as est:
+            i = 0
+            while True:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                t = i / fps
+                poses.append(est.detect(frame, t))
+                times.append(t)
+                i += 1
+    finally:
+        cap.release()
+    return np.array(times), poses
+
+
+def _stats(measured: list[float | None], truth: np.ndarray) -> dict | None:
+    pairs = [(m, t) for m, t in zip(measured, truth) if m is not None and np.isfinite(m)]
+    if not pairs:
+        return None
+    err = np.array([m - t for m, t in pairs])
+    return {"mean_abs": round(float(np.abs(err).mean()), 2), "max_abs": round(float(np.abs(err).max()), 2),
+            "mean_signed": round(float(err.mean()), 2), "frames": len(pairs)}
+
+
+def _near_side(pose) -> str:
+    vis = {s: float(np.mean(pose.visibility[list(idx[:3])])) for s, idx in SIDES.items()}
+    return max(vis, key=vis.get)
+
+
+def side_view_errors(poses, truth) -> dict:
+    """Image-plane angles of the camera-near side vs the true sagittal angles."""
+    hip_line, hip, knee = [], [], []
+    for pose in poses:
+        if pose is None:
+            hip_line.append(None), hip.append(None), knee.append(None)
+            continue
+        sh, hp, kn, an = (pose.image_xy[i] for i in SIDES[_near_side(pose)])
+        hip_line.append(line_deviation_deg(sh, hp, kn, up=IMAGE_UP))
+        hip.append(angle_deg(sh, hp, kn))
+        knee.append(angle_deg(hp, kn, an))
+    mean = lambda a, b: (truth[f"angle_left_{a}"] + truth[f"angle_right_{a}"]) / 2
+    out = {"hip_angle_2d": _stats(hip, mean("hip_sagittal_deg", None)),
+           "knee_angle_2d": _stats(knee, mean("knee_sagittal_deg", None))}
+    if "angle_hip_line_deg" in truth:
+        out["hip_line_2d"] = _stats(hip_line, truth["angle_hip_line_deg"])
+    return out
+
+
+def world_lean_errors(poses, truth) -> dict:
+    """Trunk lean from MediaPipe world landmarks (y points down) vs the truth."""
+    lean = []
+    for pose in poses:
+        if pose is None:
+            lean.append(None)
+            continue
+        w = pose.world_xyz * np.array([1.0, -1.0, 1.0])  # make y point up
+        w = w[:, [0, 2, 1]]                              # (x, depth, up)
+        mid_hip = (w[L_HIP] + w[R_HIP]) / 2
+        mid_sh = (w[L_SH] + w[R_SH]) / 2
+        lean.append(lean_from_vertical_deg(mid_hip, mid_sh))
+    return {"trunk_lean_world": _stats(lean, truth["angle_trunk_lean_deg"])}
+
+
+def side_swap_rate(poses, truth) -> float | None:
+    """Fraction of frames where MediaPipe's left knee lies nearer the true right knee
+    (only frames where the true knees are > 25 px apart in the image)."""
+    names = list(truth["keypoint_names"])
+    lk, rk = names.index("left_knee"), names.index("right_knee")
+    swapped = counted = 0
+    for pose, xy in zip(poses, truth["image_xy"]):
+        if pose is None or np.linalg.norm(xy[lk] - xy[rk]) < 25:
+            continue
+        counted += 1
+        d_same = np.linalg.norm(pose.image_xy[L_KNEE] - xy[lk]) + np.linalg.norm(pose.image_xy[R_KNEE] - xy[rk])
+        d_swap = np.linalg.norm(pose.image_xy[L_KNEE] - xy[rk]) + np.linalg.norm(pose.image_xy[R_KNEE] - xy[lk])
+        swapped += d_swap < d_same
+    return round(swapped / counted, 3) if counted else None
+
+
+VIEW_MEASURES = {
+    "glute_bridge": (side_view_errors,),
+    "seated_hip_abduction": (world_lean_errors,),
+    "seated_figure_four": (world_lean_errors,),
+    "standing_figure_four": (world_lean_errors,),
+}
+
+
+def measure_clip(spec: ClipSpec, out_root: Path, model_path: Path) -> dict:
+    folder = out_root / spec.exercise
+    expected_path = folder / f"{spec.clip}.expected.json"
+    data = json.loads(expected_path.read_text())
+    truth = dict(np.load(folder / f"{spec.clip}.truth.npz"))
+    times, poses = run_pose(folder / f"{spec.clip}.mp4", model_path)
+    n = min(len(poses), len(truth["times_s"]))
+    poses = poses[:n]
+    truth = {k: (v[:n] if v.ndim and len(v) == len(truth["times_s"]) else v) for k, v in truth.items()}
+    errors: dict = {}
+    for fn in VIEW_MEASURES.get(spec.exercise, ()):
+        errors.update({k: v for k, v in fn(poses, truth).items() if v is not None})
+    extra = getattr(__import__("formcheck.samplegen.exercises", fromlist=["EXERCISES"]).EXERCISES[spec.exercise],
+                    "measure_extra", None)
+    if extra is not None:
+        errors.update(extra(poses, truth))
+    measured = {
+        "detection_rate": round(sum(p is not None for p in poses) / max(1, len(poses)), 3),
+        "frames": len(poses),
+        "model": Path(model_path).stem,
+        "angle_error_deg": errors,
+        "left_right_swap_rate": side_swap_rate(poses, truth),
+    }
+    data["measured"] = measured
+    tmp = expected_path.with_name(expected_path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, expected_path)
+    return measured
