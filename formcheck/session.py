@@ -98,6 +98,7 @@ class Session:
         self._banner: tuple[float, Banner] | None = None
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
+        self._hold_broken_by: str | None = None  # why the current hold stopped counting
 
     # -- per frame ---------------------------------------------------------------------------
     def update(self, t_s: float, pose: PoseFrame | None) -> LiveState:
@@ -118,6 +119,10 @@ class Session:
         in_position = seen and right_view and ex.in_position(metrics)
         if isinstance(ex, HoldExercise):
             side = ex.held_side(metrics) if in_position else None
+            if self._segmenter.active:  # remember why a hold stops counting, to say so
+                self._hold_broken_by = None if side is not None else (
+                    (ex.why_not_held(metrics) or "the stretch position was lost") if in_position
+                    else "you moved out of position" if seen else "you left the picture")
             done = self._segmenter.update(t_s, side, metrics)
             if done is not None:
                 self._finish_hold(done)
@@ -181,8 +186,11 @@ class Session:
                                       duration_s=window.duration_s, faults=[f.code for f in faults],
                                       metrics=_rounded(metrics)))
         self._report_faults(faults, window.side)
+        broken_by, self._hold_broken_by = self._hold_broken_by, None
         other = {"left": "right", "right": "left"}.get(window.side)
-        if other and not any(h.side == other for h in self.result.holds) and "missing_side" in self.exercise.CUES:
+        if "short_hold" in (f.code for f in faults) and broken_by:
+            self._say(window.end_s, Banner(f"Hold ended early: {broken_by}", "warning"))
+        elif other and not any(h.side == other for h in self.result.holds) and "missing_side" in self.exercise.CUES:
             self._say(window.end_s, Banner(self.exercise.message("missing_side"), "info"))
 
     def _report_faults(self, faults: list[Fault], side: str | None) -> None:

@@ -268,6 +268,11 @@ class HoldExercise(Exercise):
         """The side being held on this frame, or None."""
         raise NotImplementedError
 
+    def why_not_held(self, m: dict[str, float]) -> str | None:
+        """In plain words, why this frame's posture does not count as the hold (e.g.
+        "your ankle slipped off the knee"); said when a hold is broken."""
+        return None
+
     def check_hold(self, hold: Window) -> tuple[list[Fault], dict[str, float]]:
         raise NotImplementedError
 
