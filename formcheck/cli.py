@@ -98,7 +98,8 @@ def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet,
     result = run_batch(folder, results_dir, settings, jobs=jobs, force=force, backend=backend, address=address,
                        progress=not quiet)
     for outcome in result.failed:
-        click.echo(f"failed: {outcome.relative}: {outcome.error}", err=True)
+        earlier = " (as in an earlier run; --force tries again)" if outcome.earlier else ""
+        click.echo(f"failed: {outcome.relative}: {outcome.error}{earlier}", err=True)
     counts = {status: len(result.with_status(status)) for status in (DONE, SKIPPED, FAILED)}
     click.echo(f"{len(result.outcomes)} videos: {counts[DONE]} analysed, {counts[SKIPPED]} up to date, "
                f"{counts[FAILED]} failed; index: {result.index}")
@@ -216,6 +217,25 @@ def exercises():
         click.echo(f"{ex.id:<24} {ex.kind:<6} view: {ex.view:<18} {ex.title}")
         click.echo(f"{'':<24} set-up: {ex.setup}")
         click.echo(f"{'':<24} faults: {', '.join(ex.all_codes())}")
+
+
+@cli.group(hidden=True)
+def recognition():
+    """Train or evaluate the exercise recogniser (--exercise auto) on the sample clips."""
+
+
+@recognition.command("train")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+def recognition_train(folder):
+    """Learn from every sample clip and save formcheck/recognition.json."""
+    from formcheck.recognize import MODEL_FILE, train
+    folder = folder or Path(__file__).resolve().parents[1] / "samples"
+    recognizer, scores = train(folder, _model())
+    for clip, (truth, guess) in scores["per_clip"].items():
+        click.echo(f"{clip:<40} {truth:<22} {'ok' if truth == guess else 'WRONG: ' + guess}")
+    click.echo(f"leave-one-clip-out: {scores['correct']}/{scores['clips']} clips recognised")
+    recognizer.save(MODEL_FILE)
+    click.echo(f"saved {MODEL_FILE} ({len(recognizer.labels)} windows)")
 
 
 @cli.group()
