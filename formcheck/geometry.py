@@ -61,7 +61,9 @@ def sustained_max(times_s, values, min_duration_s: float) -> float:
     best = -np.inf
     start = 0
     for end in range(len(v)):
-        while t[end] - t[start] > min_duration_s:
+        # the shortest window ending here that still spans min_duration_s (frames rarely
+        # fall exactly min_duration_s apart: 0.5 s at 15 or 25 fps)
+        while start < end and t[end] - t[start + 1] >= min_duration_s * 0.999:
             start += 1
         if t[end] - t[start] >= min_duration_s * 0.999 or (start == 0 and end == len(v) - 1):
             best = max(best, v[start:end + 1].min())
