@@ -109,12 +109,18 @@ class HoldTracker:
     been gone for ``exit_s``; a brief loss (a lost landmark, a wobble) does not end it.
     """
 
-    def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0):
+    def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, swap_s: float = 0.0):
         self.enter_s = enter_s
         self.exit_s = exit_s
+        # The other side must last swap_s before it counts; until then it is read as the side
+        # seen before (MediaPipe swaps left and right for a few frames when limbs overlap).
+        self.swap_s = swap_s
         self.hold: Window | None = None
         self._candidate: Window | None = None
         self._last_seen_s = float("nan")
+        self._steady_side: str | None = None
+        self._side_seen_s = float("nan")
+        self._swap_since: float | None = None
 
     @property
     def active(self) -> bool:
@@ -122,11 +128,14 @@ class HoldTracker:
 
     def update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
         """``side`` is the held side, or None when the posture is not held. Returns a finished hold."""
+        if self.swap_s > 0:
+            side = self._debounced(t_s, side)
         finished = None
         if self.hold is not None:
             if side == self.hold.side:
                 self.hold.add(t_s, metrics)
-                self._last_seen_s = t_s
+                if self._swap_since is None:  # not the other side read as this one
+                    self._last_seen_s = t_s
                 return None
             if side is not None or t_s - self._last_seen_s > self.exit_s:
                 finished = self._close()
@@ -142,6 +151,21 @@ class HoldTracker:
             self.hold, self._candidate = self._candidate, None
             self._last_seen_s = t_s
         return finished
+
+    def _debounced(self, t_s: float, side: str | None) -> str | None:
+        if side is None:
+            if not t_s - self._side_seen_s <= self.exit_s:  # gone a while: any side may come next
+                self._steady_side = None
+            return None
+        self._side_seen_s = t_s
+        if side == self._steady_side or self._steady_side is None:
+            self._steady_side, self._swap_since = side, None
+            return side
+        if self._swap_since is None:
+            self._swap_since = t_s
+        if t_s - self._swap_since >= self.swap_s:
+            self._steady_side, self._swap_since = side, None
+        return self._steady_side
 
     def _close(self) -> Window:
         hold, self.hold = self.hold, None

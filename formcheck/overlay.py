@@ -10,8 +10,8 @@ import math
 import cv2
 import numpy as np
 
-from formcheck.exercises.base import Exercise, midpoint
-from formcheck.pose.landmarks import SKELETON_EDGES, PoseFrame
+from formcheck.exercises.base import Exercise, Gauge, HoldExercise, midpoint
+from formcheck.pose.landmarks import SKELETON_EDGES, Joint, PoseFrame
 from formcheck.session import LiveState
 
 FONT = cv2.FONT_HERSHEY_DUPLEX
@@ -21,6 +21,9 @@ JOINT = (60, 200, 255)
 ANGLE = (0, 215, 255)
 PANEL = (40, 30, 25)
 BANNER_COLOURS = {"warning": (30, 90, 235), "good": (70, 170, 60), "info": (170, 110, 40)}
+GAUGE_LOW = (60, 150, 235)    # below the target: amber
+GAUGE_OK = (80, 190, 80)      # at or past it: green
+CUE_TEXT = (200, 240, 255)
 
 
 class Overlay:
@@ -64,43 +67,97 @@ class Overlay:
                 cv2.circle(image, tuple(pts[i]), radius, JOINT, -1, cv2.LINE_AA)
 
     def _key_angle(self, image: np.ndarray, pose: PoseFrame, metrics: dict[str, float]) -> None:
-        """An arc at the key joint and the angle's value beside it."""
-        value = metrics.get(self.exercise.key_metric)
+        """An arc at the key joint and the angle's value beside it (a ratio: a line between
+        the two key joints with the value above it)."""
+        ex = self.exercise
+        value = metrics.get(ex.key_metric)
         if value is None or not math.isfinite(value):
             return
-        centre = midpoint(pose, self.exercise.key_joint)
-        chain = {"hip": ("shoulder", "knee"), "knee": ("hip", "ankle")}.get(self.exercise.key_joint)
+        if ex.key_metric.endswith("_ratio"):
+            self._key_ratio(image, pose, value)
+            return
+        joints = ex.key_points(pose, metrics)
+        if joints is not None:
+            centre = pose.xy(joints[1])
+            ends = (pose.xy(joints[0]), pose.xy(joints[2]))
+        else:
+            centre = midpoint(pose, ex.key_joint)
+            chain = {"hip": ("shoulder", "knee"), "knee": ("hip", "ankle")}.get(ex.key_joint)
+            ends = tuple(midpoint(pose, j) for j in chain) if chain else None
+        is_lean = "lean" in ex.key_metric or "recline" in ex.key_metric
+        if is_lean:  # a 3D lean (toward the camera too): an arc in the picture would mislead
+            ends = None
         radius = max(12, round(34 * self.unit))
         c = tuple(np.round(centre).astype(int))
-        if chain:
-            a, b = (midpoint(pose, j) - centre for j in chain)
+        if ends:
+            a, b = (p - centre for p in ends)
             start, end = (math.degrees(math.atan2(v[1], v[0])) for v in (a, b))
             if (end - start) % 360 > 180:
                 start, end = end, start
             end = start + (end - start) % 360
             cv2.ellipse(image, c, (radius, radius), 0, start, end, ANGLE, self.thick + 1, cv2.LINE_AA)
         text = f"{value:+.0f}" if self.exercise.key_metric.endswith("line_deg") else f"{value:.0f}"
+        if is_lean:
+            text = f"lean {text}"
         origin = (c[0] + radius + 6, c[1] - radius // 2)
         self._text(image, text, origin, self.large, ANGLE, degree=True, outline=True)
 
+    def _key_ratio(self, image: np.ndarray, pose: PoseFrame, value: float) -> None:
+        name = self.exercise.key_joint.upper()
+        a, b = (np.round(pose.xy(Joint[f"{side}_{name}"])).astype(int) for side in ("LEFT", "RIGHT"))
+        cv2.line(image, tuple(a), tuple(b), ANGLE, self.thick + 1, cv2.LINE_AA)
+        text = f"{value:.2f}x"
+        (tw, _), _ = cv2.getTextSize(text, FONT, self.large, self.thick)
+        origin = ((a[0] + b[0]) // 2 - tw // 2, min(a[1], b[1]) - round(14 * self.unit))
+        self._text(image, text, origin, self.large, ANGLE, outline=True)
+
     def _panel(self, image: np.ndarray, state: LiveState) -> None:
         ex = self.exercise
-        lines = [ex.title]
+        lines = [(ex.title, self.small, WHITE)]
         if ex.kind == "reps":
             target = f" / {ex.target_reps}" if ex.target_reps else ""
-            lines.append(f"Reps: {state.rep_count}{target}")
+            lines.append((f"Reps: {state.rep_count}{target}", self.large, WHITE))
         elif state.hold_s is not None:
-            lines.append(f"Hold {state.hold_side or ''}: {state.hold_s:4.1f} s".replace("  ", " "))
+            lines.append((f"Hold {state.hold_side or ''}: {state.hold_s:4.1f} s".replace("  ", " "), self.large, WHITE))
+            cue = ex.hold_cue(state.hold_s, state.hold_side, state.sides_held) if isinstance(ex, HoldExercise) else None
+            if cue:
+                lines.append((cue, self.small * 1.1, CUE_TEXT))
         else:
-            lines.append("Hold: -")
+            lines.append(("Hold: -", self.large, WHITE))
+        gauge = ex.gauge(state.metrics) if state.metrics else None
         line_h = round(34 * self.unit)
         pad = round(10 * self.unit)
         w = round(300 * self.unit)
-        h = pad * 2 + line_h * len(lines)
+        gauge_h = round(40 * self.unit) if gauge is not None else 0
+        h = pad * 2 + line_h * len(lines) + gauge_h
         self._shade(image, (pad, pad), (pad + w, pad + h), PANEL, 0.6)
-        for i, text in enumerate(lines):
-            scale = self.small if i == 0 else self.large
-            self._text(image, text, (2 * pad, pad + line_h * (i + 1) - round(8 * self.unit)), scale, WHITE)
+        for i, (text, scale, colour) in enumerate(lines):
+            max_w = w - 2 * pad
+            (tw, _), _ = cv2.getTextSize(text, FONT, scale, self.thick)
+            if tw > max_w:  # shrink a long line to fit the panel
+                scale *= max_w / tw
+            self._text(image, text, (2 * pad, pad + line_h * (i + 1) - round(8 * self.unit)), scale, colour)
+        if gauge is not None:
+            top = pad + line_h * len(lines)
+            self._gauge(image, gauge, (2 * pad, top), w - 2 * pad, gauge_h - pad)
+
+    def _gauge(self, image: np.ndarray, gauge: Gauge, origin: tuple[int, int], width: int, height: int) -> None:
+        """A horizontal bar: the label, the value as a fill, and a tick at the target."""
+        x0, y0 = origin
+        label_w = round(width * 0.42)
+        self._text(image, gauge.label, (x0, y0 + height - round(6 * self.unit)), self.small * 0.85, WHITE)
+        bx0, bx1 = x0 + label_w, x0 + width
+        by0, by1 = y0 + round(4 * self.unit), y0 + height - round(2 * self.unit)
+
+        def x_of(v: float) -> int:
+            f = (min(max(v, gauge.low), gauge.high) - gauge.low) / (gauge.high - gauge.low)
+            return round(bx0 + f * (bx1 - bx0))
+
+        cv2.rectangle(image, (bx0, by0), (bx1, by1), (90, 80, 70), -1)
+        colour = GAUGE_OK if gauge.value >= gauge.target else GAUGE_LOW
+        cv2.rectangle(image, (bx0, by0), (x_of(gauge.value), by1), colour, -1)
+        tx = x_of(gauge.target)
+        cv2.line(image, (tx, by0 - round(4 * self.unit)), (tx, by1 + round(2 * self.unit)), WHITE, self.thick)
 
     def _banner(self, image: np.ndarray, text: str, colour) -> None:
         scale = self.large * 0.85

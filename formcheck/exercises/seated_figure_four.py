@@ -1,0 +1,141 @@
+"""Seated figure-four stretch. Front or oblique view: sit tall on a chair, cross one ankle
+over the other knee, lean forward gently from the hips, hold 5 slow deep breaths, switch.
+
+A hold is the crossed ankle resting on or near the other knee while seated (the
+supporting thigh about level). ``side`` is the crossed leg: right ankle on the left
+knee = "right". The crossing is found from world landmarks without trusting the legs'
+left/right labels (see ``crossed_leg``); the forward lean is the world trunk lean,
+which stays true when the person leans toward the camera.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from formcheck import geometry
+from formcheck.counting import HoldTracker, Window
+from formcheck.exercises.base import (Fault, HoldExercise, crossed_leg, elevation_deg, missing_side,
+                                      sustained_extreme, trunk_lean_deg)
+from formcheck.pose.landmarks import PoseFrame
+
+SIDE_OF = {1.0: "left", -1.0: "right"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_lean_deg: float = 45.0            # trunk lean from vertical during the hold
+    min_hold_s: float = 15.0              # shorter holds -> short_hold
+    target_breaths: float = 5.0           # breaths to pace on screen
+    breath_s: float = 5.0                 # one slow breath: in, then a longer out
+    inhale_fraction: float = 0.4          # of each breath
+    lean_persist_s: float = 0.5           # a lean must last this long to count
+    max_ankle_gap_ratio: float = 0.5      # ankle to other knee, x torso length: "resting on it"
+    min_ankle_raise_ratio: float = 0.3    # raised ankle above the other, x torso length
+    max_thigh_drop_deg: float = 45.0      # supporting thigh below level: more = not seated
+    max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up"
+    hold_enter_s: float = 1.0             # posture seen this long starts a hold
+    hold_exit_s: float = 1.0              # ... gone this long ends it
+    side_swap_s: float = 0.7              # the other side must last this long (label swaps)
+
+
+CUES = {
+    "leaning_too_far": "Lean gently - stop at a comfortable stretch",
+    "short_hold": "Hold for 5 slow, deep breaths",
+    "missing_side": "Now switch legs",
+}
+
+
+def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
+    """What both figure-four stretches measure: the crossing, its side and the trunk lean."""
+    cross = crossed_leg(pose)
+    hip, knee, ankle = (pose.xyz(j) for j in cross.support)
+    return {
+        "trunk_lean_deg": trunk_lean_deg(pose),
+        "ankle_gap_ratio": cross.gap_ratio,
+        "ankle_gap_pct": 100 * cross.gap_ratio,  # the same, for plotting
+        "ankle_raise_ratio": cross.raise_ratio,
+        "crossed_side_sign": cross.side_sign,
+        "support_thigh_drop_deg": -elevation_deg(hip, knee),
+        "support_knee_deg": geometry.angle_deg(hip, knee, ankle),
+    }
+
+
+def why_not_crossed(m: dict[str, float], th) -> str | None:
+    if m["ankle_raise_ratio"] < th.min_ankle_raise_ratio:
+        return "your foot came down"
+    if m["ankle_gap_ratio"] > th.max_ankle_gap_ratio:
+        return "your ankle slipped off the knee"
+    return None
+
+
+def crossed_side(m: dict[str, float], th) -> str | None:
+    """The crossed leg when an ankle rests on the other knee, else None."""
+    if (m["ankle_gap_ratio"] <= th.max_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio):
+        return SIDE_OF.get(m["crossed_side_sign"])
+    return None
+
+
+class SeatedFigureFour(HoldExercise):
+    id = "seated_figure_four"
+    title = "Seated figure-four stretch"
+    view = "front_or_oblique"
+    view_name = "front"
+    setup = "Sit tall on a chair facing the camera, cross one ankle over the other knee"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee", "ankle")
+    key_metric = "trunk_lean_deg"
+    key_joint = "hip"
+    plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to other knee (% of torso length)"}
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        return figure_four_metrics(pose)
+
+    def in_position(self, m: dict[str, float]) -> bool:
+        return (m["support_thigh_drop_deg"] <= self.th.max_thigh_drop_deg
+                and m["trunk_lean_deg"] <= self.th.max_seated_lean_deg)
+
+    def tracker(self) -> HoldTracker:
+        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, self.th.side_swap_s)
+
+    def held_side(self, m: dict[str, float]) -> str | None:
+        return crossed_side(m, self.th)
+
+    def why_not_held(self, m: dict[str, float]) -> str | None:
+        return why_not_crossed(m, self.th)
+
+    def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
+        return ["leaning_too_far"] if active and m["trunk_lean_deg"] > self.th.max_lean_deg else []
+
+    def check_hold(self, hold: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        lean, lean_t = sustained_extreme(hold, "trunk_lean_deg", th.lean_persist_s)
+        faults = []
+        if lean > th.max_lean_deg:
+            faults.append(Fault("leaning_too_far", lean_t))
+        if hold.duration_s < th.min_hold_s:
+            faults.append(Fault("short_hold", hold.end_s))
+        return faults, {"max_trunk_lean_deg": lean, "breaths": hold.duration_s / th.breath_s}
+
+    def check_session(self, holds: list[Window], end_s: float) -> list[Fault]:
+        return missing_side(holds, end_s)
+
+    def hold_cue(self, hold_s: float, side: str | None, sides_held: tuple[str, ...]) -> str | None:
+        th = self.th
+        breath = math.floor(hold_s / th.breath_s) + 1
+        if breath > th.target_breaths:
+            other = {"left": "right", "right": "left"}.get(side or "")
+            then = "now switch legs" if other and other not in sides_held else "well done"
+            return f"{th.target_breaths:.0f} breaths - {then}"
+        phase = "Breathe in..." if hold_s % th.breath_s < th.inhale_fraction * th.breath_s else "Breathe out..."
+        return f"{phase} {breath} of {th.target_breaths:.0f}"
+
+    def bands(self) -> dict[str, list[dict]]:
+        return {
+            "trunk_lean_deg": [{"label": "Leaning too far", "min": self.th.max_lean_deg, "max": None,
+                                "code": "leaning_too_far"}],
+            "ankle_gap_pct": [{"label": "Ankle off the knee", "min": 100 * self.th.max_ankle_gap_ratio,
+                               "max": None, "code": None}],
+        }

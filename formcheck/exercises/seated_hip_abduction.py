@@ -1,0 +1,139 @@
+"""Seated hip abduction with a band. Front view: sit on the floor facing the camera, band
+around the calves, knees bent, feet down, hands behind you, back straight. Press the
+knees apart, then bring them back together slowly; 12-15 reps.
+
+The key measure is knee separation over hip width, along the hip axis in the image
+(front view, so both lie in the image plane). Each knee's outward offset from the body's
+midline (between the hips) tells whether both knees open evenly. Which knee is which
+is taken from where it is (the one on the left hip's side), not from MediaPipe's labels.
+The trunk recline is from world landmarks: leaning back moves the shoulders away from
+the camera, which the image alone cannot see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.counting import RepCounter, Window
+from formcheck.exercises.base import (Fault, Gauge, RepExercise, elevation_deg, fall_time_s,
+                                      sustained_extreme, trunk_recline_deg, world_midpoint)
+from formcheck.pose.landmarks import Joint, PoseFrame
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    rep_rise_ratio: float = 0.3          # knees open this much (x hip width) above rest = a rep
+    min_peak_ratio: float = 1.6          # knee separation / hip width at the top of a rep
+    max_recline_deg: float = 35.0        # trunk reclined from vertical
+    min_return_s: float = 0.6            # top of the rep back to rest
+    uneven_fraction: float = 0.5         # one knee travels less than this x the other -> uneven
+    peak_hold_s: float = 0.2             # a peak must last this long (ignores one-frame spikes)
+    recline_persist_s: float = 0.5       # a recline must last this long to count
+    rep_exit_ratio: float = 0.1          # a rep ends within this (x hip width) of rest
+    min_knee_rise_deg: float = -30.0     # thighs at least this far above level: sitting, knees up
+    max_seated_lean_deg: float = 70.0    # beyond this the person is lying, not sitting
+
+
+CUES = {
+    "partial_range": "Press your knees further apart",
+    "leaning_back": "Sit tall - keep your back straight",
+    "fast_return": "Bring your knees back together slowly",
+    "uneven": "Open both knees evenly",
+}
+
+
+class SeatedHipAbduction(RepExercise):
+    id = "seated_hip_abduction"
+    title = "Seated hip abduction"
+    view = "front"
+    view_name = "front"
+    setup = "Sit on the floor facing the camera, knees bent, feet down, hands behind you"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee")
+    rep_signal = "knee_gap_ratio"
+    key_metric = "knee_gap_ratio"
+    key_joint = "knee"
+    plots = {"knee_gap_pct": "Knee separation (% of hip width)", "trunk_recline_deg": "Trunk recline (deg)"}
+    target_reps = "12-15"
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        hip_l, hip_r = pose.xy(Joint.LEFT_HIP), pose.xy(Joint.RIGHT_HIP)
+        mid = (hip_l + hip_r) / 2
+        hip_width = float(np.linalg.norm(hip_l - hip_r))
+        axis = (hip_l - hip_r) / (hip_width or 1.0)  # toward the person's left
+        along = sorted(float(np.dot(pose.xy(k) - mid, axis)) for k in (Joint.LEFT_KNEE, Joint.RIGHT_KNEE))
+        right_out, left_out = -along[0], along[1]  # each knee's outward offset from the midline
+        scale = hip_width if hip_width > 0 else float("nan")
+        ratio = (left_out + right_out) / scale
+        return {
+            "knee_gap_ratio": ratio,
+            "knee_gap_pct": 100 * ratio,
+            "left_knee_out_ratio": left_out / scale,
+            "right_knee_out_ratio": right_out / scale,
+            "trunk_recline_deg": trunk_recline_deg(pose),
+            "thigh_rise_deg": elevation_deg(world_midpoint(pose, "hip"), world_midpoint(pose, "knee")),
+        }
+
+    def in_position(self, m: dict[str, float]) -> bool:
+        return (m["thigh_rise_deg"] >= self.th.min_knee_rise_deg
+                and abs(m["trunk_recline_deg"]) <= self.th.max_seated_lean_deg)
+
+    def counter(self) -> RepCounter:
+        return RepCounter(enter_rise=self.th.rep_rise_ratio, min_exit_rise=self.th.rep_exit_ratio)
+
+    def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
+        return ["leaning_back"] if active and m["trunk_recline_deg"] > self.th.max_recline_deg else []
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        t, ratio = np.asarray(rep.times_s), rep.series("knee_gap_ratio")
+        peak, peak_t = sustained_extreme(rep, "knee_gap_ratio", th.peak_hold_s)
+        recline, recline_t = sustained_extreme(rep, "trunk_recline_deg", th.recline_persist_s)
+        return_s = fall_time_s(t, ratio, top=peak, floor=rep.rest_level)
+        travel = self._knee_travel(rep, peak)
+        faults = []
+        if peak < th.min_peak_ratio:
+            faults.append(Fault("partial_range", peak_t))
+        if recline > th.max_recline_deg:
+            faults.append(Fault("leaning_back", recline_t))
+        if return_s < th.min_return_s:
+            faults.append(Fault("fast_return", rep.end_s))
+        if np.isfinite(travel).all() and min(travel) < th.uneven_fraction * max(travel):
+            faults.append(Fault("uneven", peak_t))
+        return faults, {"peak_knee_gap_ratio": peak, "return_s": return_s, "max_recline_deg": recline,
+                        "left_travel_ratio": travel[0], "right_travel_ratio": travel[1]}
+
+    @staticmethod
+    def _knee_travel(rep: Window, peak: float) -> tuple[float, float]:
+        """How far each knee moved outward: its median offset near the top of the rep minus
+        its median offset near rest (the rep's lowest quarter), in hip widths."""
+        ratio = rep.series("knee_gap_ratio")
+        rest = rep.rest_level
+        near_top = ratio >= peak - 0.15 * (peak - rest)
+        near_rest = ratio <= rest + 0.25 * (peak - rest)
+        travel = []
+        for side in ("left", "right"):
+            out = rep.series(f"{side}_knee_out_ratio")
+            if not near_top.any() or not near_rest.any():
+                travel.append(float("nan"))
+                continue
+            travel.append(float(np.nanmedian(out[near_top]) - np.nanmedian(out[near_rest])))
+        return travel[0], travel[1]
+
+    def gauge(self, m: dict[str, float]) -> Gauge | None:
+        value = m.get("knee_gap_ratio")
+        if value is None or not np.isfinite(value):
+            return None
+        return Gauge("Knees apart", value, low=0.5, high=2.2, target=self.th.min_peak_ratio)
+
+    def bands(self) -> dict[str, list[dict]]:
+        return {
+            "knee_gap_pct": [{"label": "Below the target opening", "min": None,
+                              "max": 100 * self.th.min_peak_ratio, "code": None}],
+            "trunk_recline_deg": [{"label": "Leaning back", "min": self.th.max_recline_deg, "max": None,
+                                   "code": "leaning_back"}],
+        }

@@ -1,0 +1,182 @@
+"""Seated and standing figure-four rules on front-view landmark tracks made from numbers (no model)."""
+
+import numpy as np
+import pytest
+
+from formcheck.counting import HoldTracker
+from formcheck.exercises.seated_figure_four import SeatedFigureFour
+from formcheck.exercises.seated_figure_four import Thresholds as SeatedThresholds
+from formcheck.exercises.standing_figure_four import StandingFigureFour
+from formcheck.session import Session
+from synthetic_front import seated_figure_four_pose, standing_figure_four_pose
+
+FPS = 15.0
+
+
+def track(pose_fn, script, fps=FPS, **kwargs):
+    """``script``: [(seconds, crossed side or None, {pose overrides})...] played in order."""
+    poses, t = [], 0.0
+    for duration, crossed, extra in script:
+        end = t + duration
+        while t < end - 1e-9:
+            poses.append(pose_fn(t, crossed, **{**kwargs, **extra}))
+            t += 1.0 / fps
+    return poses
+
+
+def run(exercise, poses):
+    session = Session(exercise)
+    states = [session.update(p.t_s, p) for p in poses]
+    return session.finish(), states
+
+
+def fired(result):
+    return {e.code for e in result.events}
+
+
+def holds(result):
+    return [(h.side, round(h.duration_s)) for h in result.holds]
+
+
+# -- seated ------------------------------------------------------------------------------------
+
+def seated(script, **kwargs):
+    return run(SeatedFigureFour(), track(seated_figure_four_pose, script, **kwargs))
+
+
+def test_seated_clean_holds_on_both_sides_are_timed_by_side():
+    result, _ = seated([(3, None, {}), (22, "right", {}), (4, None, {}), (20, "left", {}), (3, None, {})])
+    assert holds(result) == [("right", 22), ("left", 20)]
+    assert fired(result) == set()
+    assert result.holds[0].metrics["max_trunk_lean_deg"] == pytest.approx(20, abs=1)
+
+
+def test_seated_side_is_right_when_mediapipe_swaps_the_leg_labels():
+    swapped = {"swap_legs": True}
+    result, _ = seated([(2, None, {}), (18, "right", swapped), (3, None, {}), (18, "left", swapped), (2, None, {})])
+    assert holds(result) == [("right", 18), ("left", 18)]
+
+
+def test_seated_brief_label_swaps_do_not_split_a_hold():
+    poses = track(seated_figure_four_pose, [(2, None, {}), (20, "left", {}), (2, None, {})])
+    flipped = []
+    for i, pose in enumerate(poses):  # every 10th frame: the crossing read as the other leg
+        if 2.5 < pose.t_s < 21 and i % 10 == 0:
+            pose = seated_figure_four_pose(pose.t_s, "right")
+        flipped.append(pose)
+    result, _ = run(SeatedFigureFour(), flipped)
+    assert holds(result) == [("left", 20)]
+
+
+def test_seated_leaning_too_far_fires_once_per_hold():
+    far = {"lean_deg": 58.0}
+    result, _ = seated([(2, None, {}), (5, "right", {}), (15, "right", far), (3, None, {}),
+                        (20, "left", far), (2, None, {})])
+    assert [h.faults for h in result.holds] == [["leaning_too_far"], ["leaning_too_far"]]
+    assert [e.code for e in result.events] == ["leaning_too_far", "leaning_too_far"]
+    assert 5 <= result.events[0].t_s <= 8  # when the lean began, not when the hold ended
+
+
+def test_seated_short_hold():
+    result, _ = seated([(2, None, {}), (8, "right", {}), (3, None, {}), (9, "left", {}), (2, None, {})])
+    assert holds(result) == [("right", 8), ("left", 9)]
+    assert fired(result) == {"short_hold"}
+    assert all(h.faults == ["short_hold"] for h in result.holds)
+
+
+def test_seated_missing_side_at_the_end_and_switch_cue_after_the_hold():
+    result, states = seated([(2, None, {}), (20, "left", {}), (5, None, {})])
+    assert holds(result) == [("left", 20)]
+    assert [e.code for e in result.events] == ["missing_side"]
+    after = [s for s in states if 22.5 < s.t_s < 24]
+    assert any(s.banner is not None and s.banner.text == "Now switch legs" for s in after)
+
+
+def test_seated_crossing_while_standing_is_not_a_hold():
+    result, _ = run(SeatedFigureFour(), track(standing_figure_four_pose, [(10, "left", {})], knee_deg=170))
+    assert result.holds == []
+
+
+def test_breath_cue_paces_five_breaths_then_asks_to_switch():
+    ex = SeatedFigureFour()
+    assert ex.hold_cue(0.5, "right", ()) == "Breathe in... 1 of 5"
+    assert ex.hold_cue(3.5, "right", ()) == "Breathe out... 1 of 5"
+    assert ex.hold_cue(11.0, "right", ()) == "Breathe in... 3 of 5"
+    assert ex.hold_cue(26.0, "right", ()) == "5 breaths - now switch legs"
+    assert ex.hold_cue(26.0, "left", ("right",)) == "5 breaths - well done"
+
+
+def test_breath_cue_is_shown_while_holding():
+    _, states = seated([(2, None, {}), (12, "right", {})])
+    holding = [s for s in states if s.hold_s is not None]
+    assert holding and holding[-1].hold_side == "right"
+    cue = SeatedFigureFour().hold_cue(holding[-1].hold_s, "right", holding[-1].sides_held)
+    assert cue.endswith("3 of 5")
+
+
+def test_seated_thresholds_are_data():
+    result, _ = run(SeatedFigureFour(SeatedThresholds(min_hold_s=25.0)),
+                    track(seated_figure_four_pose, [(2, None, {}), (20, "left", {}), (2, None, {}),
+                                                    (20, "right", {}), (2, None, {})]))
+    assert fired(result) == {"short_hold"}
+
+
+# -- standing ----------------------------------------------------------------------------------
+
+def standing(script, **kwargs):
+    return run(StandingFigureFour(), track(standing_figure_four_pose, script, **kwargs))
+
+
+def test_standing_clean_holds_on_both_sides():
+    result, _ = standing([(2, None, {}), (6, "left", {}), (3, None, {}), (7, "right", {}), (2, None, {})])
+    assert holds(result) == [("left", 6), ("right", 7)]
+    assert fired(result) == set()
+    assert result.holds[0].metrics["min_knee_deg"] == pytest.approx(135, abs=1)
+
+
+def test_standing_side_survives_label_swaps():
+    swapped = {"swap_legs": True}
+    result, _ = standing([(2, None, {}), (6, "left", swapped), (3, None, {}), (6, "right", swapped), (2, None, {})])
+    assert holds(result) == [("left", 6), ("right", 6)]
+
+
+@pytest.mark.parametrize("code, extra", [
+    ("too_deep", {"knee_deg": 85.0}),
+    ("torso_not_tall", {"lean_deg": 62.0}),
+])
+def test_standing_fault_fires_once_per_hold_and_alone(code, extra):
+    result, _ = standing([(2, None, {}), (6, "left", extra), (3, None, {}), (6, "right", extra), (2, None, {})])
+    assert holds(result) == [("left", 6), ("right", 6)]
+    assert [h.faults for h in result.holds] == [[code], [code]]
+    assert fired(result) == {code}
+
+
+def test_standing_a_brief_dip_is_not_too_deep():
+    dip = {"knee_deg": 85.0}
+    result, _ = standing([(2, None, {}), (3, "left", {}), (0.2, "left", dip), (3, "left", {}), (2, None, {}),
+                          (6, "right", {}), (2, None, {})])
+    assert fired(result) == set()
+
+
+def test_standing_short_hold_and_missing_side():
+    result, _ = standing([(2, None, {}), (2, "right", {}), (3, None, {})])
+    assert holds(result) == [("right", 2)]
+    assert fired(result) == {"short_hold", "missing_side"}
+
+
+# -- the hold tracker's tolerance of swaps -----------------------------------------------------
+
+def test_hold_tracker_tolerates_brief_swaps_but_follows_a_real_switch():
+    tracker = HoldTracker(enter_s=1.0, exit_s=1.0, swap_s=0.5)
+    done = []
+    t = 0.0
+    for side, duration in [("left", 5.0), ("right", 0.3), ("left", 5.0), ("right", 6.0)]:
+        for t in np.arange(t, t + duration, 0.1):
+            finished = tracker.update(float(t), side, {})
+            if finished:
+                done.append(finished)
+        t = float(t) + 0.1
+    done.append(tracker.finish(t))
+    assert [h.side for h in done] == ["left", "right"]
+    assert done[0].duration_s == pytest.approx(10.2, abs=0.2)
+    assert done[1].duration_s == pytest.approx(5.5, abs=0.2)  # a switch counts once it lasts swap_s

@@ -1,0 +1,76 @@
+"""Seated hip abduction rules on front-view landmark tracks made from numbers (no model)."""
+
+import pytest
+
+from formcheck.exercises.seated_hip_abduction import SeatedHipAbduction, Thresholds
+from formcheck.session import Session
+from synthetic_front import abduction_pose, abduction_track
+
+CLEAN = dict(open_m=0.1)  # each knee 10 cm out: knee gap about 2x hip width
+
+
+def run(poses, thresholds=None):
+    session = Session(SeatedHipAbduction(thresholds))
+    for pose in poses:
+        session.update(pose.t_s, pose)
+    return session.finish()
+
+
+def fired(result):
+    return {e.code for e in result.events}
+
+
+@pytest.mark.parametrize("reps", [12, 15])
+def test_clean_reps_count_exactly_with_no_faults(reps):
+    result = run(abduction_track(reps=reps, noise_m=0.004, **CLEAN))
+    assert len(result.reps) == reps
+    assert fired(result) == set()
+    for rep in result.reps:
+        assert rep.metrics["peak_knee_gap_ratio"] == pytest.approx(1.98, abs=0.05)
+        assert rep.metrics["return_s"] == pytest.approx(1.5, abs=0.3)
+
+
+def test_knee_labels_swapped_change_nothing():
+    result = run(abduction_track(reps=5, swap_every=1, **CLEAN))
+    assert len(result.reps) == 5
+    assert fired(result) == set()
+
+
+@pytest.mark.parametrize("code, kwargs", [
+    ("partial_range", {"open_m": 0.045}),
+    ("leaning_back", {"recline_deg": 45.0}),
+    ("fast_return", {"return_s": 0.3}),
+    ("uneven", {"right_share": 0.3}),
+])
+def test_each_fault_fires_once_per_rep_and_alone(code, kwargs):
+    result = run(abduction_track(reps=3, noise_m=0.003, **{**CLEAN, **kwargs}))
+    assert len(result.reps) == 3
+    assert [rep.faults for rep in result.reps] == [[code]] * 3
+    assert [e.code for e in result.events] == [code] * 3
+
+
+def test_a_small_wobble_is_not_a_rep():
+    result = run(abduction_track(reps=4, open_m=0.02))  # rises about 0.17 x hip width
+    assert result.reps == []
+
+
+def test_reclining_only_a_little_is_fine_but_not_past_the_threshold():
+    assert fired(run(abduction_track(reps=2, recline_deg=25.0, **CLEAN))) == set()
+    assert fired(run(abduction_track(reps=2, recline_deg=25.0, **CLEAN), Thresholds(max_recline_deg=20))) == {
+        "leaning_back"}
+
+
+def test_gauge_shows_the_opening_against_the_target():
+    ex = SeatedHipAbduction()
+    rest = ex.gauge(ex.measure(abduction_pose(0.0, 0.0, 0.0)))
+    wide = ex.gauge(ex.measure(abduction_pose(0.0, 0.1, 0.1)))
+    assert rest.target == wide.target == 1.6
+    assert rest.value < rest.target < wide.value
+
+
+def test_standing_is_not_in_position():
+    ex = SeatedHipAbduction()
+    m = ex.measure(abduction_pose(0.0, 0.0, 0.0))
+    assert ex.in_position(m)
+    standing = dict(m, thigh_rise_deg=-85.0)
+    assert not ex.in_position(standing)
