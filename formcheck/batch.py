@@ -1,0 +1,604 @@
+"""Folder analysis: every video below a folder, in parallel, resumable, with an index page.
+
+Outputs for ``clips/week1/monday.mp4`` land in ``results/week1/monday.json``,
+``.html`` and ``.csv`` (plus ``.mp4`` when annotating): the results folder
+mirrors the analysed one. ``results/index.html`` lists every video with its
+verdict and a link to its report; ``results/history.html`` plots the sessions
+over time (see :mod:`formcheck.history`).
+
+A small marker, ``results/.formcheck/week1/monday.result.json``, is written
+once all of a video's outputs are in place (or once the video turned out to be
+unusable: unreadable, no person in it). A re-run skips a video whose marker
+matches the video (size and modification time) and the settings, and whose
+outputs all exist and are newer than the video; an unusable video stays
+failed without being tried again until it changes or ``force`` is given.
+Every file is written atomically, so an interrupted run leaves complete files
+or none.
+
+Two backends run the same per-video work:
+
+* ``local`` (default): a pool of worker processes on this machine; each
+  worker resolves the pose model and imports MediaPipe once, then takes videos
+  one at a time. A worker that dies (a crash in native code) costs only the
+  video it was working on.
+* ``ray``: one Ray task per video, on a local Ray instance or a cluster
+  (``address``). The video's bytes travel to the task and the finished
+  outputs travel back, so the cluster needs no shared filesystem.
+
+Example::
+
+    from formcheck.batch import BatchSettings, run_batch
+    result = run_batch(Path("clips"), Path("results"), BatchSettings("glute_bridge"), jobs=2)
+    for entry in result.failed:
+        print(entry.relative, entry.error)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
+
+from formcheck.errors import FormcheckError
+from formcheck.report.json_report import write_json_atomic, write_text_atomic
+
+MARKER_DIR = ".formcheck"
+MARKER_SUFFIX = ".result.json"
+INDEX_NAME = "index.html"
+HISTORY_NAME = "history.html"
+REPORT_SUFFIXES = (".json", ".html", ".csv")
+ANNOTATED_SUFFIX = ".mp4"
+# Output names the results folder itself uses; a video whose stem would clash keeps its extension.
+RESERVED_STEMS = {"index", "history"}
+
+DONE, SKIPPED, FAILED, NOT_RUN = "done", "skipped", "failed", "not run"
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every video is analysed with; a change makes earlier results stale."""
+
+    exercise: str
+    model_variant: str = "full"
+    config: dict = field(default_factory=dict)
+    annotate: bool = False
+
+    @property
+    def model_name(self) -> str:
+        return f"pose_landmarker_{self.model_variant}"
+
+    def fingerprint(self) -> dict:
+        """The settings that change a report (annotating only adds a file)."""
+        config = json.dumps(self.config, sort_keys=True, default=str)
+        return {"exercise": self.exercise, "model": self.model_name,
+                "config_sha256": hashlib.sha256(config.encode()).hexdigest()}
+
+
+@dataclass(frozen=True)
+class VideoJob:
+    """One video: its path relative to the analysed folder and where its outputs go."""
+
+    relative: str  # POSIX path below the analysed folder, e.g. "week1/monday.mp4"
+    stem: str      # outputs are RESULTS/<stem>.json, .html, .csv (.mp4)
+
+    def suffixes(self, annotate: bool) -> tuple[str, ...]:
+        return REPORT_SUFFIXES + ((ANNOTATED_SUFFIX,) if annotate else ())
+
+    def output(self, results: Path, suffix: str) -> Path:
+        return results / (self.stem + suffix)
+
+    def outputs(self, results: Path, annotate: bool):
+        from formcheck.analyze import Outputs
+        return Outputs(json=self.output(results, ".json"), html=self.output(results, ".html"),
+                       csv=self.output(results, ".csv"),
+                       video=self.output(results, ANNOTATED_SUFFIX) if annotate else None)
+
+    def marker(self, results: Path) -> Path:
+        return results / MARKER_DIR / (self.stem + MARKER_SUFFIX)
+
+
+@dataclass(frozen=True)
+class VideoOutcome:
+    relative: str
+    status: str                  # DONE, SKIPPED, FAILED or NOT_RUN
+    error: str | None = None
+    seconds: float = 0.0
+    lasting: bool = True         # a failure that will recur (bad video), not a crash or a bug
+    earlier: bool = False        # reused from an earlier run
+
+
+@dataclass
+class BatchResult:
+    folder: Path
+    results: Path
+    outcomes: list[VideoOutcome]
+    index: Path
+    history: Path | None
+
+    def with_status(self, status: str) -> list[VideoOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> list[VideoOutcome]:
+        return self.with_status(FAILED)
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def plan_jobs(folder: Path, results: Path) -> list[VideoJob]:
+    """Every video below ``folder`` (but not inside ``results``), with its output stem."""
+    from formcheck.video import find_videos
+
+    folder, results = folder.resolve(), results.resolve()
+    videos = [p for p in find_videos(folder) if not p.resolve().is_relative_to(results)]
+    relatives = [PurePosixPath(p.relative_to(folder).as_posix()) for p in videos]
+    # Two videos that differ only by extension (clip.mp4, clip.mov) keep their extensions.
+    stems: dict[str, int] = {}
+    for rel in relatives:
+        key = str(rel.with_suffix("")).lower()
+        stems[key] = stems.get(key, 0) + 1
+    jobs = []
+    for rel in relatives:
+        plain = str(rel.with_suffix(""))
+        clash = stems[plain.lower()] > 1 or (rel.parent == PurePosixPath(".") and rel.stem.lower() in RESERVED_STEMS)
+        jobs.append(VideoJob(relative=str(rel), stem=str(rel) if clash else plain))
+    return jobs
+
+
+def earlier_outcome(job: VideoJob, folder: Path, results: Path, settings: BatchSettings) -> VideoOutcome | None:
+    """What an earlier run found for this video, if it still holds; else None (analyse it)."""
+    marker = _read_json(job.marker(results))
+    if not marker:
+        return None
+    try:
+        video = (folder / job.relative).stat()
+    except OSError:
+        return None
+    if (marker.get("video_size"), marker.get("video_mtime_ns")) != (video.st_size, video.st_mtime_ns):
+        return None
+    if marker.get("settings") != settings.fingerprint():
+        return None
+    if marker.get("status") == FAILED:
+        return VideoOutcome(job.relative, FAILED, marker.get("error") or "failed", earlier=True)
+    for suffix in job.suffixes(settings.annotate):
+        try:
+            if job.output(results, suffix).stat().st_mtime_ns < video.st_mtime_ns:
+                return None
+        except OSError:
+            return None
+    return VideoOutcome(job.relative, SKIPPED, earlier=True)
+
+
+def _write_marker(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path, settings: BatchSettings) -> None:
+    video = (folder / job.relative).stat()
+    marker = job.marker(results)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(marker, {
+        "video": job.relative,
+        "status": outcome.status,
+        "error": outcome.error,
+        "video_size": video.st_size,
+        "video_mtime_ns": video.st_mtime_ns,
+        "video_mtime": dt.datetime.fromtimestamp(video.st_mtime).isoformat(timespec="seconds"),
+        "settings": settings.fingerprint(),
+        "outputs": [job.stem + s for s in job.suffixes(settings.annotate)] if outcome.status == DONE else [],
+        "analysed_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "seconds": round(outcome.seconds, 2),
+    })
+
+
+def read_marker(results: Path, stem: str) -> dict | None:
+    """The marker of the video whose outputs are ``results/<stem>.*``, if any."""
+    return _read_json(results / MARKER_DIR / (stem + MARKER_SUFFIX))
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int | None = None,
+              force: bool = False, backend: str = "local", address: str | None = None,
+              progress: bool = True) -> BatchResult:
+    """Analyse every video below ``folder`` into ``results`` and write the index page.
+
+    Args:
+        folder: the folder to search (recursively) for videos.
+        results: where outputs go; created if missing.
+        settings: exercise, model, thresholds, annotate.
+        jobs: videos analysed at once (default: CPU count; with Ray, the
+            cluster's CPUs).
+        force: re-analyse videos whose outputs are up to date.
+        backend: ``"local"`` (process pool) or ``"ray"``.
+        address: Ray cluster address; ``None`` starts a local Ray (or joins the
+            one this process already started).
+        progress: show one progress bar (videos) on stderr, if it is a terminal.
+
+    Raises:
+        FormcheckError: bad folder, unusable results folder, no model, Ray missing.
+        Failures of single videos are not raised: they are in the result.
+    """
+    from formcheck.models import ensure_model
+
+    folder = Path(folder).resolve()
+    results = Path(results).resolve()
+    if not folder.is_dir():
+        raise FormcheckError(f"no such folder: {folder}")
+    if folder.is_relative_to(results):
+        raise FormcheckError(f"the results folder {results} must not contain the analysed folder")
+    try:
+        results.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FormcheckError(f"cannot create results folder {results}: {error.strerror or error}") from None
+    if not os.access(results, os.W_OK):
+        raise FormcheckError(f"cannot write to results folder: {results}")
+    if backend not in ("local", "ray"):
+        raise FormcheckError(f"unknown backend {backend!r}; choose local or ray")
+
+    all_jobs = plan_jobs(folder, results)
+    if not all_jobs:
+        raise FormcheckError(f"no videos found in {folder}")
+    outcomes: dict[str, VideoOutcome] = {}
+    todo = []
+    for job in all_jobs:
+        earlier = None if force else earlier_outcome(job, folder, results, settings)
+        if earlier is not None:
+            outcomes[job.relative] = earlier
+        else:
+            todo.append(job)
+            (results / job.stem).parent.mkdir(parents=True, exist_ok=True)
+
+    history = None
+    try:
+        if todo:
+            model_path = ensure_model(settings.model_variant, progress=progress)
+            by_relative = {job.relative: job for job in todo}
+            from tqdm import tqdm
+            bar = tqdm(total=len(todo), unit="video", desc="analysing", file=sys.stderr,
+                       disable=True if not progress else None, dynamic_ncols=True)
+
+            def finished(outcome: VideoOutcome) -> None:
+                job = by_relative[outcome.relative]
+                if outcome.status == DONE or outcome.lasting:
+                    _write_marker(job, outcome, folder, results, settings)
+                else:  # retried next time; a stale marker must not vouch for what is there now
+                    job.marker(results).unlink(missing_ok=True)
+                outcomes[outcome.relative] = outcome
+                bar.set_postfix_str(Path(outcome.relative).name[:30], refresh=False)
+                bar.update(1)
+
+            todo.sort(key=lambda job: -(folder / job.relative).stat().st_size)  # big ones first: no long tail
+            try:
+                if backend == "ray":
+                    _run_ray(todo, folder, results, settings, model_path, address, jobs, finished)
+                else:
+                    _run_local(todo, jobs or os.cpu_count() or 1, finished, _analyze_job, _init_worker,
+                               (str(folder), str(results), str(model_path), settings))
+            finally:
+                bar.close()
+    finally:
+        # Even after Ctrl-C the index shows what is done (and what is not).
+        ordered = [outcomes.get(job.relative, VideoOutcome(job.relative, NOT_RUN)) for job in all_jobs]
+        from formcheck import history as history_mod
+        sessions = history_mod.load_sessions(results)
+        if sessions:
+            history = results / HISTORY_NAME
+            history_mod.write_history_html(history, sessions, index=results / INDEX_NAME)
+        else:
+            (results / HISTORY_NAME).unlink(missing_ok=True)
+        index = results / INDEX_NAME  # written after the history page it links to
+        write_text_atomic(index, render_index(folder, results, all_jobs, ordered, settings, history))
+    return BatchResult(folder, results, ordered, index, history)
+
+
+# --- the work on one video (runs in a worker process or a Ray task)
+
+
+@dataclass(frozen=True)
+class _WorkerState:
+    model_path: Path
+    results: Path
+    settings: BatchSettings
+
+
+_worker: _WorkerState | None = None
+
+
+def _init_worker(folder: str, results: str, model_path: str, settings: BatchSettings) -> None:
+    """Pool initializer: done once per worker process, not per video."""
+    global _worker
+    _limit_threads()
+    os.chdir(folder)  # videos are opened by their path relative to the folder (the report's "source")
+    from formcheck import analyze  # noqa: F401  - imports MediaPipe and OpenCV once
+    _worker = _WorkerState(Path(model_path), Path(results), settings)
+
+
+def _limit_threads() -> None:
+    """One video per core: keep OpenCV from starting a thread pool in every worker."""
+    import cv2
+    cv2.setNumThreads(1)
+
+
+def _analyze_job(job: VideoJob) -> VideoOutcome:
+    state = _worker
+    if state is None:
+        raise RuntimeError("worker not initialised")
+    return _analyze(job.relative, state.model_path, job.outputs(state.results, state.settings.annotate),
+                    state.settings)
+
+
+def _analyze(video: str, model_path: Path, outputs, settings: BatchSettings) -> VideoOutcome:
+    from formcheck.analyze import analyze_video
+
+    start = time.perf_counter()
+    try:
+        analyze_video(video, settings.exercise, model_path, outputs, config=settings.config,
+                      progress=False, model_name=settings.model_name)
+    except FormcheckError as error:
+        return VideoOutcome(video, FAILED, str(error), time.perf_counter() - start)
+    except Exception as error:  # a bug on one video must not stop the others
+        return VideoOutcome(video, FAILED, f"internal error: {type(error).__name__}: {error}",
+                            time.perf_counter() - start, lasting=False)
+    return VideoOutcome(video, DONE, None, time.perf_counter() - start)
+
+
+# --- local backend
+
+
+def _run_local(todo: list[VideoJob], jobs: int, finished: Callable[[VideoOutcome], None],
+               work: Callable[[VideoJob], VideoOutcome], initializer: Callable, init_args: tuple) -> None:
+    """``work`` on every job in a process pool, at most ``jobs`` in flight.
+
+    If a worker dies, the pool is lost with every video then in flight; those
+    are re-run one at a time in a fresh pool, so only the video that really
+    kills its worker is reported failed.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")  # MediaPipe and OpenCV threads do not survive fork
+    queue, suspects = deque(todo), deque()
+    while queue or suspects:
+        alone = bool(suspects)
+        source = suspects if alone else queue
+        width = 1 if alone else max(1, min(jobs, len(queue)))
+        with ProcessPoolExecutor(width, mp_context=context, initializer=initializer, initargs=init_args) as pool:
+            running: dict = {}
+            broken: list[VideoJob] = []
+            while (source or running) and not broken:
+                while source and len(running) < width:
+                    job = source.popleft()
+                    running[pool.submit(work, job)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = running.pop(future)
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        broken.append(job)
+                    else:
+                        finished(future.result())
+            broken += running.values()
+            for job in broken:
+                if alone:
+                    finished(VideoOutcome(job.relative, FAILED, "the analysis crashed (its worker process died)",
+                                          lasting=False))
+                else:
+                    suspects.append(job)
+
+
+# --- Ray backend
+
+
+def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchSettings, model_path: Path,
+             address: str | None, jobs: int | None, finished: Callable[[VideoOutcome], None]) -> None:
+    """One Ray task per video; outputs come back as bytes and are written here."""
+    try:
+        import ray
+    except ImportError:
+        raise FormcheckError("the Ray backend needs Ray: pip install 'formcheck[ray]'") from None
+
+    started = False
+    if not ray.is_initialized():
+        import logging
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.WARNING)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            where = f"at {address}" if address else "locally"
+            raise FormcheckError(f"cannot start or reach Ray {where}: {str(error).splitlines()[0]}") from None
+        started = True
+    try:
+        task = ray.remote(num_cpus=1, max_retries=1)(_ray_analyze)
+        model_bytes = model_path.read_bytes()
+        model = (hashlib.sha256(model_bytes).hexdigest(), [ray.put(model_bytes)])  # wrapped: fetched once per worker
+        in_flight = jobs or max(1, int(ray.cluster_resources().get("CPU", 1))) * 2
+        queue, pending = deque(todo), {}
+        while queue or pending:
+            while queue and len(pending) < in_flight:
+                job = queue.popleft()
+                data = (folder / job.relative).read_bytes()
+                pending[task.remote(job, data, model, settings)] = job
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                job = pending.pop(ref)
+                try:
+                    outcome, files = ray.get(ref)
+                except ray.exceptions.RayError as error:
+                    outcome, files = VideoOutcome(job.relative, FAILED, "the Ray task failed: "
+                                                  + str(error).strip().splitlines()[0], lasting=False), {}
+                for suffix, content in files.items():
+                    _write_bytes_atomic(job.output(results, suffix), content)
+                finished(outcome)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+_ray_model_files: dict[str, Path] = {}
+
+
+def _ray_analyze(job: VideoJob, data: bytes, model: tuple[str, list], settings: BatchSettings
+                 ) -> tuple[VideoOutcome, dict[str, bytes]]:
+    """A Ray task: analyse one video sent as bytes; return the outcome and the output files."""
+    digest, (model_ref,) = model
+    if digest not in _ray_model_files:  # once per worker process
+        import ray
+        _limit_threads()
+        fd, path = tempfile.mkstemp(prefix="formcheck-model-", suffix=".task")
+        with os.fdopen(fd, "wb") as f:
+            f.write(ray.get(model_ref))
+        _ray_model_files[digest] = Path(path)
+    with tempfile.TemporaryDirectory(prefix="formcheck-ray-") as tmp:
+        inbox, outbox = Path(tmp, "in"), Path(tmp, "out")
+        video = inbox / job.relative
+        video.parent.mkdir(parents=True)
+        outbox.mkdir()
+        video.write_bytes(data)
+        outputs = VideoJob(job.relative, "report").outputs(outbox, settings.annotate)
+        cwd = os.getcwd()
+        os.chdir(inbox)  # the same relative "source" as the local backend
+        try:
+            outcome = _analyze(job.relative, _ray_model_files[digest], outputs, settings)
+        finally:
+            os.chdir(cwd)
+        files = {}
+        if outcome.status == DONE:
+            files = {suffix: (outbox / ("report" + suffix)).read_bytes() for suffix in job.suffixes(settings.annotate)}
+    return outcome, files
+
+
+def _write_bytes_atomic(path: Path, content: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- the index page
+
+
+def render_index(folder: Path, results: Path, jobs: list[VideoJob], outcomes: list[VideoOutcome],
+                 settings: BatchSettings, history: Path | None) -> str:
+    """The ``index.html`` page: one row per video with its verdict and links."""
+    now = dt.datetime.now()
+    rows = [_index_row(job, outcome, folder, results, settings) for job, outcome in zip(jobs, outcomes)]
+    counts = {
+        "videos": len(rows),
+        "ok": sum(1 for r in rows if r["state"] == "ok"),
+        "failed": sum(1 for r in rows if r["state"] == "failed"),
+        "pending": sum(1 for r in rows if r["state"] == "pending"),
+        "faulty": sum(1 for r in rows if r["state"] == "ok" and r["faults"]),
+    }
+    return templates().get_template("index.html").render(
+        folder=str(folder), rows=rows, counts=counts,
+        history=os.path.relpath(history, results) if history else None,
+        exercise=exercise_title(settings.exercise),
+        date=f"{now.day} {now:%B %Y, %H:%M}",
+    )
+
+
+def _index_row(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path, settings: BatchSettings) -> dict:
+    from formcheck.history import session_date
+    from formcheck.report.html import fault_title
+
+    row = {"video": job.relative, "state": "pending", "exercise": exercise_title(settings.exercise),
+           "date": session_date(job.relative, read_marker(results, job.stem), folder / job.relative)[0],
+           "work": "", "faults": [], "verdict": "", "links": {}, "error": outcome.error}
+    if outcome.status == FAILED:
+        row.update(state="failed", verdict=f"Could not be analysed: {outcome.error}")
+        return row
+    report = _read_json(job.output(results, ".json")) if outcome.status in (DONE, SKIPPED) else None
+    if report is None:
+        row["verdict"] = "Not analysed yet — run the command again to finish."
+        return row
+    reps, holds = report.get("reps") or [], report.get("holds") or []
+    counts = (report.get("summary") or {}).get("fault_counts") or {}
+    row.update(
+        state="ok",
+        exercise=report.get("exercise_title") or exercise_title(report.get("exercise") or settings.exercise),
+        work=_work_text(reps, holds),
+        faults=[{"code": code, "title": fault_title(code), "count": n}
+                for code, n in sorted(counts.items(), key=lambda item: -item[1])],
+        verdict=verdict(report),
+        links={name: job.stem + suffix for name, suffix in
+               (("report", ".html"), ("JSON", ".json"), ("CSV", ".csv"), ("video", ANNOTATED_SUFFIX))
+               if job.output(results, suffix).exists()},
+    )
+    return row
+
+
+def verdict(report: dict) -> str:
+    """One plain-language sentence on a report, for a list of many videos."""
+    from formcheck.report.html import fault_title
+
+    reps, holds = report.get("reps") or [], report.get("holds") or []
+    if not (report.get("pose") or {}).get("frames_with_pose", 1):
+        return "No one was found in the video."
+    if not reps and not holds:
+        return "No reps or holds were counted — check that the whole movement is in view."
+    counts = (report.get("summary") or {}).get("fault_counts") or {}
+    work = _work_text(reps, holds)
+    if not counts:
+        return f"Good form: {work}, nothing to correct."
+    clean = sum(1 for item in reps + holds if not item.get("faults"))
+    main = max(counts, key=counts.get)
+    message = next((e.get("message") for e in report.get("events") or [] if e.get("code") == main and e.get("message")),
+                   fault_title(main))
+    praise = f", {clean} with good form" if clean else ""
+    return f"{work[:1].upper()}{work[1:]} done{praise}. Main thing to work on: {message.rstrip('. ')}."
+
+
+def _work_text(reps: list, holds: list) -> str:
+    parts = []
+    if reps or not holds:
+        parts.append(f"{len(reps)} rep{'' if len(reps) == 1 else 's'}")
+    if holds:
+        held = sum(h.get("duration_s") or 0.0 for h in holds)
+        parts.append(f"{len(holds)} hold{'' if len(holds) == 1 else 's'} ({held:.0f} s)")
+    return " and ".join(parts)
+
+
+def exercise_title(exercise_id: str) -> str:
+    from formcheck.exercises import EXERCISES
+    if exercise_id == "auto":
+        return "—"
+    cls = EXERCISES.get(exercise_id)
+    return cls.title if cls is not None else exercise_id.replace("_", " ").capitalize()
+
+
+def templates():
+    """The Jinja2 environment for the index and history pages (autoescaping on)."""
+    import jinja2
+
+    from formcheck.report.html import TEMPLATE_DIR
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["url"] = lambda path: urllib.parse.quote(str(path).replace(os.sep, "/"))
+    return env
+
+
+def summary_counts(outcomes: Iterable[VideoOutcome]) -> dict[str, int]:
+    counts = {DONE: 0, SKIPPED: 0, FAILED: 0, NOT_RUN: 0}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    return counts
