@@ -8,12 +8,12 @@ the hip centre, as MediaPipe gives them.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from enum import IntEnum
-from pathlib import Path
 
 import numpy as np
+
+from formcheck.fileio import atomic_path
 
 N_LANDMARKS = 33
 
@@ -159,17 +159,10 @@ class PoseTrack:
         for i, p in enumerate(self.poses):
             if p is not None:
                 image[i], world[i], vis[i] = p.image_xy, p.world_xyz, p.visibility
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp.npz")
-        os.close(fd)
-        try:
+        with atomic_path(path, suffix=".tmp.npz") as tmp:
             np.savez_compressed(tmp, fps=self.fps, size=np.array([self.width, self.height]),
                                 times_s=np.array(self.times_s), present=present,
                                 image_xy=image, world_xyz=world, visibility=vis)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "PoseTrack":

@@ -22,9 +22,9 @@ import io
 import math
 import numbers
 import os
-import tempfile
-from pathlib import Path
 from typing import Any, Iterable
+
+from formcheck.fileio import write_text_atomic
 
 FIXED_COLUMNS = ("kind", "index", "side", "start_s", "end_s", "duration_s", "hold_s", "faults")
 _DECIMALS = 3
@@ -58,29 +58,6 @@ def report_to_csv(report: dict) -> str:
             + _metric_cells(hold, metric_keys)
         )
     return buffer.getvalue()
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` (UTF-8) so that ``path`` is either complete or untouched.
-
-    The text goes to a temporary file in the same folder, which then replaces
-    ``path`` in one step; on any error the temporary file is removed.
-    """
-    target = Path(path)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=target.parent or ".",
-        prefix=f".{target.name}.", suffix=".tmp", delete=False,
-    )
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def _fixed_cells(kind: str, index: Any, item: dict, duration: Any, hold: Any) -> list[str]:

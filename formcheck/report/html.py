@@ -33,7 +33,7 @@ from typing import Any, Iterable, Sequence
 
 import jinja2
 
-from formcheck.report.csv_export import write_text_atomic
+from formcheck.fileio import write_text_atomic
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 

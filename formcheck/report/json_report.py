@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
+from formcheck.fileio import write_text_atomic
 from formcheck.report.balance import side_balance
 from formcheck.session import SessionResult
 
 SCHEMA = "formcheck.report/1"
+__all__ = ["SCHEMA", "build_report", "write_json_atomic", "write_text_atomic"]
 
 
 def build_report(result: SessionResult, source: str, fps: float, width: int, height: int,
@@ -47,15 +47,3 @@ def build_report(result: SessionResult, source: str, fps: float, width: int, hei
 def write_json_atomic(path: str | Path, data: dict) -> None:
     """Write JSON to a temporary file beside ``path``, then rename: never half-written."""
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def write_text_atomic(path: str | Path, text: str) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
