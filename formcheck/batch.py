@@ -49,7 +49,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from formcheck.errors import FormcheckError
-from formcheck.report.json_report import write_json_atomic, write_text_atomic
+from formcheck.fileio import atomic_path, write_text_atomic
+from formcheck.report.json_report import write_json_atomic
 
 MARKER_DIR = ".formcheck"
 MARKER_SUFFIX = ".result.json"
@@ -418,7 +419,7 @@ def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchS
         import logging
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                     logging_level=logging.WARNING)
+                     logging_level=logging.ERROR)
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = f"at {address}" if address else "locally"
             raise FormcheckError(f"cannot start or reach Ray {where}: {str(error).splitlines()[0]}") from None
@@ -484,14 +485,8 @@ def _ray_analyze(job: VideoJob, data: bytes, model: tuple[str, list], settings: 
 
 
 def _write_bytes_atomic(path: Path, content: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(content)
 
 
 # --------------------------------------------------------------------------- the index page

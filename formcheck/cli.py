@@ -65,7 +65,6 @@ def cli():
 def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_out, config_path, model_variant, quiet,
             results_dir, jobs, force, annotate, backend, address):
     """Analyse a recorded video, or every video in a folder, and report reps, holds and faults."""
-    from formcheck.analyze import Outputs, analyze_video
     from formcheck.config import load_config
 
     if source.is_dir():
@@ -76,6 +75,7 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
                                load_config(config_path), model_variant, quiet, jobs, force, annotate, backend, address)
     if results_dir or jobs or force or annotate or backend != "local" or address:
         raise FormcheckError("--out, --jobs, --force, --annotate, --backend and --address are for a folder of videos")
+    from formcheck.analyze import Outputs, analyze_video
     exercise = _exercise_choice(exercise)
     config = load_config(config_path)
     if not source.exists():

@@ -33,7 +33,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from formcheck.report.json_report import SCHEMA, write_text_atomic
+from formcheck.fileio import write_text_atomic
+from formcheck.report.json_report import SCHEMA
 
 # A calendar date in a file name: 2026-11-18, 2026_11_18, 2026.11.18 or 20261118.
 DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -129,7 +130,9 @@ def load_sessions(results: Path) -> list[HistorySession]:
         if not isinstance(report, dict) or report.get("schema") != SCHEMA:
             continue
         marker = read_marker(results, relative.with_suffix("").as_posix())
-        name = (marker or {}).get("video") or relative.as_posix()
+        name = (marker or {}).get("video") or report.get("source") or relative.as_posix()
+        if date_in_name(name) is None and date_in_name(relative.as_posix()) is not None:
+            name = relative.as_posix()  # the report was saved under a dated name
         sessions.append(session_from_report(report, path, name, marker))
     sessions.sort(key=lambda s: (s.exercise, s.date, s.video))
     return sessions
