@@ -42,5 +42,32 @@ def _bridge() -> list[ClipSpec]:
     ]
 
 
+FRONT = CameraSpec(yaw_deg=0.0, height_m=0.7, distance_m=2.3, fps=20.0)
+FRONT_HD = CameraSpec(yaw_deg=0.0, height_m=0.75, distance_m=2.4, width=1280, height=720, fps=20.0)
+OBLIQUE_LEFT = CameraSpec(yaw_deg=20.0, height_m=0.7, distance_m=2.3, fps=20.0)
+OBLIQUE_RIGHT = CameraSpec(yaw_deg=-20.0, height_m=0.7, distance_m=2.3, fps=20.0)
+# A recline away from a straight-front camera is mostly depth, which MediaPipe's world
+# landmarks underestimate by 20-30 deg; an oblique, low camera shows it.
+OBLIQUE_LOW_LEFT = CameraSpec(yaw_deg=30.0, height_m=0.45, distance_m=2.0, fps=20.0)
+
+
+def _abduction() -> list[ClipSpec]:
+    ex = "seated_hip_abduction"
+    return [
+        ClipSpec(ex, "abduction_clean_hd", "clean: 5 reps, knees to 2.2x hip width, 1.3 s returns, trunk ~10 deg "
+                 "back; front view 1280x720", None, JUNE, GREEN_TOP, FRONT_HD),
+        ClipSpec(ex, "abduction_partial_range", "partial_range: 4 reps opening only to 1.3x hip width; "
+                 "slightly oblique from the person's left", "partial_range", BOB, GREY_TOP, OBLIQUE_LEFT,
+                 {"reps": 4}),
+        ClipSpec(ex, "abduction_leaning_back", "leaning_back: 4 good reps with the trunk ~56 deg back from "
+                 "vertical; low camera 30 deg to the person's left", "leaning_back", SAM, BLUE_TEE,
+                 OBLIQUE_LOW_LEFT, {"reps": 4, "lean_deg": 55.0}),
+        ClipSpec(ex, "abduction_fast_return", "fast_return: 4 reps snapping back in 0.25 s; slightly oblique from "
+                 "the person's right", "fast_return", MARIA, RED_TOP, OBLIQUE_RIGHT, {"reps": 4}),
+        ClipSpec(ex, "abduction_uneven", "uneven: 4 reps where the right knee opens only ~15% as far as the left; "
+                 "front view", "uneven", ALEX, PURPLE_TOP, FRONT, {"reps": 4}),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
-    return _bridge()
+    return _bridge() + _abduction()
