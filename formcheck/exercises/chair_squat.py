@@ -1,0 +1,164 @@
+"""Chair squat (sit to stand). Side view: a chair behind you, feet hip-width apart, arms
+forward or crossed on the chest. Sit the hips back until you touch the chair, then stand
+up again without using your hands; lower yourself slowly.
+
+All measures are in the image plane of a side view:
+- the thigh tilt (hips down toward the knees) makes the rep;
+- plopping down: the hips falling much faster in the last part of the way down than
+  before it (a controlled sit slows down before the chair; a plop speeds up), speeds in
+  shin lengths per second;
+- using the hands: a wrist on the thigh, between mid-thigh and the knee, as you start
+  to rise (resting the hands on the thighs is what pushing off looks like from the side);
+- knees far past the toes: knee ahead of the toe tips, in shin lengths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.counting import RepCounter, Window
+from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme, trunk_lean_deg
+from formcheck.exercises.lower_body import (baseline, knee_past_toe_ratio, near_side, shin_length_px,
+                                            sustained_max_or_nan, sustained_min_or_nan, thigh_tilt_deg)
+from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    plop_speedup_ratio: float = 2.5      # hips fall this many times faster near the chair than before
+    plop_min_speed_shins_s: float = 0.8  # ... and at least this fast (shin lengths per second)
+    max_wrist_on_thigh_ratio: float = 0.2  # wrist this close to the thigh (x thigh length) = pushing
+    max_knee_past_toe_ratio: float = 0.15  # knees ahead of the toe tips (x shin length)
+    rep_tilt_deg: float = 35.0           # thighs tilt this far from standing = a rep
+    last_part_fraction: float = 0.4      # "near the chair": this last part of the way down
+    rise_start_fraction: float = 0.4     # "start of the rise": the first part of the way up
+    speed_persist_s: float = 0.1         # a fall must last this long to count
+    persist_s: float = 0.2               # hands on the thighs / knees forward this long
+
+
+CUES = {
+    "plopping": "Lower yourself slowly - don't drop onto the chair",
+    "using_hands": "Stand up without pushing on your thighs - arms forward",
+    "knees_past_toes": "Sit back more - keep your knees over your feet",
+}
+
+
+class ChairSquat(RepExercise):
+    id = "chair_squat"
+    title = "Chair squat"
+    view = "side"
+    view_name = "side"
+    setup = "Stand in front of a chair, side-on to the camera, arms forward"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee", "ankle")
+    rep_signal = "thigh_tilt_deg"
+    key_metric = "knee_deg"
+    key_joint = "knee"
+    plots = {"thigh_tilt_deg": "Thigh angle from vertical (deg; 90 = parallel)",
+             "hip_height_ratio": "Hip height (shin lengths)",
+             "knee_past_toe_ratio": "Knee ahead of the toes (shin lengths)"}
+    target_reps = "10"
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        hip, knee, ankle = (midpoint(pose, j) for j in ("hip", "knee", "ankle"))
+        shin = shin_length_px(pose)
+        return {
+            "thigh_tilt_deg": thigh_tilt_deg(pose),
+            "knee_deg": geometry.angle_deg(hip, knee, ankle),
+            "hip_height_ratio": float(ankle[1] - hip[1]) / shin if shin > 0 else float("nan"),
+            "wrist_on_thigh_ratio": _wrist_to_thigh(pose, hip, knee),
+            "knee_past_toe_ratio": knee_past_toe_ratio(pose),
+            "trunk_lean_deg": trunk_lean_deg(pose),
+        }
+
+    def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint, Joint, Joint]:
+        near = near_side(pose)
+        return side_joint(near, "hip"), side_joint(near, "knee"), side_joint(near, "ankle")
+
+    def counter(self) -> RepCounter:
+        return RepCounter(enter_rise=self.th.rep_tilt_deg)
+
+    def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
+        return ["knees_past_toes"] if active and m["knee_past_toe_ratio"] > self.th.max_knee_past_toe_ratio else []
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        t, tilt = np.asarray(rep.times_s), rep.series("thigh_tilt_deg")
+        depth, bottom_t = sustained_extreme(rep, "thigh_tilt_deg", th.persist_s)
+        sit_speed, speedup, sit_t = self._sit_speed(rep, tilt, depth)
+        hands = self._hands_at_rise(rep, tilt, depth)
+        knees, knees_t = sustained_extreme(rep, "knee_past_toe_ratio", th.persist_s)
+        faults = []
+        if speedup > th.plop_speedup_ratio and sit_speed > th.plop_min_speed_shins_s:
+            faults.append(Fault("plopping", sit_t))
+        if hands < th.max_wrist_on_thigh_ratio:
+            faults.append(Fault("using_hands", bottom_t))
+        if knees > th.max_knee_past_toe_ratio:
+            faults.append(Fault("knees_past_toes", knees_t))
+        return faults, {"sit_speed_shins_s": sit_speed, "sit_speedup_ratio": speedup, "wrist_on_thigh_ratio": hands,
+                        "knee_past_toe_ratio": knees, "thigh_tilt_deg": depth}
+
+    def _sit_speed(self, rep: Window, tilt: np.ndarray, depth: float) -> tuple[float, float, float]:
+        """How fast the hips fell (shin lengths per second) in the last part of the way down,
+        how many times faster that is than earlier on the way down, and when."""
+        t, height = np.asarray(rep.times_s), rep.series("hip_height_ratio")
+        travel = depth - rep.rest_level
+        arrived = np.flatnonzero(tilt >= depth - 0.05 * travel)
+        nothing = float("nan"), float("nan"), rep.start_s
+        if len(arrived) == 0 or len(t) < 3:
+            return nothing
+        end = min(arrived[0] + 3, len(t))  # a few frames past touching the chair
+        top = baseline(height, tilt <= rep.rest_level + 0.25 * travel)
+        low = float(np.nanmin(height[:end]))
+        drop = top - low
+        if not drop > 0:
+            return nothing
+        way_down = (top - height[:end]) / drop  # 0 standing .. 1 on the chair
+        near_chair = np.flatnonzero(way_down >= 1.0 - self.th.last_part_fraction)
+        speed = -np.gradient(height, t)
+        fall = sustained_max_or_nan(t[near_chair], speed[near_chair], self.th.speed_persist_s)
+        when = float(t[near_chair[np.nanargmax(speed[near_chair])]]) if len(near_chair) else rep.start_s
+        early = np.flatnonzero(way_down >= 0.1)
+        late = np.flatnonzero(way_down >= 1.0 - self.th.last_part_fraction)
+        before_s = t[late[0]] - t[early[0]] if len(early) and len(late) else float("nan")
+        before = (0.9 - self.th.last_part_fraction) * drop / before_s if before_s > 0 else float("nan")
+        return fall, fall / before if before > 0 else float("nan"), when
+
+    def _hands_at_rise(self, rep: Window, tilt: np.ndarray, depth: float) -> float:
+        """How close a wrist stayed to the thigh as the rise began (x thigh length)."""
+        t, wrist = np.asarray(rep.times_s), rep.series("wrist_on_thigh_ratio")
+        travel = depth - rep.rest_level
+        at_bottom = np.flatnonzero(tilt >= depth - 0.1 * travel)
+        if len(at_bottom) == 0:
+            return float("nan")
+        leave = at_bottom[-1]
+        up = np.flatnonzero(tilt[leave:] <= depth - self.th.rise_start_fraction * travel)
+        end = leave + (up[0] if len(up) else len(t) - leave - 1)
+        start = np.searchsorted(t, t[leave] - 0.3)
+        window = slice(start, end + 1)
+        return sustained_min_or_nan(t[window], wrist[window], self.th.persist_s)
+
+    def bands(self) -> dict[str, list[dict]]:
+        return {"knee_past_toe_ratio": [{"label": "Knees far past the toes", "code": "knees_past_toes",
+                                         "min": self.th.max_knee_past_toe_ratio, "max": None}]}
+
+
+def _wrist_to_thigh(pose: PoseFrame, hip: np.ndarray, knee: np.ndarray) -> float:
+    """The nearer wrist's distance from the thigh between mid-thigh and the knee, over the
+    thigh's length. (Hands hanging by the hips or resting on the chair are not counted.)"""
+    length = geometry.distance(hip, knee)
+    if length <= 0:
+        return float("nan")
+    a, b = hip + 0.4 * (knee - hip), knee
+    return min(_segment_distance(pose.xy(w), a, b) for w in (Joint.LEFT_WRIST, Joint.RIGHT_WRIST)) / length
+
+
+def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    ab = b - a
+    f = float(np.clip(np.dot(p - a, ab) / max(float(np.dot(ab, ab)), 1e-9), 0.0, 1.0))
+    return geometry.distance(p, a + f * ab)

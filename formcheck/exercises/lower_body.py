@@ -1,0 +1,110 @@
+"""Measures shared by the standing leg exercises (squat, chair squat, deadlift).
+
+All of them use both sides' midpoints where the view lets them (in a side view the
+two legs overlap, and the midpoint does not care which one MediaPipe called left),
+and lengths of the person's own limbs as the ruler, so they hold at any distance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.exercises.base import midpoint
+from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
+
+
+def shin_length_px(pose: PoseFrame) -> float:
+    """Knee to ankle in the image (the shin stays near the image plane in side and front views)."""
+    return geometry.distance(midpoint(pose, "knee"), midpoint(pose, "ankle"))
+
+
+def thigh_tilt_deg(pose: PoseFrame) -> float:
+    """How far the thighs tilt from vertical: 0 standing, 90 with the hips level with the
+    knees (thighs parallel to the floor), above 90 below parallel.
+
+    Taken from how high the hips are above the knees in the image over the thigh's length.
+    From the front the thigh points at the camera and looks short, so the length is the
+    longer of thigh and shin (about equal in people): the vertical drop stays true from
+    the side and from the front, and near parallel - where depth is judged - the ratio
+    is small and hardly depends on the length used.
+    """
+    hip, knee = midpoint(pose, "hip"), midpoint(pose, "knee")
+    length = max(geometry.distance(hip, knee), shin_length_px(pose))
+    if length <= 0:
+        return float("nan")
+    rise = float(np.clip((knee[1] - hip[1]) / length, -1.0, 1.0))  # y points down
+    return 90.0 - float(np.degrees(np.arcsin(rise)))
+
+
+def facing_sign(pose: PoseFrame) -> float:
+    """+1 when the person faces image-right (toes ahead of heels), -1 facing left; side view."""
+    toes = midpoint(pose, "foot_index")[0] - midpoint(pose, "heel")[0]
+    return 1.0 if toes >= 0 else -1.0
+
+
+def signed_lean_deg(pose: PoseFrame) -> float:
+    """Trunk lean from vertical in the image, positive forward (toward the toes), negative
+    leaning back. Side view only: from the front, forward is toward the camera."""
+    hip, shoulder = midpoint(pose, "hip"), midpoint(pose, "shoulder")
+    lean = geometry.lean_from_vertical_deg(hip, shoulder)
+    return lean if (shoulder[0] - hip[0]) * facing_sign(pose) >= 0 else -lean
+
+
+def knee_past_toe_ratio(pose: PoseFrame) -> float:
+    """How far the knees are ahead of the toe tips, in shin lengths (negative = behind). Side view."""
+    ahead = (midpoint(pose, "knee")[0] - midpoint(pose, "foot_index")[0]) * facing_sign(pose)
+    shin = shin_length_px(pose)
+    return ahead / shin if shin > 0 else float("nan")
+
+
+def heel_rise_ratio(pose: PoseFrame) -> float:
+    """How high the heel is above the toe tip, in shin lengths, for the foot whose heel is
+    highest. Its change during a rep is what matters (feet flat differ by view)."""
+    shin = shin_length_px(pose)
+    if shin <= 0:
+        return float("nan")
+    return max(float(pose.xy(Joint[f"{s}_FOOT_INDEX"])[1] - pose.xy(Joint[f"{s}_HEEL"])[1])
+               for s in ("LEFT", "RIGHT")) / shin
+
+
+def rise_time_s(t: np.ndarray, signal: np.ndarray, rest: float, peak: float) -> float:
+    """Time to go from ``rest`` up to ``peak`` (the way down into a squat), timed from 20%
+    to 80% of the way and scaled to the whole, so noise at either end does not matter."""
+    height = peak - rest
+    if not height > 0:
+        return float("nan")
+    start = np.flatnonzero(signal >= rest + 0.2 * height)
+    if len(start) == 0:
+        return float("nan")
+    i = start[0]
+    end = np.flatnonzero(signal[i:] >= rest + 0.8 * height)
+    end_t = t[i + end[0]] if len(end) else t[-1]
+    return float((end_t - t[i]) / 0.6)
+
+
+def baseline(values: np.ndarray, near_rest: np.ndarray) -> float:
+    """The median of ``values`` over the samples marked as resting (standing), NaN if none."""
+    picked = values[near_rest & np.isfinite(values)]
+    return float(np.median(picked)) if len(picked) else float("nan")
+
+
+def near_side(pose: PoseFrame) -> str:
+    """The leg the camera sees better (its hip, knee and ankle are more visible)."""
+    def seen(side: str) -> float:
+        return sum(pose.visibility[side_joint(side, j)] for j in ("hip", "knee", "ankle"))
+    return "left" if seen("left") >= seen("right") else "right"
+
+
+def sustained_min_or_nan(t: np.ndarray, values: np.ndarray, min_s: float) -> float:
+    """The lowest level held for ``min_s``; NaN when nothing was measured."""
+    if not np.isfinite(values).any():
+        return float("nan")
+    return geometry.sustained_min(t, values, min_s)
+
+
+def sustained_max_or_nan(t: np.ndarray, values: np.ndarray, min_s: float) -> float:
+    """The highest level held for ``min_s``; NaN when nothing was measured."""
+    if not np.isfinite(values).any():
+        return float("nan")
+    return geometry.sustained_max(t, values, min_s)

@@ -1,0 +1,144 @@
+"""Squat. Side or front view (a front view also checks the knees): feet about hip width,
+sit the hips back and down until the thighs are level with the floor, chest up,
+heels down; stand back up. Go down slowly.
+
+What each view can measure:
+- depth (thigh tilt from vertical: how high the hips are above the knees, over the
+  thigh's length) - any view: a vertical drop in the image is true from the side and
+  from the front;
+- heels lifting (heel rising against the toe tip during the rep) - any view;
+- forward lean (hip->shoulder line from vertical, world landmarks) - any view;
+- speed on the way down (timed on the thigh tilt) - any view;
+- knees caving in (knee-to-knee over ankle-to-ankle width) - front or oblique view
+  only; from the side the knees overlap and it is not checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.counting import RepCounter, Window
+from formcheck.exercises.base import (Fault, RepExercise, body_width_ratio, sustained_extreme,
+                                      trunk_lean_deg)
+from formcheck.exercises.lower_body import (baseline, heel_rise_ratio, near_side, rise_time_s,
+                                            sustained_min_or_nan, thigh_tilt_deg)
+from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_thigh_above_parallel_deg: float = 15.0  # thighs must reach within this of level with the floor
+    min_knee_ankle_ratio: float = 0.8    # knee gap / ankle gap at the bottom (front view)
+    max_heel_rise_ratio: float = 0.1     # heel rises this much against the toe (x shin length)
+    max_lean_deg: float = 45.0           # trunk from vertical
+    min_descent_s: float = 1.0           # standing to the bottom
+    rep_tilt_deg: float = 35.0           # thighs tilt this far from standing = a rep
+    bottom_hold_s: float = 0.15          # the bottom must last this long (ignores one-frame dips)
+    persist_s: float = 0.3               # a lean or a heel lift must last this long
+    front_view_min_ratio: float = 0.25   # body width over torso length: knees are checked above this
+
+
+CUES = {
+    "too_shallow": "Squat a little deeper - aim for thighs level with the floor",
+    "knees_caving": "Push your knees out over your toes",
+    "heels_lifting": "Keep your heels down - weight through the whole foot",
+    "leaning_forward": "Keep your chest up",
+    "too_fast_down": "Go down slowly and with control",
+}
+
+
+class Squat(RepExercise):
+    id = "squat"
+    title = "Squat"
+    view = "side_or_front"
+    view_name = "side or the front"
+    setup = "Stand tall, feet hip-width apart, whole body in view (side-on, or facing the camera)"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee", "ankle")
+    rep_signal = "thigh_tilt_deg"
+    key_metric = "knee_deg"
+    key_joint = "knee"
+    plots = {"thigh_tilt_deg": "Thigh angle from vertical (deg; 90 = parallel)",
+             "trunk_lean_deg": "Trunk lean (deg)", "knee_deg": "Knee angle (deg)"}
+    target_reps = "8-12"
+
+    def view_ok(self, pose: PoseFrame, th) -> bool:
+        return True  # depth, lean, heels and speed read from any view; knees only from the front
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        near = near_side(pose)
+        return {
+            "thigh_tilt_deg": thigh_tilt_deg(pose),
+            "knee_deg": geometry.angle_deg(*(pose.xy(side_joint(near, j)) for j in ("hip", "knee", "ankle"))),
+            "trunk_lean_deg": trunk_lean_deg(pose),
+            "heel_rise_ratio": heel_rise_ratio(pose),
+            "knee_ankle_ratio": self._knee_ankle_ratio(pose),
+        }
+
+    def _knee_ankle_ratio(self, pose: PoseFrame) -> float:
+        """Knee-to-knee over ankle-to-ankle width across the picture; NaN from the side."""
+        if not body_width_ratio(pose) >= self.th.front_view_min_ratio:
+            return float("nan")
+        knees = abs(pose.xy(Joint.LEFT_KNEE)[0] - pose.xy(Joint.RIGHT_KNEE)[0])
+        ankles = abs(pose.xy(Joint.LEFT_ANKLE)[0] - pose.xy(Joint.RIGHT_ANKLE)[0])
+        hips = abs(pose.xy(Joint.LEFT_HIP)[0] - pose.xy(Joint.RIGHT_HIP)[0])
+        return float(knees / ankles) if ankles > 0.3 * hips else float("nan")
+
+    def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint, Joint, Joint]:
+        near = near_side(pose)
+        return side_joint(near, "hip"), side_joint(near, "knee"), side_joint(near, "ankle")
+
+    def counter(self) -> RepCounter:
+        return RepCounter(enter_rise=self.th.rep_tilt_deg)
+
+    def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
+        if not active:
+            return []
+        cues = []
+        if m["trunk_lean_deg"] > self.th.max_lean_deg:
+            cues.append("leaning_forward")
+        if m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio and m["thigh_tilt_deg"] > 45:
+            cues.append("knees_caving")
+        return cues
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        t, tilt = np.asarray(rep.times_s), rep.series("thigh_tilt_deg")
+        depth, bottom_t = sustained_extreme(rep, "thigh_tilt_deg", th.bottom_hold_s)
+        travel = depth - rep.rest_level
+        bottom = tilt >= rep.rest_level + 0.6 * travel
+        standing = tilt <= rep.rest_level + 0.25 * travel
+        knees = sustained_min_or_nan(t[bottom], rep.series("knee_ankle_ratio")[bottom], th.bottom_hold_s)
+        heel = rep.series("heel_rise_ratio")
+        heel_rise = geometry.sustained_max(t, heel, th.persist_s) - baseline(heel, standing)
+        lean, lean_t = sustained_extreme(rep, "trunk_lean_deg", th.persist_s)
+        descent_s = rise_time_s(t, tilt, rep.rest_level, depth)
+        faults = []
+        if depth < 90.0 - th.max_thigh_above_parallel_deg:
+            faults.append(Fault("too_shallow", bottom_t))
+        if knees < th.min_knee_ankle_ratio:
+            faults.append(Fault("knees_caving", bottom_t))
+        if heel_rise > th.max_heel_rise_ratio:
+            faults.append(Fault("heels_lifting", float(t[np.nanargmax(heel)])))
+        if lean > th.max_lean_deg:
+            faults.append(Fault("leaning_forward", lean_t))
+        if descent_s < th.min_descent_s:
+            faults.append(Fault("too_fast_down", bottom_t))
+        return faults, {"thigh_below_parallel_deg": depth - 90.0, "descent_s": descent_s,
+                        "max_trunk_lean_deg": lean, "heel_rise_ratio": heel_rise,
+                        "min_knee_ankle_ratio": knees}
+
+    def bands(self) -> dict[str, list[dict]]:
+        th = self.th
+        return {
+            "thigh_tilt_deg": [{"label": "Not deep enough", "min": None,
+                                "max": 90.0 - th.max_thigh_above_parallel_deg, "code": None}],
+            "trunk_lean_deg": [{"label": "Leaning too far forward", "min": th.max_lean_deg, "max": None,
+                                "code": "leaning_forward"}],
+        }
+

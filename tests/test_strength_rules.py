@@ -1,0 +1,112 @@
+"""Squat, chair squat, deadlift and clamshell rules on landmark tracks made from known
+angles (no model): a clean set counts exactly with no faults; each fault fires once per
+rep and alone."""
+
+from dataclasses import replace
+
+import pytest
+
+from formcheck.exercises.chair_squat import ChairSquat
+from formcheck.exercises.squat import Squat
+from formcheck.session import Session
+from synthetic_strength import Stance, rep_keys, stance_track
+
+
+def run(exercise, poses):
+    session = Session(exercise)
+    for pose in poses:
+        session.update(pose.t_s, pose)
+    return session.finish()
+
+
+def codes(result):
+    return [e.code for e in result.events]
+
+
+def assert_fires_once_per_rep_alone(result, code, reps):
+    assert len(result.reps) == reps
+    assert all(rep.faults == [code] for rep in result.reps), [rep.faults for rep in result.reps]
+    assert codes(result) == [code] * reps
+
+
+# -- squat ------------------------------------------------------------------------------------
+
+SQUAT_TOP = Stance(knee_ratio=0.95)
+SQUAT_BOTTOM = Stance(shin=30.0, thigh=95.0, lean=35.0, knee_ratio=1.1)
+
+
+def squat_track(reps=2, yaw=90.0, bottom=SQUAT_BOTTOM, down_s=2.0, noise_px=1.5, **kwargs):
+    return stance_track(rep_keys(reps, SQUAT_TOP, bottom, down_s=down_s, bottom_s=0.4, up_s=1.5),
+                        yaw=yaw, noise_px=noise_px, **kwargs)
+
+
+@pytest.mark.parametrize("yaw", [90.0, -90.0, 0.0, 40.0], ids=["side-right", "side-left", "front", "oblique"])
+def test_clean_squats_count_exactly_with_no_faults(yaw):
+    result = run(Squat(), squat_track(reps=3, yaw=yaw))
+    assert len(result.reps) == 3
+    assert codes(result) == []
+    for rep in result.reps:
+        assert rep.metrics["thigh_below_parallel_deg"] == pytest.approx(5.0, abs=4.0)
+        assert rep.metrics["descent_s"] == pytest.approx(2.0, abs=0.4)
+
+
+@pytest.mark.parametrize("code, yaw, change", [
+    ("too_shallow", 90.0, {"bottom": replace(SQUAT_BOTTOM, thigh=60.0, shin=20.0)}),
+    ("too_shallow", 0.0, {"bottom": replace(SQUAT_BOTTOM, thigh=60.0, shin=20.0)}),
+    ("knees_caving", 0.0, {"bottom": replace(SQUAT_BOTTOM, knee_ratio=0.55)}),
+    ("knees_caving", 35.0, {"bottom": replace(SQUAT_BOTTOM, knee_ratio=0.55)}),
+    ("heels_lifting", 90.0, {"bottom": replace(SQUAT_BOTTOM, heel=15.0)}),
+    ("heels_lifting", 0.0, {"bottom": replace(SQUAT_BOTTOM, heel=15.0)}),
+    ("leaning_forward", 90.0, {"bottom": replace(SQUAT_BOTTOM, lean=58.0)}),
+    ("leaning_forward", 0.0, {"bottom": replace(SQUAT_BOTTOM, lean=58.0)}),
+    ("too_fast_down", 90.0, {"down_s": 0.5}),
+    ("too_fast_down", 0.0, {"down_s": 0.5}),
+])
+def test_each_squat_fault_fires_once_per_rep_and_alone(code, yaw, change):
+    assert_fires_once_per_rep_alone(run(Squat(), squat_track(reps=2, yaw=yaw, **change)), code, 2)
+
+
+def test_squat_knees_are_not_judged_from_the_side():
+    caving = replace(SQUAT_BOTTOM, knee_ratio=0.55)
+    result = run(Squat(), squat_track(reps=2, yaw=90.0, bottom=caving))
+    assert len(result.reps) == 2 and codes(result) == []
+
+
+# -- chair squat ------------------------------------------------------------------------------
+
+CHAIR_TOP = Stance(arms="forward")
+CHAIR_BOTTOM = Stance(shin=8.0, thigh=88.0, lean=40.0, arms="forward")
+
+
+def chair_track(reps=2, yaw=90.0, bottom=CHAIR_BOTTOM, down_s=2.0, noise_px=1.5, **kwargs):
+    return stance_track(rep_keys(reps, CHAIR_TOP, bottom, down_s=down_s, bottom_s=1.0, up_s=1.5, **kwargs),
+                        yaw=yaw, noise_px=noise_px)
+
+
+@pytest.mark.parametrize("yaw", [90.0, -90.0], ids=["facing-right", "facing-left"])
+def test_clean_chair_squats_count_exactly_with_no_faults(yaw):
+    result = run(ChairSquat(), chair_track(reps=3, yaw=yaw))
+    assert len(result.reps) == 3
+    assert codes(result) == []
+    for rep in result.reps:
+        assert rep.metrics["sit_speed_shins_s"] < 1.0
+        assert rep.metrics["knee_past_toe_ratio"] == pytest.approx(-0.23, abs=0.05)
+
+
+@pytest.mark.parametrize("code, change", [
+    ("plopping", {"down_via": [(0.9, replace(CHAIR_BOTTOM, shin=6.0, thigh=65.0, lean=35.0))]}),  # last 0.2 s
+    ("using_hands", {"bottom": replace(CHAIR_BOTTOM, arms="thigh")}),
+    ("knees_past_toes", {"bottom": replace(CHAIR_BOTTOM, shin=38.0, thigh=80.0, lean=30.0)}),
+])
+def test_each_chair_squat_fault_fires_once_per_rep_and_alone(code, change):
+    assert_fires_once_per_rep_alone(run(ChairSquat(), chair_track(reps=2, **change)), code, 2)
+
+
+def test_a_quick_but_steady_sit_is_not_plopping():
+    result = run(ChairSquat(), chair_track(reps=2, down_s=1.0))
+    assert len(result.reps) == 2 and codes(result) == []
+
+
+def test_chair_squat_needs_a_side_view():
+    result = run(ChairSquat(), chair_track(reps=2, yaw=0.0))
+    assert "wrong_view" in codes(result) and len(result.reps) == 0
