@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -55,16 +56,24 @@ def frames(clips: list[Path]) -> int:
     return total
 
 
-def timed_run(folder: Path, results: Path, jobs: int) -> float:
+def timed_run(folder: Path, results: Path, jobs: int) -> tuple[float, float]:
+    """Wall-clock seconds and CPU seconds (all processes) of one folder run."""
     command = [sys.executable, "-m", "formcheck", "analyze", str(folder), "--exercise", "glute_bridge",
                "--out", str(results), "--jobs", str(jobs), "--quiet"]
+    cpu_before = _children_cpu_s()
     start = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    cpu = _children_cpu_s() - cpu_before
     if run.returncode != 0:
         print(run.stdout + run.stderr, file=sys.stderr)
         sys.exit(f"formcheck failed with --jobs {jobs}")
-    return seconds
+    return seconds, cpu
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -83,12 +92,12 @@ def main() -> None:
               f"(load average now {os.getloadavg()[0]:.1f})")
         timings = {}
         for jobs in args.jobs:
-            runs = []
-            for attempt in range(args.repeat):
-                runs.append(timed_run(folder, Path(tmp, f"results-{jobs}-{attempt}"), jobs))
-            timings[jobs] = min(runs)
-            print(f"--jobs {jobs}: {timings[jobs]:6.1f} s  ({total_frames / timings[jobs]:5.1f} frames/s)"
-                  + (f"  runs: {', '.join(f'{r:.1f}' for r in runs)}" if len(runs) > 1 else ""))
+            runs = [timed_run(folder, Path(tmp, f"results-{jobs}-{attempt}"), jobs) for attempt in range(args.repeat)]
+            timings[jobs], cpu = min(runs)
+            # CPU seconds / wall seconds: how many cores the run kept busy (others' load lowers it).
+            print(f"--jobs {jobs}: {timings[jobs]:6.1f} s  ({total_frames / timings[jobs]:5.1f} frames/s, "
+                  f"{cpu:.1f} CPU-s, {cpu / timings[jobs]:.2f} cores busy)"
+                  + (f"  runs: {', '.join(f'{r:.1f}' for r, _ in runs)}" if len(runs) > 1 else ""))
         base = timings[args.jobs[0]]
         for jobs in args.jobs[1:]:
             print(f"speed-up --jobs {args.jobs[0]} -> --jobs {jobs}: {base / timings[jobs]:.2f}x")

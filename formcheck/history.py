@@ -219,6 +219,9 @@ def render_history_html(sessions: list[HistorySession], page_dir: Path, index: P
             "id": f"history-{number}",
             "title": _exercise_title(exercise),
             "trend": trend_sentence(group),
+            "has_reps": any(s.rep_count for s in group) or not any(s.hold_count for s in group),
+            "has_holds": any(s.hold_count for s in group),
+            "hold_label": _hold_label(group),
             "figure_json": _script_safe_json(_figure(group, colors).to_json()),
             "rows": [{
                 "date": _day(s.date) + ("" if s.date_from == FROM_NAME else s.date.strftime(", %H:%M")),
@@ -261,10 +264,12 @@ def _figure(group: list[HistorySession], colors: dict[str, str]):
     names = [s.video for s in group]
     figure = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
                            subplot_titles=("Holds per session" if holds_based else "Reps per session",
-                                           "Average hold (s)", "Reps/holds with the fault (%)"))
+                                           f"{_hold_label(group)} (s)", "Reps/holds with the fault (%)"))
     hover = "%{customdata}<br>%{x|%d %b %Y}: %{y}<extra></extra>"
     figure.add_trace(go.Bar(x=x, y=[s.hold_count if holds_based else s.rep_count for s in group],
                             customdata=names, hovertemplate=hover, marker_color="#2a7f8e",
+                            text=[s.hold_count if holds_based else s.rep_count for s in group],
+                            textposition="outside", cliponaxis=False,
                             name="holds" if holds_based else "reps", showlegend=False), row=1, col=1)
     figure.add_trace(go.Scatter(x=x, y=[s.hold_s for s in group], customdata=names, mode="lines+markers",
                                 hovertemplate="%{customdata}<br>%{x|%d %b %Y}: %{y:.1f} s<extra></extra>",
@@ -290,6 +295,10 @@ def _figure(group: list[HistorySession], colors: dict[str, str]):
         legend={"orientation": "h", "y": -0.08, "x": 0}, hovermode="closest", bargap=0.6,
     )
     return figure
+
+
+def _hold_label(group: list[HistorySession]) -> str:
+    return "Average hold" if any(s.hold_count for s in group) else "Average time at the top"
 
 
 def _plotly_js() -> str:
