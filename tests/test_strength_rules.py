@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from formcheck.exercises.chair_squat import ChairSquat
+from formcheck.exercises.deadlift import Deadlift
 from formcheck.exercises.squat import Squat
 from formcheck.session import Session
 from synthetic_strength import Stance, rep_keys, stance_track
@@ -110,3 +111,40 @@ def test_a_quick_but_steady_sit_is_not_plopping():
 def test_chair_squat_needs_a_side_view():
     result = run(ChairSquat(), chair_track(reps=2, yaw=0.0))
     assert "wrong_view" in codes(result) and len(result.reps) == 0
+
+
+# -- deadlift (hip hinge) ---------------------------------------------------------------------
+
+DL_TOP = Stance()
+DL_BOTTOM = Stance(shin=8.0, thigh=15.0, lean=80.0)
+
+
+def deadlift_track(reps=2, yaw=90.0, bottom=DL_BOTTOM, noise_px=1.5, **kwargs):
+    return stance_track(rep_keys(reps, DL_TOP, bottom, down_s=2.0, bottom_s=0.5, up_s=1.5, **kwargs),
+                        yaw=yaw, noise_px=noise_px)
+
+
+@pytest.mark.parametrize("yaw", [90.0, -90.0], ids=["facing-right", "facing-left"])
+def test_clean_deadlifts_count_exactly_with_no_faults(yaw):
+    result = run(Deadlift(), deadlift_track(reps=3, yaw=yaw))
+    assert len(result.reps) == 3
+    assert codes(result) == []
+    for rep in result.reps:
+        assert rep.metrics["min_hip_deg"] == pytest.approx(85.0, abs=5.0)
+        assert rep.metrics["min_knee_deg"] == pytest.approx(157.0, abs=5.0)
+
+
+@pytest.mark.parametrize("code, change", [
+    ("rounded_back", {"bottom": replace(DL_BOTTOM, neck=40.0)}),
+    ("squatting", {"bottom": Stance(shin=30.0, thigh=75.0, lean=55.0)}),
+    ("hips_rise_first", {"bottom": Stance(shin=12.0, thigh=25.0, lean=80.0),
+                         "up_via": [(0.4, Stance(lean=78.0))]}),
+    ("leaning_back", {"top_after": Stance(lean=-18.0)}),
+])
+def test_each_deadlift_fault_fires_once_per_rep_and_alone(code, change):
+    assert_fires_once_per_rep_alone(run(Deadlift(), deadlift_track(reps=2, **change)), code, 2)
+
+
+def test_deadlift_from_the_front_is_the_wrong_view():
+    result = run(Deadlift(), deadlift_track(reps=2, yaw=0.0))
+    assert codes(result) == ["wrong_view"] and len(result.reps) == 0

@@ -1,0 +1,174 @@
+"""Deadlift as a hip hinge (Romanian deadlift, with a bar, dumbbells or nothing). Side view:
+feet hip-width apart, knees soft. Push the hips back and let the chest come forward with
+a long, flat back until you feel the hamstrings; drive the hips forward to stand tall.
+
+Measures (side view; the hinge and the back's shape lie in the image plane):
+- the rep: trunk lean from vertical (world landmarks, robust in any view);
+- rounded back: at the bottom of the hinge (the shoulder-hip-knee angle at its
+  smallest), the ear-shoulder-hip line bending - head and shoulders curling down off
+  the line of the trunk;
+- squatting it: the knee angle (hip-knee-ankle) at its smallest in the rep;
+- hips rising first: over the first part of the lift (the hip angle opening), how much
+  the chest rises (trunk lean, world landmarks) for each degree the hips open - a hinge
+  lifts the chest as the hips open; hips shooting up leave the trunk horizontal;
+- leaning back at lockout: the trunk behind vertical, signed from the side (toes show
+  which way is forward). A rep is handed over a second after it ends so that the
+  lockout is part of it.
+From the front the hip and knee angles are 20-40 deg off, so the exercise asks for a
+side view (`wrong_view` otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.counting import RepCounter, Window
+from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme, trunk_lean_deg
+from formcheck.exercises.lower_body import signed_lean_deg, sustained_max_or_nan
+from formcheck.pose.landmarks import PoseFrame
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_neck_bend_deg: float = 25.0        # head/upper back curling off the trunk line at the bottom
+    min_knee_deg: float = 130.0            # knees bent more than this = squatting, not hinging
+    min_chest_rise_fraction: float = 0.3  # chest rise per degree of hip opening at the start of the lift
+    max_lean_back_deg: float = 10.0        # trunk behind vertical at lockout
+    rep_lean_deg: float = 30.0             # trunk leans this far forward = a rep
+    bottom_band_deg: float = 20.0          # within this of the smallest hip angle = the bottom
+    lift_check_deg: float = 20.0           # the start of the lift: until the hips have opened this much
+    lockout_s: float = 1.0                 # standing time after a rep that still belongs to it
+    persist_s: float = 0.3                 # a fault posture must last this long
+
+
+CUES = {
+    "rounded_back": "Keep your back long and flat - chest proud, neck in line",
+    "squatting": "Hinge at the hips - push them back, knees only soft",
+    "hips_rise_first": "Lift your chest as your hips come up",
+    "leaning_back": "Stand tall at the top - don't lean back",
+}
+
+
+class LockoutCounter(RepCounter):
+    """A RepCounter that hands over each rep ``settle_s`` after it ends, with the samples of
+    that time added, so what happens at the top (leaning back) belongs to the rep."""
+
+    def __init__(self, settle_s: float, **kwargs):
+        super().__init__(**kwargs)
+        self.settle_s = settle_s
+        self._pending: Window | None = None
+
+    def update(self, t_s: float, value: float, metrics: dict[str, float]) -> Window | None:
+        finished = None
+        if self._pending is not None:
+            if t_s - self._pending.end_s <= self.settle_s:
+                self._pending.add(t_s, metrics)
+            else:
+                finished, self._pending = self._pending, None
+        done = super().update(t_s, value, metrics)
+        if done is not None:
+            self._pending = done
+        elif self.active and self._pending is not None:  # the next rep began: hand it over now
+            finished, self._pending = self._pending, None
+        return finished
+
+    def finish(self, t_s: float) -> Window | None:
+        super().finish(t_s)
+        pending, self._pending = self._pending, None
+        return pending
+
+
+class Deadlift(RepExercise):
+    id = "deadlift"
+    title = "Deadlift (hip hinge)"
+    view = "side"
+    view_name = "side"
+    setup = "Stand side-on to the camera, feet hip-width apart, knees soft"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee", "ankle")
+    rep_signal = "trunk_lean_deg"
+    key_metric = "hip_deg"
+    key_joint = "hip"
+    plots = {"hip_deg": "Hip angle (deg)", "knee_deg": "Knee angle (deg)",
+             "neck_bend_deg": "Head and upper back off the trunk line (deg)",
+             "trunk_forward_deg": "Trunk lean forward (deg)"}
+    target_reps = "8-12"
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        ear, shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("ear", "shoulder", "hip", "knee", "ankle"))
+        return {
+            "trunk_lean_deg": trunk_lean_deg(pose),
+            "trunk_forward_deg": signed_lean_deg(pose),
+            "hip_deg": geometry.angle_deg(shoulder, hip, knee),
+            "knee_deg": geometry.angle_deg(hip, knee, ankle),
+            "neck_bend_deg": geometry.line_deviation_deg(ear, shoulder, hip),
+        }
+
+    def counter(self) -> RepCounter:
+        return LockoutCounter(self.th.lockout_s, enter_rise=self.th.rep_lean_deg)
+
+    def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
+        if not active:
+            return []
+        cues = []
+        if m["neck_bend_deg"] > self.th.max_neck_bend_deg and m["trunk_lean_deg"] > 45:
+            cues.append("rounded_back")
+        if m["knee_deg"] < self.th.min_knee_deg:
+            cues.append("squatting")
+        return cues
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        t, hip = np.asarray(rep.times_s), rep.series("hip_deg")
+        if not np.isfinite(hip).any():
+            return [], {}
+        min_hip, bottom_t = sustained_extreme(rep, "hip_deg", th.persist_s, lowest=True)
+        at_bottom = hip <= min_hip + th.bottom_band_deg
+        neck = rep.series("neck_bend_deg")
+        bend = sustained_max_or_nan(t[at_bottom], neck[at_bottom], th.persist_s)
+        knee, knee_t = sustained_extreme(rep, "knee_deg", th.persist_s, lowest=True)
+        chest = self._chest_rise_fraction(rep, hip, min_hip)
+        after = t >= bottom_t
+        back = sustained_max_or_nan(t[after], -rep.series("trunk_forward_deg")[after], th.persist_s)
+        faults = []
+        if bend > th.max_neck_bend_deg:
+            faults.append(Fault("rounded_back", bottom_t))
+        if knee < th.min_knee_deg:
+            faults.append(Fault("squatting", knee_t))
+        if chest < th.min_chest_rise_fraction:
+            faults.append(Fault("hips_rise_first", bottom_t))
+        if back > th.max_lean_back_deg:
+            faults.append(Fault("leaning_back", rep.end_s))
+        return faults, {"min_hip_deg": min_hip, "min_knee_deg": knee, "max_neck_bend_deg": bend,
+                        "chest_rise_fraction": chest, "lean_back_deg": back,
+                        "max_trunk_lean_deg": float(np.nanmax(rep.series("trunk_lean_deg")))}
+
+    def _chest_rise_fraction(self, rep: Window, hip: np.ndarray, min_hip: float) -> float:
+        """Degrees the trunk rose per degree the hips opened, from the moment the lift
+        began (the last frame at the bottom) until the hips had opened ``lift_check_deg``."""
+        low = np.flatnonzero(hip <= min_hip + 3.0)
+        if len(low) == 0:
+            return float("nan")
+        start = low[-1]
+        opened = np.flatnonzero(hip[start:] >= hip[start] + self.th.lift_check_deg)
+        if len(opened) == 0:
+            return float("nan")
+        end = start + opened[0]
+        lean = rep.series("trunk_lean_deg")
+        return float((lean[start] - lean[end]) / (hip[end] - hip[start]))
+
+    def bands(self) -> dict[str, list[dict]]:
+        th = self.th
+        return {
+            "knee_deg": [{"label": "Squatting, not hinging", "min": None, "max": th.min_knee_deg,
+                          "code": "squatting"}],
+            "neck_bend_deg": [{"label": "Back rounding", "min": th.max_neck_bend_deg, "max": None,
+                               "code": "rounded_back"}],
+            "trunk_forward_deg": [{"label": "Leaning back", "min": None, "max": -th.max_lean_back_deg,
+                                   "code": "leaning_back"}],
+        }
