@@ -11,7 +11,7 @@ from test_batch import index_states, make_folder, report_files
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'formcheck[ray]')")
 
-CLIPS = {"2026-11-18_bridge.mp4": "physioplus_bridging.mp4", "sub/clamshell.gif": "chloe_banded-clamshell.gif"}
+CLIPS = {"week1/2026-11-18_bridge.mp4": "physioplus_bridging.mp4"}  # one rep, a fault, thumbnails
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +42,10 @@ def test_ray_reports_are_the_local_reports(both_backends):
         elif name.endswith(".csv"):
             assert (on_ray.results / name).read_text() == (local.results / name).read_text()
     assert index_states(on_ray.results) == index_states(local.results) == {
-        "2026-11-18_bridge.mp4": "ok", "sub/clamshell.gif": "ok", "notes.mp4": "failed"}
+        "week1/2026-11-18_bridge.mp4": "ok", "notes.mp4": "failed"}
     assert {o.relative: o.status for o in on_ray.outcomes} == {o.relative: o.status for o in local.outcomes} == {
-        "2026-11-18_bridge.mp4": DONE, "sub/clamshell.gif": DONE, "notes.mp4": FAILED}
+        "week1/2026-11-18_bridge.mp4": DONE, "notes.mp4": FAILED}
+    assert json.loads((on_ray.results / "week1/2026-11-18_bridge.json").read_text())["summary"]["rep_count"] == 1
     assert "not a readable video" in on_ray.failed[0].error
     assert (on_ray.results / "history.html").exists()
 
@@ -54,5 +55,5 @@ def test_ray_run_resumes_like_a_local_one(both_backends):
     before = report_files(on_ray.results)
     again = run_batch(folder, on_ray.results, settings, backend="ray", progress=False)
     assert {o.relative: (o.status, o.earlier) for o in again.outcomes} == {
-        "2026-11-18_bridge.mp4": (SKIPPED, True), "sub/clamshell.gif": (SKIPPED, True), "notes.mp4": (FAILED, True)}
+        "week1/2026-11-18_bridge.mp4": (SKIPPED, True), "notes.mp4": (FAILED, True)}
     assert report_files(on_ray.results) == before
