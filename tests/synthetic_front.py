@@ -122,15 +122,20 @@ def _swap(w: np.ndarray, names) -> np.ndarray:
     return w
 
 
-def piecewise(knots: list[tuple[float, float]], fps: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
-    """Sample a piecewise-linear signal given as (duration_s, value at its end) steps from 0 s."""
+def eased(knots: list[tuple[float, float]], fps: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
+    """Sample a signal given as (duration_s, value at its end) steps from 0 s, each step
+    eased in and out (a cosine: speeding up, then slowing down, as people move)."""
     t, times, values = 0.0, [0.0], [knots[0][1]]
     for duration, value in knots:
         t += duration
         times.append(t)
         values.append(value)
     samples = np.arange(0.0, t, 1.0 / fps)
-    return samples, np.interp(samples, times, values)
+    i = np.clip(np.searchsorted(times, samples, side="right") - 1, 0, len(times) - 2)
+    t0, t1 = np.asarray(times)[i], np.asarray(times)[i + 1]
+    v0, v1 = np.asarray(values)[i], np.asarray(values)[i + 1]
+    ease = 0.5 - 0.5 * np.cos(np.pi * (samples - t0) / (t1 - t0))
+    return samples, v0 + (v1 - v0) * ease
 
 
 def abduction_track(reps: int = 12, open_m: float = 0.2, open_s: float = 1.0, hold_s: float = 0.5,
@@ -142,7 +147,7 @@ def abduction_track(reps: int = 12, open_m: float = 0.2, open_s: float = 1.0, ho
     knots = [(1.5, 0.0)]
     for _ in range(reps):
         knots += [(open_s, 1.0), (hold_s, 1.0), (return_s, 0.0), (pause_s, 0.0)]
-    times, phase = piecewise(knots, fps)
+    times, phase = eased(knots, fps)
     noise = np.random.default_rng(seed).normal(0, noise_m, (len(times), 2)) if noise_m else np.zeros((len(times), 2))
     return [abduction_pose(t, p * open_m + n[0], p * open_m * right_share + n[1], recline_deg,
                            swap_knees=bool(swap_every) and i % swap_every == 0)

@@ -40,13 +40,19 @@ def test_knee_labels_swapped_change_nothing():
     ("partial_range", {"open_m": 0.045}),
     ("leaning_back", {"recline_deg": 45.0}),
     ("fast_return", {"return_s": 0.3}),
-    ("uneven", {"right_share": 0.3}),
+    ("uneven", {"open_m": 0.13, "right_share": 0.2}),
 ])
 def test_each_fault_fires_once_per_rep_and_alone(code, kwargs):
     result = run(abduction_track(reps=3, noise_m=0.003, **{**CLEAN, **kwargs}))
     assert len(result.reps) == 3
     assert [rep.faults for rep in result.reps] == [[code]] * 3
     assert [e.code for e in result.events] == [code] * 3
+
+
+def test_a_small_rep_is_not_called_uneven_for_a_few_pixels():
+    result = run(abduction_track(reps=3, open_m=0.07, right_share=0.45))  # the difference is within landmark error
+    assert len(result.reps) == 3
+    assert fired(result) == {"partial_range"}
 
 
 def test_a_small_wobble_is_not_a_rep():

@@ -145,9 +145,12 @@ def sustained_extreme(window: Window, name: str, min_s: float, lowest: bool = Fa
     return geometry.sustained_max(t, values, min_s), float(t[np.nanargmax(values)])
 
 
-def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float) -> float:
+def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float, middle_share: float = 0.6) -> float:
     """Time to come down from ``top`` to ``floor``, measured from 20% to 80% of the way
-    down and scaled to the whole descent (so noise at either end does not matter)."""
+    down and scaled to the whole descent (so noise at either end does not matter).
+
+    ``middle_share`` is the share of the whole movement those middle 60% take: 0.6 for a
+    constant speed; about 0.4 for a smooth human movement that speeds up and slows down."""
     height = top - floor
     if not height > 0:
         return float("nan")
@@ -158,7 +161,7 @@ def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float) -> 
     i = last_high[-1]
     below = np.flatnonzero(signal[i:] <= low)
     end_t = t[i + below[0]] if len(below) else t[-1]
-    return float((end_t - t[i]) / 0.6)
+    return float((end_t - t[i]) / middle_share)
 
 
 @dataclass(frozen=True)
@@ -240,9 +243,10 @@ class Exercise:
         """A bar to draw on the overlay for this frame (e.g. how far the knees open), or None."""
         return None
 
-    def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint, Joint, Joint] | None:
+    def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint | np.ndarray, ...] | None:
         """The landmarks (end, vertex, end) of the key angle's arc on this frame, when they are
-        particular ones (the standing leg); None draws it at the midpoint of ``key_joint``."""
+        particular ones (the standing leg), or pixel points where an end is no landmark;
+        None draws it at the midpoint of ``key_joint``."""
         return None
 
 

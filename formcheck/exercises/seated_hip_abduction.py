@@ -29,12 +29,17 @@ class Thresholds:
     max_recline_deg: float = 35.0        # trunk reclined from vertical
     min_return_s: float = 0.6            # top of the rep back to rest
     uneven_fraction: float = 0.5         # one knee travels less than this x the other -> uneven
+    min_uneven_diff_ratio: float = 0.25  # ... and at least this much less (x hip width): a few
+                                         # pixels of landmark error must not make a small rep uneven
     peak_hold_s: float = 0.2             # a peak must last this long (ignores one-frame spikes)
     recline_persist_s: float = 0.5       # a recline must last this long to count
     rep_exit_ratio: float = 0.1          # a rep ends within this (x hip width) of rest
     min_knee_rise_deg: float = -30.0     # thighs at least this far above level: sitting, knees up
     max_seated_lean_deg: float = 70.0    # beyond this the person is lying, not sitting
 
+
+# The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.
+SMOOTH_MIDDLE_SHARE = 0.4
 
 CUES = {
     "partial_range": "Press your knees further apart",
@@ -67,13 +72,13 @@ class SeatedHipAbduction(RepExercise):
         axis = (hip_l - hip_r) / (hip_width or 1.0)  # toward the person's left
         along = sorted(float(np.dot(pose.xy(k) - mid, axis)) for k in (Joint.LEFT_KNEE, Joint.RIGHT_KNEE))
         right_out, left_out = -along[0], along[1]  # each knee's outward offset from the midline
-        scale = hip_width if hip_width > 0 else float("nan")
-        ratio = (left_out + right_out) / scale
+        ratio = (left_out + right_out) / hip_width if hip_width > 0 else float("nan")
         return {
             "knee_gap_ratio": ratio,
             "knee_gap_pct": 100 * ratio,
-            "left_knee_out_ratio": left_out / scale,
-            "right_knee_out_ratio": right_out / scale,
+            "left_knee_out_px": left_out,
+            "right_knee_out_px": right_out,
+            "hip_width_px": hip_width,
             "trunk_recline_deg": trunk_recline_deg(pose),
             "thigh_rise_deg": elevation_deg(world_midpoint(pose, "hip"), world_midpoint(pose, "knee")),
         }
@@ -93,7 +98,7 @@ class SeatedHipAbduction(RepExercise):
         t, ratio = np.asarray(rep.times_s), rep.series("knee_gap_ratio")
         peak, peak_t = sustained_extreme(rep, "knee_gap_ratio", th.peak_hold_s)
         recline, recline_t = sustained_extreme(rep, "trunk_recline_deg", th.recline_persist_s)
-        return_s = fall_time_s(t, ratio, top=peak, floor=rep.rest_level)
+        return_s = fall_time_s(t, ratio, top=peak, floor=rep.rest_level, middle_share=SMOOTH_MIDDLE_SHARE)
         travel = self._knee_travel(rep, peak)
         faults = []
         if peak < th.min_peak_ratio:
@@ -102,27 +107,28 @@ class SeatedHipAbduction(RepExercise):
             faults.append(Fault("leaning_back", recline_t))
         if return_s < th.min_return_s:
             faults.append(Fault("fast_return", rep.end_s))
-        if np.isfinite(travel).all() and min(travel) < th.uneven_fraction * max(travel):
+        if (np.isfinite(travel).all() and min(travel) < th.uneven_fraction * max(travel)
+                and max(travel) - min(travel) >= th.min_uneven_diff_ratio):
             faults.append(Fault("uneven", peak_t))
         return faults, {"peak_knee_gap_ratio": peak, "return_s": return_s, "max_recline_deg": recline,
                         "left_travel_ratio": travel[0], "right_travel_ratio": travel[1]}
 
     @staticmethod
     def _knee_travel(rep: Window, peak: float) -> tuple[float, float]:
-        """How far each knee moved outward: its median offset near the top of the rep minus
-        its median offset near rest (the rep's lowest quarter), in hip widths."""
+        """How far each knee moved outward from the midline: its median offset near the top
+        of the rep minus its median offset near rest (the rep's lowest quarter), over the
+        rep's median hip width (one scale for the whole rep: the knees' offsets are not
+        distorted by the hip landmarks wobbling)."""
         ratio = rep.series("knee_gap_ratio")
         rest = rep.rest_level
         near_top = ratio >= peak - 0.15 * (peak - rest)
         near_rest = ratio <= rest + 0.25 * (peak - rest)
-        travel = []
-        for side in ("left", "right"):
-            out = rep.series(f"{side}_knee_out_ratio")
-            if not near_top.any() or not near_rest.any():
-                travel.append(float("nan"))
-                continue
-            travel.append(float(np.nanmedian(out[near_top]) - np.nanmedian(out[near_rest])))
-        return travel[0], travel[1]
+        hip_width = np.nanmedian(rep.series("hip_width_px"))
+        if not (near_top.any() and near_rest.any() and hip_width > 0):
+            return float("nan"), float("nan")
+        left, right = (rep.series(f"{side}_knee_out_px") for side in ("left", "right"))
+        return tuple(float((np.nanmedian(out[near_top]) - np.nanmedian(out[near_rest])) / hip_width)
+                     for out in (left, right))
 
     def gauge(self, m: dict[str, float]) -> Gauge | None:
         value = m.get("knee_gap_ratio")
