@@ -137,12 +137,17 @@ class BatchResult:
 
 
 def plan_jobs(folder: Path, results: Path) -> list[VideoJob]:
-    """Every video below ``folder`` (but not inside ``results``), with its output stem."""
+    """Every video below ``folder``, with its output stem.
+
+    Hidden files and folders (``.thumbnails/``, macOS ``._clip.mp4``) and
+    anything inside ``results`` (earlier annotated videos) are left out.
+    """
     from formcheck.video import find_videos
 
     folder, results = folder.resolve(), results.resolve()
     videos = [p for p in find_videos(folder) if not p.resolve().is_relative_to(results)]
     relatives = [PurePosixPath(p.relative_to(folder).as_posix()) for p in videos]
+    relatives = [rel for rel in relatives if not any(part.startswith(".") for part in rel.parts)]
     # Two videos that differ only by extension (clip.mp4, clip.mov) keep their extensions.
     stems: dict[str, int] = {}
     for rel in relatives:
@@ -433,8 +438,15 @@ def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchS
         while queue or pending:
             while queue and len(pending) < in_flight:
                 job = queue.popleft()
-                data = (folder / job.relative).read_bytes()
+                try:
+                    data = (folder / job.relative).read_bytes()
+                except OSError as error:
+                    finished(VideoOutcome(job.relative, FAILED, f"cannot read {job.relative}: "
+                                          f"{error.strerror or error}", lasting=False))
+                    continue
                 pending[task.remote(job, data, model, settings)] = job
+            if not pending:
+                continue
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:
                 job = pending.pop(ref)

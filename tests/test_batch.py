@@ -173,7 +173,8 @@ def test_bad_folder_commands_fail_with_one_line(tmp_path):
 
 
 def test_output_names_keep_extensions_only_when_needed(tmp_path):
-    for name in ("a/clip.mp4", "a/clip.mov", "b/clip.mp4", "index.mp4", "sub/index.mp4", "results/old.mp4"):
+    for name in ("a/clip.mp4", "a/clip.mov", "b/clip.mp4", "index.mp4", "sub/index.mp4", "results/old.mp4",
+                 "._clip.mp4", ".cache/x.mp4"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"")
     jobs = plan_jobs(tmp_path, tmp_path / "results")
