@@ -329,9 +329,12 @@ _worker: _WorkerState | None = None
 def _init_worker(folder: str, results: str, model_path: str, settings: BatchSettings) -> None:
     """Pool initializer: done once per worker process, not per video."""
     global _worker
-    _limit_threads()
-    os.chdir(folder)  # videos are opened by their path relative to the folder (the report's "source")
-    from formcheck import analyze  # noqa: F401  - imports MediaPipe and OpenCV once
+    try:
+        _limit_threads()
+        os.chdir(folder)  # videos are opened by their path relative to the folder (the report's "source")
+        from formcheck import analyze  # noqa: F401  - imports MediaPipe and OpenCV once
+    except KeyboardInterrupt:
+        os._exit(130)  # Ctrl-C while starting: nothing written yet; leave quietly, no traceback
     _worker = _WorkerState(Path(model_path), Path(results), settings)
 
 
