@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         for spec in clips:
             m = measure_clip(spec, args.out, args.model)
             print(f"{spec.exercise}/{spec.clip}: detection {m['detection_rate']:.3f} "
-                  f"errors {m['angle_error_deg']}", flush=True)
+                  f"errors {m['angle_error_deg']} peaks {m['at_true_peaks']}", flush=True)
     return 0
 
 

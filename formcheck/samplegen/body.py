@@ -125,6 +125,9 @@ class Body:
         self.bone_labels = list(self.model.bone_labels)
         self.bone_index = {name: i for i, name in enumerate(self.bone_labels)}
         self.faces = self.model.get_triangular_faces().numpy().astype(np.int64)
+        weights = self.model.vertex_bone_weights.numpy()
+        indices = self.model.vertex_bone_indices.numpy()
+        self.dominant_bone = np.array(self.bone_labels)[indices[np.arange(len(indices)), weights.argmax(1)]]
         rest = self.pose({})
         self.rest = rest
         self.colors = self._vertex_colors(rest)
@@ -158,6 +161,13 @@ class Body:
             keypoints=keypoints[0].numpy().astype(np.float64),
             bone_heads=heads.numpy().astype(np.float64),
         )
+
+    def vertex_mask(self, *prefixes: str, side: str | None = None) -> np.ndarray:
+        """Vertices whose dominant bone starts with one of ``prefixes`` (and ends ``.side``)."""
+        mask = np.array([n.startswith(prefixes) for n in self.dominant_bone])
+        if side is not None:
+            mask &= np.array([n.endswith(f".{side}") for n in self.dominant_bone])
+        return mask
 
     def elbow_straightening(self, side: str, keep_bend_deg: float = 0.0) -> np.ndarray:
         """Rotation of ``lowerarm01`` that opens Anny's rest elbow bend to ``keep_bend_deg``."""

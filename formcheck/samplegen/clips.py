@@ -69,5 +69,29 @@ def _abduction() -> list[ClipSpec]:
     ]
 
 
+# Stretch holds: level cameras (a camera looking down hides a forward lean in MediaPipe's
+# camera-aligned world landmarks), oblique where a lean towards the camera must show.
+CHAIR_OBLIQUE_LEFT = CameraSpec(yaw_deg=35.0, height_m=0.75, distance_m=2.2, fps=10.0)
+CHAIR_OBLIQUE_RIGHT = CameraSpec(yaw_deg=-50.0, height_m=0.75, distance_m=2.2, fps=10.0)
+CHAIR_FRONTISH = CameraSpec(yaw_deg=15.0, height_m=0.75, distance_m=2.2, fps=10.0)
+
+
+def _seated_figure_four() -> list[ClipSpec]:
+    ex = "seated_figure_four"
+    return [
+        ClipSpec(ex, "seated_f4_clean", "clean: right ankle over left knee then left over right, ~25 s each, "
+                 "gentle ~22 deg lean; camera 35 deg to the person's left", None, MARIA, RED_TOP,
+                 CHAIR_OBLIQUE_LEFT),
+        ClipSpec(ex, "seated_f4_leaning_too_far", "leaning_too_far: both sides held ~25 s but folding ~65 deg "
+                 "forward; camera 50 deg to the person's right", "leaning_too_far", JUNE, GREEN_TOP,
+                 CHAIR_OBLIQUE_RIGHT),
+        ClipSpec(ex, "seated_f4_short_hold", "short_hold: both sides held only ~7 s; camera almost in front",
+                 "short_hold", BOB, GREY_TOP, CHAIR_FRONTISH),
+        ClipSpec(ex, "seated_f4_missing_side", "missing_side: only the right ankle is crossed (~25 s), then the "
+                 "person stays seated; camera 35 deg to the left", "missing_side", SAM, BLUE_TEE,
+                 CHAIR_OBLIQUE_LEFT, {"end_s": 4.0}),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
-    return _bridge() + _abduction()
+    return _bridge() + _abduction() + _seated_figure_four()

@@ -84,3 +84,71 @@ def arm_length(body: Body, side: str) -> float:
     rest = body.rest
     shoulder, elbow, wrist = (body.head(rest, f"{b}.{side}") for b in ("upperarm01", "lowerarm01", "wrist"))
     return float(np.linalg.norm(elbow - shoulder) + np.linalg.norm(wrist - elbow))
+
+
+def _unit(v) -> np.ndarray:
+    v = np.asarray(v, float)
+    return v / np.linalg.norm(v)
+
+
+def _frame(primary, secondary) -> np.ndarray:
+    """Orthonormal frame (columns) from a primary direction and a second one."""
+    a = _unit(primary)
+    b = np.asarray(secondary, float) - np.dot(secondary, a) * a
+    b = _unit(b)
+    return np.stack([a, b, np.cross(a, b)], axis=1)
+
+
+def rotation_fraction(rotation: np.ndarray, fraction: float) -> np.ndarray:
+    """``rotation`` scaled to ``fraction`` of its angle (same axis)."""
+    angle = math.degrees(math.acos(np.clip((np.trace(rotation) - 1) / 2, -1, 1)))
+    if angle < 1e-6:
+        return np.eye(3)
+    axis = np.array([rotation[2, 1] - rotation[1, 2], rotation[0, 2] - rotation[2, 0],
+                     rotation[1, 0] - rotation[0, 1]])
+    if np.linalg.norm(axis) < 1e-9:
+        return np.eye(3) if fraction == 0 else rotation
+    return axis_angle(axis, fraction * angle)
+
+
+class Limb:
+    """A two-bone limb (hip-knee-ankle or shoulder-elbow-wrist) solved to reach a
+    world target, its middle joint bending towards a hint direction.
+
+    ``rest_axis``: the rest bending axis (defaults to the cross product of the
+    rest bones; pass +x for legs, whose rest bones are nearly straight)."""
+
+    def __init__(self, body: Body, bones: tuple[str, str, str], rest_axis=None):
+        self.bones = bones
+        rest = body.rest
+        j, k, e = (body.head(rest, b) for b in bones)
+        self.root_rest = j
+        self.u0, self.f0 = k - j, e - k
+        self.l1, self.l2 = float(np.linalg.norm(self.u0)), float(np.linalg.norm(self.f0))
+        axis = np.cross(self.u0, self.f0) if rest_axis is None else np.asarray(rest_axis, float)
+        self.frame0 = _frame(self.u0, axis)
+        self.axis0 = self.frame0[:, 1]
+        # Rest bend measured about the rest axis.
+        f_perp = self.f0 - np.dot(self.f0, self.axis0) * self.axis0
+        self.bend0 = math.degrees(math.atan2(np.dot(np.cross(self.u0, f_perp), self.axis0),
+                                             np.dot(self.u0, f_perp)))
+
+    def solve(self, parent_rotation: np.ndarray, joint_world, target_world, hint_world) -> dict:
+        """Rotations of the upper and lower bone (in rest axes) reaching ``target_world``."""
+        j = np.asarray(joint_world, float)
+        to_target = np.asarray(target_world, float) - j
+        d = float(np.clip(np.linalg.norm(to_target), abs(self.l1 - self.l2) + 1e-4, self.l1 + self.l2 - 1e-4))
+        w = _unit(to_target)
+        cos_b = (self.l1 ** 2 + d ** 2 - self.l2 ** 2) / (2 * self.l1 * d)
+        sin_b = math.sqrt(max(0.0, 1 - cos_b ** 2))
+        hint = np.asarray(hint_world, float) - np.dot(hint_world, w) * w
+        mid = j + self.l1 * (cos_b * w + sin_b * _unit(hint))
+        end = j + d * w
+        t, s = _unit(mid - j), _unit(end - mid)
+        n = np.cross(t, s)
+        n = _unit(n) if np.linalg.norm(n) > 1e-6 else _unit(np.cross(t, hint))
+        p = np.asarray(parent_rotation, float)
+        upper = _frame(p.T @ t, p.T @ n) @ self.frame0.T
+        bend = math.degrees(math.acos(np.clip(np.dot(t, s), -1, 1)))
+        lower = axis_angle(self.axis0, bend - self.bend0)
+        return {self.bones[0]: upper, self.bones[1]: lower}

@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formcheck.samplegen.exercises import ClipSpec
+from formcheck.samplegen.exercises import EXERCISES, ClipSpec
 from formcheck.samplegen.geometry import angle_deg, lean_from_vertical_deg, line_deviation_deg
 
 # MediaPipe landmark indices.
@@ -112,11 +112,10 @@ def side_view_errors(poses, truth) -> dict:
         hip_line.append(line_deviation_deg(sh, hp, kn, up=IMAGE_UP))
         hip.append(angle_deg(sh, hp, kn))
         knee.append(angle_deg(hp, kn, an))
-    mean = lambda a, b: (truth[f"angle_left_{a}"] + truth[f"angle_right_{a}"]) / 2
-    out = {"hip_angle_2d": _stats(hip, mean("hip_sagittal_deg", None)),
-           "knee_angle_2d": _stats(knee, mean("knee_sagittal_deg", None))}
+    mean = lambda a: (truth[f"angle_left_{a}"] + truth[f"angle_right_{a}"]) / 2
+    out = {"hip_angle_2d": (hip, mean("hip_sagittal_deg")), "knee_angle_2d": (knee, mean("knee_sagittal_deg"))}
     if "angle_hip_line_deg" in truth:
-        out["hip_line_2d"] = _stats(hip_line, truth["angle_hip_line_deg"])
+        out["hip_line_2d"] = (hip_line, truth["angle_hip_line_deg"])
     return out
 
 
@@ -132,7 +131,7 @@ def world_lean_errors(poses, truth) -> dict:
         mid_hip = (w[L_HIP] + w[R_HIP]) / 2
         mid_sh = (w[L_SH] + w[R_SH]) / 2
         lean.append(lean_from_vertical_deg(mid_hip, mid_sh))
-    return {"trunk_lean_world": _stats(lean, truth["angle_trunk_lean_deg"])}
+    return {"trunk_lean_world": (lean, truth["angle_trunk_lean_deg"])}
 
 
 def side_swap_rate(poses, truth) -> float | None:
@@ -157,6 +156,29 @@ VIEW_MEASURES = {
     "seated_figure_four": (world_lean_errors,),
     "standing_figure_four": (world_lean_errors,),
 }
+# The series whose value at each rep's / hold's true peak is reported, and how to find the peak.
+PEAK_SERIES = {
+    "glute_bridge": ("hip_line_2d", "max", 2.0),
+    "seated_hip_abduction": ("knee_ratio_image", "max", 0.05),
+    "seated_figure_four": ("trunk_lean_world", "max", 2.0),
+    "standing_figure_four": ("trunk_lean_world", "max", 2.0),
+}
+
+
+def _at_peaks(series, times, windows, mode: str, tolerance: float) -> list[dict]:
+    """Truth peak of each window and the median measured value over the frames near it."""
+    measured, truth = series
+    out = []
+    for w in windows:
+        inside = (times >= w["start_s"]) & (times <= w["end_s"])
+        if not inside.any():
+            continue
+        peak = truth[inside].max() if mode == "max" else truth[inside].min()
+        near = inside & (np.abs(truth - peak) <= tolerance)
+        values = [measured[i] for i in np.flatnonzero(near) if measured[i] is not None]
+        out.append({"start_s": w["start_s"], "true_peak": round(float(peak), 3),
+                    "measured_at_peak": round(float(np.median(values)), 3) if values else None})
+    return out
 
 
 def measure_clip(spec: ClipSpec, out_root: Path, model_path: Path) -> dict:
@@ -168,18 +190,24 @@ def measure_clip(spec: ClipSpec, out_root: Path, model_path: Path) -> dict:
     n = min(len(poses), len(truth["times_s"]))
     poses = poses[:n]
     truth = {k: (v[:n] if v.ndim and len(v) == len(truth["times_s"]) else v) for k, v in truth.items()}
-    errors: dict = {}
+    series: dict = {}
     for fn in VIEW_MEASURES.get(spec.exercise, ()):
-        errors.update({k: v for k, v in fn(poses, truth).items() if v is not None})
-    extra = getattr(__import__("formcheck.samplegen.exercises", fromlist=["EXERCISES"]).EXERCISES[spec.exercise],
-                    "measure_extra", None)
+        series.update(fn(poses, truth))
+    extra = getattr(EXERCISES[spec.exercise], "measure_extra", None)
     if extra is not None:
-        errors.update(extra(poses, truth))
+        series.update(extra(poses, truth))
+    errors = {k: st for k, (m, t) in series.items() if (st := _stats(m, t)) is not None}
+    peaks = {}
+    name, mode, tolerance = PEAK_SERIES[spec.exercise]
+    if name in series:
+        windows = data["truth"]["reps"] or data["truth"]["holds"]
+        peaks[name] = _at_peaks(series[name], truth["times_s"], windows, mode, tolerance)
     measured = {
         "detection_rate": round(sum(p is not None for p in poses) / max(1, len(poses)), 3),
         "frames": len(poses),
         "model": Path(model_path).stem,
         "angle_error_deg": errors,
+        "at_true_peaks": peaks,
         "left_right_swap_rate": side_swap_rate(poses, truth),
     }
     data["measured"] = measured

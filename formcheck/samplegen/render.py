@@ -275,3 +275,18 @@ class Scene:
             n = vertex_normals(v, f)
             colors = shade(n, mesh.colors, camera, light, v)
         rasterize(frame, camera, v, f, colors, per_face=mesh.flat)
+
+
+def chair(front_y: float, seat_z: float, x: float = 0.0, width: float = 0.46, depth: float = 0.44,
+          back_height: float = 0.45, color=(120, 85, 55), back_y: float | None = None) -> list[Mesh]:
+    """A simple chair facing -y: seat top at ``seat_z``, front edge at ``front_y``."""
+    t, leg = 0.035, 0.035
+    y0 = front_y + depth / 2
+    parts = [box((x, y0, seat_z - t / 2), (width, depth, t), color)]
+    for sx in (-1, 1):
+        for sy in (-1, 1):
+            parts.append(box((x + sx * (width / 2 - leg / 2), y0 + sy * (depth / 2 - leg / 2), (seat_z - t) / 2),
+                             (leg, leg, seat_z - t), color))
+    by = front_y + depth - leg / 2 if back_y is None else back_y
+    parts.append(box((x, by, seat_z + back_height / 2), (width, leg, back_height), color))
+    return parts

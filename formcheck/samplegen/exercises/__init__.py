@@ -1,11 +1,13 @@
 """One module per exercise: how to pose the body, the script, and the expected outcome."""
 from formcheck.samplegen.exercises.base import CameraSpec, ClipSpec, Exercise
 from formcheck.samplegen.exercises.glute_bridge import GluteBridge
+from formcheck.samplegen.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.samplegen.exercises.seated_hip_abduction import SeatedHipAbduction
 
 EXERCISES: dict[str, type[Exercise]] = {
     GluteBridge.id: GluteBridge,
     SeatedHipAbduction.id: SeatedHipAbduction,
+    SeatedFigureFour.id: SeatedFigureFour,
 }
 
 __all__ = ["CameraSpec", "ClipSpec", "Exercise", "EXERCISES"]
