@@ -77,9 +77,9 @@ class Overlay:
             self._key_ratio(image, pose, value)
             return
         joints = ex.key_points(pose, metrics)
-        if joints is not None:
-            centre = pose.xy(joints[1])
-            ends = (pose.xy(joints[0]), pose.xy(joints[2]))
+        if joints is not None:  # landmarks, or pixel points where the angle has no landmark
+            end_a, centre, end_b = (pose.xy(j) if isinstance(j, Joint) else np.asarray(j, float) for j in joints)
+            ends = (end_a, end_b)
         else:
             centre = midpoint(pose, ex.key_joint)
             chain = {"hip": ("shoulder", "knee"), "knee": ("hip", "ankle")}.get(ex.key_joint)

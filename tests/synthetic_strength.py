@@ -10,6 +10,7 @@ coordinates (x right, y down, z away from the camera), like MediaPipe's world la
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -185,7 +186,8 @@ class SideLying:
     """Lying on the left side facing the camera, head at image-left, hips and knees bent.
 
     Attributes:
-        opening: the top leg turned about its hip-ankle line (the clamshell), degrees.
+        opening: the angle between the thighs as the camera sees it, degrees (the top leg
+            turns about its hip-ankle line as far as that takes).
         roll: the pelvis rolled back (top hip away from the camera), degrees.
         feet_gap: the top ankle lifted off the bottom one, metres.
     """
@@ -201,26 +203,58 @@ def _rotate(v: np.ndarray, axis: np.ndarray, angle_deg: float) -> np.ndarray:
     return v * np.cos(a) + np.cross(axis, v) * np.sin(a) + axis * np.dot(axis, v) * (1 - np.cos(a))
 
 
+CAMERA_PITCH_DEG = 20.0  # the camera in front of the body looks down on it a little
+
+
+def _camera_above(p: np.ndarray) -> np.ndarray:
+    return _rotate(p, np.array([1.0, 0.0, 0.0]), CAMERA_PITCH_DEG)
+
+
 def side_lying_points(s: SideLying) -> dict[Joint, np.ndarray]:
-    """Camera coordinates (x right, y down = toward the floor, z away from the camera)."""
+    """Body coordinates (x toward the feet, y down = toward the floor, z away from the camera)."""
+    turns, openings = _opening_table(round(s.roll, 1), round(s.feet_gap, 3))
+    reachable = int(np.argmax(openings)) + 1  # the opening grows with the turn up to here
+    return _side_lying_points(s, float(np.interp(s.opening, openings[:reachable], turns[:reachable])))
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening_table(roll: float, feet_gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """The opening the camera sees for each turn of the top leg (0..150 deg)."""
+    turns = np.arange(0.0, 150.5, 0.5)
+    openings = []
+    for turn in turns:
+        bottom_hip, bottom_knee, _, top_hip, top_knee, _, _ = _legs(SideLying(0.0, roll, feet_gap), turn)
+        top = (_camera_above(top_knee) - _camera_above(top_hip))[:2]
+        bottom = (_camera_above(bottom_knee) - _camera_above(bottom_hip))[:2]
+        cos = np.dot(top, bottom) / np.linalg.norm(top) / np.linalg.norm(bottom)
+        openings.append(np.degrees(np.arccos(np.clip(cos, -1, 1))))
+    return turns, np.array(openings)
+
+
+def _legs(s: SideLying, turn_deg: float):
+    """Bottom hip, knee, ankle, top hip, knee, ankle, and the shins' direction."""
     foot_ward = np.array([1.0, 0.0, 0.0])
     hip_flex, knee_flex = 45.0, 90.0
     thigh_dir = _rotate(foot_ward, np.array([0.0, 1.0, 0.0]), hip_flex)    # toward the camera
     shin_dir = _rotate(thigh_dir, np.array([0.0, 1.0, 0.0]), -knee_flex)   # back, away from it
-    floor_hip = np.array([0.0, 0.55, 0.0])
     up = _rotate(np.array([0.0, -1.0, 0.0]), foot_ward, -s.roll)           # top hip rolls back
-    pts: dict[Joint, np.ndarray] = {}
-    bottom_hip, top_hip = floor_hip, floor_hip + 2 * HIP_HALF * up
+    bottom_hip = np.array([0.0, 0.55, 0.0])
+    top_hip = bottom_hip + 2 * HIP_HALF * up
     bottom_knee = bottom_hip + THIGH * thigh_dir
     bottom_ankle = bottom_knee + SHIN * shin_dir
     top_ankle = bottom_ankle + np.array([0.0, -0.08 - s.feet_gap, 0.0])
     top_knee0 = top_hip + THIGH * thigh_dir
     axis = top_ankle - top_hip
     axis /= np.linalg.norm(axis)
-    top_knee = top_hip + _rotate(top_knee0 - top_hip, axis, -s.opening)
+    top_knee = top_hip + _rotate(top_knee0 - top_hip, axis, -turn_deg)
     if top_knee[1] > top_knee0[1]:  # turn the knee up toward the ceiling, not into the floor
-        top_knee = top_hip + _rotate(top_knee0 - top_hip, axis, s.opening)
-    top_knee = top_hip + THIGH * (top_knee - top_hip) / np.linalg.norm(top_knee - top_hip)
+        top_knee = top_hip + _rotate(top_knee0 - top_hip, axis, turn_deg)
+    return bottom_hip, bottom_knee, bottom_ankle, top_hip, top_knee, top_ankle, shin_dir
+
+
+def _side_lying_points(s: SideLying, turn_deg: float) -> dict[Joint, np.ndarray]:
+    bottom_hip, bottom_knee, bottom_ankle, top_hip, top_knee, top_ankle, shin_dir = _legs(s, turn_deg)
+    pts: dict[Joint, np.ndarray] = {}
     mid_hip = (bottom_hip + top_hip) / 2
     shoulder_mid = mid_hip + np.array([-TORSO, -0.05, 0.0])
     legs = {"LEFT": (bottom_hip, bottom_knee, bottom_ankle), "RIGHT": (top_hip, top_knee, top_ankle)}
@@ -247,7 +281,7 @@ def side_lying_points(s: SideLying) -> dict[Joint, np.ndarray]:
 def side_lying_pose(t_s: float, s: SideLying, noise_px: float = 0.0, rng=None,
                     swap_labels: bool = False) -> PoseFrame:
     pts = side_lying_points(s)
-    cam = {j: pts[j] + np.array([-0.2, -0.2, 2.0]) for j in pts}
+    cam = {j: _camera_above(pts[j]) + np.array([-0.2, -0.2, 2.0]) for j in pts}
     pose = _frame(t_s, cam, noise_px, rng)
     if swap_labels:  # MediaPipe's left and right the other way round
         order = [Joint[j.name.replace("LEFT", "TMP").replace("RIGHT", "LEFT").replace("TMP", "RIGHT")]

@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 
 from formcheck.exercises.chair_squat import ChairSquat
+from formcheck.exercises.clamshell import Clamshell
 from formcheck.exercises.deadlift import Deadlift
 from formcheck.exercises.squat import Squat
 from formcheck.session import Session
-from synthetic_strength import Stance, rep_keys, stance_track
+from synthetic_strength import SideLying, Stance, rep_keys, side_lying_track, stance_track
 
 
 def run(exercise, poses):
@@ -148,3 +149,33 @@ def test_each_deadlift_fault_fires_once_per_rep_and_alone(code, change):
 def test_deadlift_from_the_front_is_the_wrong_view():
     result = run(Deadlift(), deadlift_track(reps=2, yaw=0.0))
     assert codes(result) == ["wrong_view"] and len(result.reps) == 0
+
+
+# -- clamshell --------------------------------------------------------------------------------
+
+CLAM_CLOSED = SideLying()
+CLAM_OPEN = SideLying(opening=45.0)
+
+
+def clamshell_track(reps=2, top=CLAM_OPEN, noise_px=1.5, swap_labels=False):
+    keys = rep_keys(reps, CLAM_CLOSED, top, down_s=0.6, bottom_s=1.2, up_s=0.9, rest_s=1.0)
+    return side_lying_track(keys, noise_px=noise_px, swap_labels=swap_labels)
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["labels-as-is", "labels-swapped"])
+def test_clean_clamshells_count_exactly_with_no_faults(swap):
+    result = run(Clamshell(), clamshell_track(reps=3, swap_labels=swap))
+    assert len(result.reps) == 3
+    assert codes(result) == []
+    for rep in result.reps:
+        assert rep.metrics["peak_opening_deg"] == pytest.approx(45.0, abs=3.0)
+        assert abs(rep.metrics["pelvis_roll_deg"]) < 5.0
+
+
+@pytest.mark.parametrize("code, top", [
+    ("partial_range", SideLying(opening=20.0)),
+    ("pelvis_rolls_back", SideLying(opening=40.0, roll=30.0)),
+    ("feet_apart", SideLying(opening=45.0, feet_gap=0.2)),
+])
+def test_each_clamshell_fault_fires_once_per_rep_and_alone(code, top):
+    assert_fires_once_per_rep_alone(run(Clamshell(), clamshell_track(reps=2, top=top)), code, 2)

@@ -127,7 +127,7 @@ class ChairSquat(RepExercise):
         late = np.flatnonzero(way_down >= 1.0 - self.th.last_part_fraction)
         before_s = t[late[0]] - t[early[0]] if len(early) and len(late) else float("nan")
         before = (0.9 - self.th.last_part_fraction) * drop / before_s if before_s > 0 else float("nan")
-        return fall, fall / before if before > 0 else float("nan"), when
+        return fall, float(fall / before) if before > 0 else float("nan"), when
 
     def _hands_at_rise(self, rep: Window, tilt: np.ndarray, depth: float) -> float:
         """How close a wrist stayed to the thigh as the rise began (x thigh length)."""

@@ -1,0 +1,131 @@
+"""Clamshell. Lie on your side facing the camera (the camera in front of your body), hips
+and knees bent, hips stacked one above the other, feet together. Keeping the feet
+together, open the top knee like a clamshell without rolling the pelvis back; lower it
+slowly. A band around the thighs makes it harder.
+
+Measures (camera in front, so the thighs' opening and the feet lie in the image plane):
+- the opening: the angle between the two thighs in the image (top hip->top knee against
+  bottom hip->bottom knee): 0 closed; it makes the rep;
+- rolling the pelvis back: the hip-to-hip line turning away from the camera, from world
+  landmarks (the image cannot see depth), against its own resting value in the rep;
+- feet apart: the ankles separating, in thigh lengths, against their resting gap.
+Top and bottom leg are told apart by height in the picture, never by MediaPipe's
+left/right labels (which swap when the legs are stacked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.counting import RepCounter, Window
+from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme
+from formcheck.exercises.lower_body import baseline, sustained_max_or_nan
+from formcheck.pose.landmarks import Joint, PoseFrame
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_opening_deg: float = 30.0        # angle between the thighs at the top of a rep
+    max_pelvis_roll_deg: float = 20.0    # hips' line turning back from stacked, during the rep
+    max_feet_gap_ratio: float = 0.35     # ankles separating (x thigh length), during the rep
+    rep_opening_deg: float = 12.0        # the knee opens this much above rest = a rep
+    persist_s: float = 0.3               # a peak or fault must last this long
+    max_lying_torso_deg: float = 50.0    # torso within this of horizontal = lying on the side
+
+
+CUES = {
+    "partial_range": "Open your top knee a little further",
+    "pelvis_rolls_back": "Keep your hips stacked - don't roll back",
+    "feet_apart": "Keep your feet together",
+}
+
+
+@dataclass(frozen=True)
+class _Legs:
+    """Top and bottom leg (by height in the picture): hip, knee and ankle landmarks."""
+
+    top: tuple[Joint, Joint, Joint]
+    bottom: tuple[Joint, Joint, Joint]
+
+
+def _legs(pose: PoseFrame) -> _Legs:
+    left = (Joint.LEFT_HIP, Joint.LEFT_KNEE, Joint.LEFT_ANKLE)
+    right = (Joint.RIGHT_HIP, Joint.RIGHT_KNEE, Joint.RIGHT_ANKLE)
+    left_higher = pose.xy(Joint.LEFT_HIP)[1] < pose.xy(Joint.RIGHT_HIP)[1]  # y points down
+    top, bottom = (left, right) if left_higher else (right, left)
+    # the knees by height too: a swapped knee label must not pair a knee with the wrong hip
+    knees = sorted((top[1], bottom[1]), key=lambda k: pose.xy(k)[1])
+    return _Legs(top=(top[0], knees[0], top[2]), bottom=(bottom[0], knees[1], bottom[2]))
+
+
+class Clamshell(RepExercise):
+    id = "clamshell"
+    title = "Clamshell"
+    view = "front"
+    view_name = "front (lie facing the camera)"
+    setup = "Lie on your side facing the camera, knees bent, hips stacked, feet together"
+    Thresholds = Thresholds
+    CUES = CUES
+    FAULTS = tuple(CUES)
+    joints = ("shoulder", "hip", "knee", "ankle")
+    rep_signal = "opening_deg"
+    key_metric = "opening_deg"
+    key_joint = "hip"
+    plots = {"opening_deg": "Knee opening (deg)", "pelvis_roll_deg": "Pelvis rolled back (deg)",
+             "feet_gap_ratio": "Feet apart (thigh lengths)"}
+    target_reps = "10-15"
+
+    def measure(self, pose: PoseFrame) -> dict[str, float]:
+        legs = _legs(pose)
+        (top_hip, top_knee, top_ankle), (bottom_hip, bottom_knee, bottom_ankle) = legs.top, legs.bottom
+        xy, w = pose.xy, pose.xyz
+        top_thigh, bottom_thigh = xy(top_knee) - xy(top_hip), xy(bottom_knee) - xy(bottom_hip)
+        thigh = (np.linalg.norm(top_thigh) + np.linalg.norm(bottom_thigh)) / 2
+        hips = w(top_hip) - w(bottom_hip)
+        torso = abs(90.0 - geometry.lean_from_vertical_deg(midpoint(pose, "hip"), midpoint(pose, "shoulder")))
+        return {
+            "opening_deg": geometry.angle_deg(xy(top_hip) + top_thigh, xy(top_hip), xy(top_hip) + bottom_thigh),
+            "pelvis_roll_deg": float(np.degrees(np.arctan2(hips[2], -hips[1]))),
+            "feet_gap_ratio": geometry.distance(xy(top_ankle), xy(bottom_ankle)) / thigh if thigh > 0 else float("nan"),
+            "torso_from_horizontal_deg": torso,
+        }
+
+    def in_position(self, m: dict[str, float]) -> bool:
+        return m["torso_from_horizontal_deg"] <= self.th.max_lying_torso_deg
+
+    def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple:
+        """The arc sits at the top hip, between the top thigh and the bottom thigh's direction."""
+        legs = _legs(pose)
+        top_hip = pose.xy(legs.top[0])
+        parallel = top_hip + pose.xy(legs.bottom[1]) - pose.xy(legs.bottom[0])
+        return legs.top[1], top_hip, parallel
+
+    def counter(self) -> RepCounter:
+        return RepCounter(enter_rise=self.th.rep_opening_deg)
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
+        th = self.th
+        t, opening = np.asarray(rep.times_s), rep.series("opening_deg")
+        peak, peak_t = sustained_extreme(rep, "opening_deg", th.persist_s)
+        resting = opening <= rep.rest_level + 0.25 * (peak - rep.rest_level)
+        roll = self._rise(t, rep.series("pelvis_roll_deg"), resting)
+        feet = self._rise(t, rep.series("feet_gap_ratio"), resting)
+        faults = []
+        if peak < th.min_opening_deg:
+            faults.append(Fault("partial_range", peak_t))
+        if roll > th.max_pelvis_roll_deg:
+            faults.append(Fault("pelvis_rolls_back", peak_t))
+        if feet > th.max_feet_gap_ratio:
+            faults.append(Fault("feet_apart", peak_t))
+        return faults, {"peak_opening_deg": peak, "pelvis_roll_deg": roll, "feet_gap_ratio": feet}
+
+    def _rise(self, t: np.ndarray, values: np.ndarray, resting: np.ndarray) -> float:
+        """How far a measure rose during the rep (held ``persist_s``) above its resting value."""
+        return sustained_max_or_nan(t, values, self.th.persist_s) - baseline(values, resting)
+
+    def bands(self) -> dict[str, list[dict]]:
+        return {"opening_deg": [{"label": "Below the target opening", "min": None,
+                                 "max": self.th.min_opening_deg, "code": None}]}
