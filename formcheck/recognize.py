@@ -193,8 +193,8 @@ def segments(track: PoseTrack, recognizer: Recognizer | None = None, allowed=Non
 
 
 def sample_tracks(folder: Path, model_path: Path, refresh: bool = False):
-    """(exercise, clip name, PoseTrack) for every sample clip; tracks are cached beside the
-    clips as ``.landmarks.npz`` so retraining and rule tests need no model."""
+    """(exercise, clip name, PoseTrack) for every sample clip; tracks are cached (git-ignored)
+    in ``samples/.landmarks/`` so retraining needs the model only once."""
     from formcheck.pose.estimator import PoseEstimator
     from formcheck.samples import clip_for
     from formcheck.video import VideoReader
@@ -202,7 +202,8 @@ def sample_tracks(folder: Path, model_path: Path, refresh: bool = False):
     for expected in sorted(folder.rglob("*.expected.json")):
         exercise = json.loads(expected.read_text())["exercise"]
         clip = clip_for(expected)
-        cache = clip.with_suffix(".landmarks.npz")
+        cache = folder / ".landmarks" / exercise / clip.with_suffix(".npz").name
+        cache.parent.mkdir(parents=True, exist_ok=True)
         if refresh or not cache.exists() or cache.stat().st_mtime < clip.stat().st_mtime:
             with VideoReader(clip) as video, PoseEstimator(model_path) as estimator:
                 track = PoseTrack(fps=video.info.fps, width=video.info.width, height=video.info.height)
