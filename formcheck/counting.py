@@ -102,6 +102,11 @@ class RepCounter:
         return None
 
 
+# A held_side() answer for a frame on which the posture cannot be seen (a leg hidden under a
+# forward lean) but nothing says it ended: it continues a hold in progress and starts none.
+UNSEEN = "unseen"
+
+
 class HoldTracker:
     """Tracks holds of a posture that is either held (with a side) or not.
 
@@ -109,33 +114,32 @@ class HoldTracker:
     been gone for ``exit_s``; a brief loss (a lost landmark, a wobble) does not end it.
     """
 
-    def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, swap_s: float = 0.0):
+    def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, keep_side: bool = False):
         self.enter_s = enter_s
         self.exit_s = exit_s
-        # The other side must last swap_s before it counts; until then it is read as the side
-        # seen before (MediaPipe swaps left and right for a few frames when limbs overlap).
-        self.swap_s = swap_s
+        # keep_side: a hold's side is the side seen most while it started, and stays until the
+        # posture is gone for exit_s; the other side seen meanwhile is a left/right label swap
+        # (nobody switches legs without first uncrossing them).
+        self.keep_side = keep_side
         self.hold: Window | None = None
         self._candidate: Window | None = None
+        self._votes: dict[str, int] = {}
         self._last_seen_s = float("nan")
-        self._steady_side: str | None = None
-        self._side_seen_s = float("nan")
-        self._swap_since: float | None = None
 
     @property
     def active(self) -> bool:
         return self.hold is not None
 
     def update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
-        """``side`` is the held side, or None when the posture is not held. Returns a finished hold."""
-        if self.swap_s > 0:
-            side = self._debounced(t_s, side)
+        """``side`` is the held side, None when the posture is not held, or ``UNSEEN``.
+        Returns a finished hold."""
+        if side == UNSEEN:
+            side = self.hold.side if self.hold is not None else None
         finished = None
         if self.hold is not None:
-            if side == self.hold.side:
+            if side == self.hold.side or (side is not None and self.keep_side):
                 self.hold.add(t_s, metrics)
-                if self._swap_since is None:  # not the other side read as this one
-                    self._last_seen_s = t_s
+                self._last_seen_s = t_s
                 return None
             if side is not None or t_s - self._last_seen_s > self.exit_s:
                 finished = self._close()
@@ -144,28 +148,16 @@ class HoldTracker:
         if side is None:
             self._candidate = None
             return finished
-        if self._candidate is None or self._candidate.side != side:
+        if self._candidate is None or (self._candidate.side != side and not self.keep_side):
             self._candidate = Window(start_s=t_s, side=side)
+            self._votes = {}
         self._candidate.add(t_s, metrics)
+        self._votes[side] = self._votes.get(side, 0) + 1
         if t_s - self._candidate.start_s >= self.enter_s:
+            self._candidate.side = max(self._votes, key=self._votes.get)
             self.hold, self._candidate = self._candidate, None
             self._last_seen_s = t_s
         return finished
-
-    def _debounced(self, t_s: float, side: str | None) -> str | None:
-        if side is None:
-            if not t_s - self._side_seen_s <= self.exit_s:  # gone a while: any side may come next
-                self._steady_side = None
-            return None
-        self._side_seen_s = t_s
-        if side == self._steady_side or self._steady_side is None:
-            self._steady_side, self._swap_since = side, None
-            return side
-        if self._swap_since is None:
-            self._swap_since = t_s
-        if t_s - self._swap_since >= self.swap_s:
-            self._steady_side, self._swap_since = side, None
-        return self._steady_side
 
     def _close(self) -> Window:
         hold, self.hold = self.hold, None

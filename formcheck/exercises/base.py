@@ -91,47 +91,40 @@ def elevation_deg(lower, upper) -> float:
 
 @dataclass(frozen=True)
 class CrossedLeg:
-    """Where one ankle rests on the other knee (figure-four), found without trusting
-    MediaPipe's left/right labels of the legs (they swap when the legs overlap).
+    """A figure-four on one frame: one ankle raised and resting on or near the other knee.
 
-    The raised ankle is the higher of the two; the knee nearest to it is the supporting
-    knee; the other knee belongs to the crossed leg. The crossed shin runs across the
-    body from its knee (out on its own side) to the ankle (over the other knee), so the
-    side is the direction of knee-minus-ankle along the hip axis. Only the hips' labels
-    are used, and those MediaPipe keeps right when the person faces the camera.
+    The crossed leg is the one whose ankle is higher (world landmarks, so it holds however
+    the camera looks). Its side is MediaPipe's label of that ankle: seen from the front or
+    obliquely the labels are right, and where MediaPipe swaps them for a while (a leg
+    hidden behind a forward lean) the hold keeps the side it started with (see
+    ``HoldTracker(keep_side=True)``). How near the ankle is to the other knee is measured
+    in the image, where it is seen directly (MediaPipe's depth for a foot resting on a
+    thigh is often 30-40 cm off), over the image length of the supporting shin, which
+    stays upright and in view whether the person leans or not.
 
     Attributes:
-        gap_ratio: raised ankle to supporting knee, over torso length (small = resting on it).
-        raise_ratio: raised ankle above the other ankle, over torso length.
-        side_sign: +1 left leg crossed, -1 right, 0 undecided.
+        side: the crossed leg, "left" or "right".
+        raise_ratio: raised ankle above the other ankle, over torso length (world).
+        gap_ratio: raised ankle to the other knee over the supporting shin (image).
         support: the supporting (standing) leg's hip, knee and ankle landmarks.
     """
 
-    gap_ratio: float
+    side: str
     raise_ratio: float
-    side_sign: float
+    gap_ratio: float
     support: tuple[Joint, Joint, Joint]
 
 
 def crossed_leg(pose: PoseFrame) -> CrossedLeg:
-    """Figure-four geometry of one frame, from world landmarks (metres, hip-centred, y down)."""
-    w = pose.xyz
-    hips = (Joint.LEFT_HIP, Joint.RIGHT_HIP)
-    knees = (Joint.LEFT_KNEE, Joint.RIGHT_KNEE)
-    ankles = (Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE)
-    hip_mid = world_midpoint(pose, "hip")
-    torso = geometry.distance(hip_mid, world_midpoint(pose, "shoulder"))
-    axis = w(Joint.LEFT_HIP) - w(Joint.RIGHT_HIP)
-    axis = axis / (np.linalg.norm(axis) or 1.0)  # toward the person's left
-    high, low = sorted(ankles, key=lambda a: w(a)[1])  # y down: the raised ankle first
-    gaps = [geometry.distance(w(high), w(knee)) for knee in knees]
-    support_knee = knees[int(np.argmin(gaps))]
-    crossed_knee = knees[1 - knees.index(support_knee)]
-    support_hip = min(hips, key=lambda h: geometry.distance(w(h), w(support_knee)))
-    across = float(np.dot(w(crossed_knee) - w(high), axis))
-    scale = torso if torso > 0 else float("nan")
-    return CrossedLeg(gap_ratio=min(gaps) / scale, raise_ratio=float(w(low)[1] - w(high)[1]) / scale,
-                      side_sign=float(np.sign(across)), support=(support_hip, support_knee, low))
+    """The figure-four measures of one frame (see ``CrossedLeg``)."""
+    left_y, right_y = pose.xyz(Joint.LEFT_ANKLE)[1], pose.xyz(Joint.RIGHT_ANKLE)[1]
+    crossed, support = ("left", "right") if left_y < right_y else ("right", "left")  # y points down
+    hip, knee, ankle = (Joint[f"{support.upper()}_{j}"] for j in ("HIP", "KNEE", "ANKLE"))
+    torso = geometry.distance(world_midpoint(pose, "hip"), world_midpoint(pose, "shoulder"))
+    shin = geometry.distance(pose.xy(knee), pose.xy(ankle))
+    gap = geometry.distance(pose.xy(Joint[f"{crossed.upper()}_ANKLE"]), pose.xy(knee))
+    return CrossedLeg(side=crossed, raise_ratio=float(abs(left_y - right_y) / torso) if torso > 0 else float("nan"),
+                      gap_ratio=gap / shin if shin > 0 else float("nan"), support=(hip, knee, ankle))
 
 
 def sustained_extreme(window: Window, name: str, min_s: float, lowest: bool = False) -> tuple[float, float]:

@@ -1,12 +1,12 @@
 """Seated figure-four stretch. Front or oblique view: sit tall on a chair, cross one ankle
 over the other knee, lean forward gently from the hips, hold 5 slow deep breaths, switch.
 
-A hold is the crossed ankle resting on or near the other knee while seated (the
-supporting thigh about level). ``side`` is the crossed leg: right ankle on the left
-knee = "right". The crossing is found from world landmarks without trusting the legs'
-left/right labels (see ``crossed_leg``); the forward lean is the world trunk lean,
-which stays true when the person leans toward the camera.
-"""
+A hold is one ankle raised well above the other and resting on or near the other knee,
+while seated (a thigh about level). ``side`` is the crossed leg: right ankle on the left
+knee = "right". See ``crossed_leg`` for how each part is measured and why. Leaning far
+forward hides the crossed leg under the chest (MediaPipe then loses the foot or swaps the
+legs): a hold in progress keeps its side and goes on while folded, unless the crossing is
+seen to end. The forward lean is the world trunk lean, true when leaning toward the camera."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import math
 from dataclasses import dataclass
 
 from formcheck import geometry
-from formcheck.counting import HoldTracker, Window
+from formcheck.counting import UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (Fault, HoldExercise, crossed_leg, elevation_deg, missing_side,
                                       sustained_extreme, trunk_lean_deg)
-from formcheck.pose.landmarks import PoseFrame
+from formcheck.pose.landmarks import Joint, PoseFrame
 
-SIDE_OF = {1.0: "left", -1.0: "right"}
+SIDE_SIGN = {"left": 1.0, "right": -1.0}
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,14 @@ class Thresholds:
     breath_s: float = 5.0                 # one slow breath: in, then a longer out
     inhale_fraction: float = 0.4          # of each breath
     lean_persist_s: float = 0.5           # a lean must last this long to count
-    max_ankle_gap_ratio: float = 0.5      # ankle to other knee, x torso length: "resting on it"
-    min_ankle_raise_ratio: float = 0.3    # raised ankle above the other, x torso length
-    max_thigh_drop_deg: float = 45.0      # supporting thigh below level: more = not seated
+    max_ankle_gap_ratio: float = 0.75     # raised ankle to the other knee, x that leg's shin (image)
+    min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
+    max_thigh_drop_deg: float = 45.0      # both thighs further below level than this: not seated
     max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up"
+    hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest hides the crossed
+                                          # leg: a hold in progress goes on unless it is seen
     hold_enter_s: float = 1.0             # posture seen this long starts a hold
     hold_exit_s: float = 1.0              # ... gone this long ends it
-    side_swap_s: float = 0.7              # the other side must last this long (label swaps)
 
 
 CUES = {
@@ -55,8 +56,11 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         "ankle_gap_ratio": cross.gap_ratio,
         "ankle_gap_pct": 100 * cross.gap_ratio,  # the same, for plotting
         "ankle_raise_ratio": cross.raise_ratio,
-        "crossed_side_sign": cross.side_sign,
+        "crossed_side_sign": SIDE_SIGN[cross.side],  # metrics are numbers: +1 left, -1 right
         "support_thigh_drop_deg": -elevation_deg(hip, knee),
+        # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
+        "level_thigh_drop_deg": min(-elevation_deg(pose.xyz(Joint[f"{s}_HIP"]), pose.xyz(Joint[f"{s}_KNEE"]))
+                                    for s in ("LEFT", "RIGHT")),
         "support_knee_deg": geometry.angle_deg(hip, knee, ankle),
     }
 
@@ -72,7 +76,7 @@ def why_not_crossed(m: dict[str, float], th) -> str | None:
 def crossed_side(m: dict[str, float], th) -> str | None:
     """The crossed leg when an ankle rests on the other knee, else None."""
     if (m["ankle_gap_ratio"] <= th.max_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio):
-        return SIDE_OF.get(m["crossed_side_sign"])
+        return "left" if m["crossed_side_sign"] > 0 else "right"
     return None
 
 
@@ -88,20 +92,23 @@ class SeatedFigureFour(HoldExercise):
     joints = ("shoulder", "hip", "knee", "ankle")
     key_metric = "trunk_lean_deg"
     key_joint = "hip"
-    plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to other knee (% of torso length)"}
+    plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to other knee (% of shin length)"}
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         return figure_four_metrics(pose)
 
     def in_position(self, m: dict[str, float]) -> bool:
-        return (m["support_thigh_drop_deg"] <= self.th.max_thigh_drop_deg
+        return (m["level_thigh_drop_deg"] <= self.th.max_thigh_drop_deg
                 and m["trunk_lean_deg"] <= self.th.max_seated_lean_deg)
 
     def tracker(self) -> HoldTracker:
-        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, self.th.side_swap_s)
+        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True)
 
     def held_side(self, m: dict[str, float]) -> str | None:
-        return crossed_side(m, self.th)
+        side = crossed_side(m, self.th)
+        if side is None and m["trunk_lean_deg"] >= self.th.hidden_leg_lean_deg:
+            return UNSEEN
+        return side
 
     def why_not_held(self, m: dict[str, float]) -> str | None:
         return why_not_crossed(m, self.th)

@@ -2,9 +2,10 @@
 leg, cross the other ankle over the standing knee, sit the hips back with the chest tall,
 hold a few seconds, switch.
 
-A hold is the crossed ankle resting on or near the standing leg's knee. ``side`` is the
-crossed leg. The crossing is found as in the seated stretch (world landmarks, legs'
-labels not trusted). The trunk lean is the world trunk lean. The standing knee angle
+A hold is the crossed ankle raised and resting on or near the standing leg's knee.
+``side`` is the crossed leg. The crossing is found as in the seated stretch (see
+``crossed_leg``); the hold keeps its side through MediaPipe's brief left/right swaps.
+The trunk lean is the world trunk lean. The standing knee angle
 is the world-landmark angle at the supporting knee (the knee nearest the raised ankle,
 with the lower ankle): the knee bends toward the camera, so its 2D image angle reads far
 too straight, while the world angle follows the bend.
@@ -26,12 +27,11 @@ class Thresholds:
     max_lean_deg: float = 50.0            # trunk lean from vertical
     min_hold_s: float = 3.0               # shorter holds -> short_hold
     persist_s: float = 0.5                # a depth or lean must last this long to count
-    max_ankle_gap_ratio: float = 0.5      # ankle to standing knee, x torso length: "resting on it"
-    min_ankle_raise_ratio: float = 0.3    # raised ankle above the standing foot, x torso length
+    max_ankle_gap_ratio: float = 0.75     # raised ankle to the other knee, x that leg's shin (image)
+    min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
     max_standing_lean_deg: float = 80.0   # beyond this the person is not standing
     hold_enter_s: float = 1.0             # posture seen this long starts a hold
     hold_exit_s: float = 1.0              # ... gone this long ends it
-    side_swap_s: float = 0.7              # the other side must last this long (label swaps)
 
 
 CUES = {
@@ -63,7 +63,7 @@ class StandingFigureFour(HoldExercise):
         return m["trunk_lean_deg"] <= self.th.max_standing_lean_deg
 
     def tracker(self) -> HoldTracker:
-        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, self.th.side_swap_s)
+        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True)
 
     def held_side(self, m: dict[str, float]) -> str | None:
         return crossed_side(m, self.th)
