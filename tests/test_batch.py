@@ -204,3 +204,29 @@ def test_a_worker_that_dies_costs_only_its_own_video():
     assert by_video["crash.mp4"].status == FAILED and "crashed" in by_video["crash.mp4"].error
     assert not by_video["crash.mp4"].lasting  # tried again next run
     assert all(by_video[f"{n}.mp4"].status == DONE for n in "abcde")
+
+
+def test_index_escapes_names_and_quotes_links(tmp_path):
+    from formcheck.batch import NOT_RUN, render_index
+
+    folder, results = tmp_path / "clips", tmp_path / "results"
+    (folder / "week #1").mkdir(parents=True)
+    results.mkdir()
+    jobs = [VideoJob("week #1/<b>bridge & co 2026-11-18.mp4", "week #1/<b>bridge & co 2026-11-18"),
+            VideoJob("later.mp4", "later")]
+    for job in jobs:
+        (folder / job.relative).write_bytes(b"")
+    (results / "week #1").mkdir()
+    report = {"schema": "formcheck.report/1", "exercise": "glute_bridge", "pose": {"frames_with_pose": 10},
+              "reps": [{"index": 1, "faults": []}], "holds": [], "events": [],
+              "summary": {"rep_count": 1, "hold_count": 0, "fault_counts": {}}}
+    for suffix in (".json", ".html"):
+        path = results / (jobs[0].stem + suffix)
+        path.write_text(json.dumps(report))
+    outcomes = [VideoOutcome(jobs[0].relative, DONE), VideoOutcome(jobs[1].relative, NOT_RUN)]
+    page = render_index(folder, results, jobs, outcomes, BatchSettings("glute_bridge"), None)
+    assert "<b>bridge" not in page and "&lt;b&gt;bridge &amp; co" in page
+    assert 'href="week%20%231/%3Cb%3Ebridge%20%26%20co%202026-11-18.html"' in page
+    assert "Good form: 1 rep, nothing to correct." in page
+    assert "18 Nov 2026" in page  # dated by its name
+    assert 'data-video="later.mp4" data-state="pending"' in page and "Not analysed yet" in page
