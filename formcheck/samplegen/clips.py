@@ -93,5 +93,32 @@ def _seated_figure_four() -> list[ClipSpec]:
     ]
 
 
+STAND_OBLIQUE_LEFT = CameraSpec(yaw_deg=30.0, height_m=1.0, distance_m=3.0, fps=15.0)
+STAND_OBLIQUE_RIGHT = CameraSpec(yaw_deg=-35.0, height_m=1.0, distance_m=3.0, fps=15.0)
+# Knee bend is mostly depth from the front: MediaPipe reads 87 deg as ~115-130 at 35 deg yaw.
+STAND_STEEP_RIGHT = CameraSpec(yaw_deg=-55.0, height_m=1.0, distance_m=3.0, fps=15.0)
+STAND_FRONT = CameraSpec(yaw_deg=10.0, height_m=1.0, distance_m=3.0, fps=15.0)
+STAND_OBLIQUE_RIGHT_HD = CameraSpec(yaw_deg=-40.0, height_m=0.95, distance_m=3.4, width=1280, height=720, fps=15.0)
+
+
+def _standing_figure_four() -> list[ClipSpec]:
+    ex = "standing_figure_four"
+    return [
+        ClipSpec(ex, "standing_f4_clean", "clean: left hand on a chair, right ankle over left knee then left over "
+                 "right, ~10 s each, standing knee ~140 deg, trunk ~22 deg; camera 30 deg to the person's left",
+                 None, JUNE, BLUE_TEE, STAND_OBLIQUE_LEFT),
+        ClipSpec(ex, "standing_f4_too_deep", "too_deep: both sides sinking to a standing-knee angle of ~75 deg; "
+                 "camera 55 deg to the person's right", "too_deep", ALEX, GREEN_TOP, STAND_STEEP_RIGHT),
+        ClipSpec(ex, "standing_f4_torso_not_tall", "torso_not_tall: both sides with the trunk ~63 deg forward; "
+                 "camera 40 deg to the person's right, 1280x720", "torso_not_tall", MARIA, PURPLE_TOP,
+                 STAND_OBLIQUE_RIGHT_HD),
+        ClipSpec(ex, "standing_f4_short_hold", "short_hold: both sides crossed for only ~1.4 s; camera nearly in "
+                 "front", "short_hold", BOB, RED_TOP, STAND_FRONT),
+        ClipSpec(ex, "standing_f4_missing_side", "missing_side: only the right ankle crossed (~10 s); camera 35 "
+                 "deg to the person's right", "missing_side", SAM, GREY_TOP, STAND_OBLIQUE_RIGHT,
+                 {"end_s": 3.0}),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
-    return _bridge() + _abduction() + _seated_figure_four()
+    return _bridge() + _abduction() + _seated_figure_four() + _standing_figure_four()

@@ -84,6 +84,7 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
     angle_arrays = {k: np.array([row[k] for row in angle_rows]) for k in angle_rows[0]}
     expect, truth = exercise.expectation(times, angle_arrays)
     image_xy = camera.project(keypoints.reshape(-1, 3))[:, :2].reshape(n_frames, -1, 2)
+    _check_in_frame(image_xy, camera.width, camera.height, spec.clip)
     np.savez_compressed(
         out_dir / f"{spec.clip}.truth.npz",
         times_s=times.astype(np.float32),
@@ -119,6 +120,18 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
         _contact_sheet(contact, contact_dir / spec.exercise / f"{spec.clip}.png")
     data["_render_s"] = time.monotonic() - started
     return data
+
+
+IN_FRAME_MARGIN = 0.02  # keypoints stay this share of the frame size inside its edges
+
+
+def _check_in_frame(image_xy: np.ndarray, width: int, height: int, clip: str) -> None:
+    """Every clip expects ``out_of_frame`` absent: insist every keypoint is well inside."""
+    mx, my = IN_FRAME_MARGIN * width, IN_FRAME_MARGIN * height
+    x, y = image_xy[..., 0], image_xy[..., 1]
+    if x.min() < mx or x.max() > width - mx or y.min() < my or y.max() > height - my:
+        raise ValueError(f"{clip}: keypoints leave the frame (x {x.min():.0f}..{x.max():.0f} of {width}, "
+                         f"y {y.min():.0f}..{y.max():.0f} of {height})")
 
 
 def _label(image: np.ndarray, text: str) -> np.ndarray:

@@ -152,3 +152,21 @@ class Limb:
         bend = math.degrees(math.acos(np.clip(np.dot(t, s), -1, 1)))
         lower = axis_angle(self.axis0, bend - self.bend0)
         return {self.bones[0]: upper, self.bones[1]: lower}
+
+
+def thigh_top_near_knee(body: Body, posed, side: str, back_m: float = 0.07, lift_m: float = 0.045,
+                        radius_m: float = 0.05) -> np.ndarray:
+    """A point ``lift_m`` above the top of ``side``'s thigh, ``back_m`` up the thigh from
+    the knee: where a crossed ankle rests."""
+    knee = body.head(posed, f"lowerleg01.{side}")
+    hip = body.head(posed, f"upperleg01.{side}")
+    spot = knee + back_m * (hip - knee) / np.linalg.norm(hip - knee)
+    mask = body.vertex_mask("upperleg", "lowerleg01", side=side)
+    near = mask & (np.linalg.norm(posed.vertices[:, :2] - spot[:2], axis=1) < radius_m)
+    top = spot.copy()
+    top[2] = posed.vertices[near, 2].max() + lift_m
+    return top
+
+
+def ease(x: float) -> float:
+    return 0.5 - 0.5 * math.cos(math.pi * min(max(x, 0.0), 1.0))

@@ -158,10 +158,11 @@ VIEW_MEASURES = {
 }
 # The series whose value at each rep's / hold's true peak is reported, and how to find the peak.
 PEAK_SERIES = {
-    "glute_bridge": ("hip_line_2d", "max", 2.0),
-    "seated_hip_abduction": ("knee_ratio_image", "max", 0.05),
-    "seated_figure_four": ("trunk_lean_world", "max", 2.0),
-    "standing_figure_four": ("trunk_lean_world", "max", 2.0),
+    "glute_bridge": [("hip_line_2d", "max", 2.0)],
+    "seated_hip_abduction": [("knee_ratio_image", "max", 0.05)],
+    "seated_figure_four": [("trunk_lean_world", "max", 2.0)],
+    "standing_figure_four": [("trunk_lean_world", "max", 2.0), ("standing_knee_world", "min", 2.0),
+                             ("standing_knee_image", "min", 2.0)],
 }
 
 
@@ -198,10 +199,10 @@ def measure_clip(spec: ClipSpec, out_root: Path, model_path: Path) -> dict:
         series.update(extra(poses, truth))
     errors = {k: st for k, (m, t) in series.items() if (st := _stats(m, t)) is not None}
     peaks = {}
-    name, mode, tolerance = PEAK_SERIES[spec.exercise]
-    if name in series:
-        windows = data["truth"]["reps"] or data["truth"]["holds"]
-        peaks[name] = _at_peaks(series[name], truth["times_s"], windows, mode, tolerance)
+    windows = data["truth"]["reps"] or data["truth"]["holds"]
+    for name, mode, tolerance in PEAK_SERIES[spec.exercise]:
+        if name in series:
+            peaks[name] = _at_peaks(series[name], truth["times_s"], windows, mode, tolerance)
     measured = {
         "detection_rate": round(sum(p is not None for p in poses) / max(1, len(poses)), 3),
         "frames": len(poses),

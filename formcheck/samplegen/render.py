@@ -290,3 +290,18 @@ def chair(front_y: float, seat_z: float, x: float = 0.0, width: float = 0.46, de
     by = front_y + depth - leg / 2 if back_y is None else back_y
     parts.append(box((x, by, seat_z + back_height / 2), (width, leg, back_height), color))
     return parts
+
+
+def side_chair(back_x: float, y: float, back_top_z: float, seat_z: float = 0.45, width: float = 0.46,
+               depth: float = 0.44, color=(120, 85, 55)) -> list[Mesh]:
+    """A chair turned sideways: its backrest (top at ``back_top_z``) spans y at
+    ``back_x`` and the seat reaches towards +x, for standing beside it with a hand on the back."""
+    t, leg = 0.035, 0.035
+    x0 = back_x + depth / 2
+    parts = [box((x0, y, seat_z - t / 2), (depth, width, t), color)]
+    for sx in (-1, 1):
+        for sy in (-1, 1):
+            parts.append(box((x0 + sx * (depth / 2 - leg / 2), y + sy * (width / 2 - leg / 2), (seat_z - t) / 2),
+                             (leg, leg, seat_z - t), color))
+    parts.append(box((back_x + leg / 2, y, (seat_z + back_top_z) / 2), (leg, width, back_top_z - seat_z), color))
+    return parts

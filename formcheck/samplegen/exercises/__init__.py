@@ -3,11 +3,13 @@ from formcheck.samplegen.exercises.base import CameraSpec, ClipSpec, Exercise
 from formcheck.samplegen.exercises.glute_bridge import GluteBridge
 from formcheck.samplegen.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.samplegen.exercises.seated_hip_abduction import SeatedHipAbduction
+from formcheck.samplegen.exercises.standing_figure_four import StandingFigureFour
 
 EXERCISES: dict[str, type[Exercise]] = {
     GluteBridge.id: GluteBridge,
     SeatedHipAbduction.id: SeatedHipAbduction,
     SeatedFigureFour.id: SeatedFigureFour,
+    StandingFigureFour.id: StandingFigureFour,
 }
 
 __all__ = ["CameraSpec", "ClipSpec", "Exercise", "EXERCISES"]
