@@ -21,7 +21,8 @@ def _alpha(cutoff_hz: float, dt_s: float) -> float:
 class OneEuroFilter:
     """Filters an array signal sampled at irregular times."""
 
-    def __init__(self, min_cutoff_hz: float = 1.5, beta: float = 0.05, derivative_cutoff_hz: float = 1.0):
+    def __init__(self, min_cutoff_hz: float = 1.5, beta: float | np.ndarray = 0.05,
+                 derivative_cutoff_hz: float = 1.0):
         self.min_cutoff_hz = min_cutoff_hz
         self.beta = beta
         self.derivative_cutoff_hz = derivative_cutoff_hz
@@ -53,8 +54,9 @@ class PoseSmoother:
 
     def __init__(self, min_cutoff_hz: float = 1.5, beta: float = 0.05, max_gap_s: float = 0.5):
         # Image pixels move hundreds of px/s; world metres about one: scale beta to match.
-        self._image = OneEuroFilter(min_cutoff_hz, beta)
-        self._world = OneEuroFilter(min_cutoff_hz, beta * 300)
+        # Image (x, y) and world (x, y, z) go through one filter as a (33, 5) array.
+        world_beta = beta * 300
+        self._filter = OneEuroFilter(min_cutoff_hz, np.array([beta, beta, world_beta, world_beta, world_beta]))
         self._max_gap_s = max_gap_s
         self._last_t = None
 
@@ -62,8 +64,7 @@ class PoseSmoother:
         if pose is None:
             return None
         if self._last_t is not None and pose.t_s - self._last_t > self._max_gap_s:
-            self._image.reset()
-            self._world.reset()
+            self._filter.reset()
         self._last_t = pose.t_s
-        return pose.replace(image_xy=self._image(pose.t_s, pose.image_xy),
-                            world_xyz=self._world(pose.t_s, pose.world_xyz))
+        smoothed = self._filter(pose.t_s, np.hstack((pose.image_xy, pose.world_xyz)))
+        return pose.replace(image_xy=smoothed[:, :2], world_xyz=smoothed[:, 2:])
