@@ -1,28 +1,47 @@
-"""Recorded-video analysis: video -> pose -> session -> report, annotated video, HTML, CSV."""
+"""Recorded-video analysis: video -> pose -> session -> report, annotated video, HTML, CSV.
+
+Decoding, the pose model and the rest (rules, drawing, encoding) run as three
+threads joined by short queues, so a video takes about as long as its pose model
+alone: OpenCV and MediaPipe release the GIL while they work. Each stage runs in
+one thread and in frame order, so the result is exactly that of running the
+stages one after another (``PIPELINED = False``).
+"""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
+import queue
 import sys
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable, Iterable
 
 import cv2
+import numpy as np
 from tqdm import tqdm
 
 from formcheck.config import thresholds_for
 from formcheck.errors import FormcheckError
 from formcheck.exercises import get_exercise
 from formcheck.overlay import Overlay
-from formcheck.pose.estimator import PoseEstimator
-from formcheck.pose.landmarks import PoseTrack
+from formcheck.pose.estimator import ModelInput, PoseEstimator, prepare
+from formcheck.pose.landmarks import PoseFrame, PoseTrack
 from formcheck.report.json_report import build_report, write_json_atomic
 from formcheck.session import Banner, LiveState, Session, SessionResult
-from formcheck.video import VideoReader
+from formcheck.video import VideoFrame, VideoReader
 
 MAX_THUMBNAILS = 12
+# Threads pay off only with a second core; on one they would just take turns.
+PIPELINED = len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) > 1
+QUEUE_FRAMES = 4      # frames waiting between two stages: smooths out jitter, little memory even at 4K
+POLL_S = 0.1          # how often a waiting stage checks whether another one failed
+# Annotated videos are written at most at 1080p: drawing and encoding 4K frames would cost
+# more than the pose model, and nobody reviews their form in 4K.
+MAX_ANNOTATED_SHORT_SIDE_PX = 1080
 
 
 @dataclass
@@ -57,22 +76,25 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
         info = video.info
         session = Session(exercise, thresholds_for(config, "common"))
         track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
-        writer = None
+        annotate = writer = None
         if outputs.video is not None:
-            writer = _TempVideoWriter(outputs.video, info.fps, info.width, info.height)
+            annotate = Annotator(exercise, info.width, info.height)
+            writer = _TempVideoWriter(outputs.video, info.fps, *annotate.size)
             cleanup.callback(writer.discard)
-            overlay = Overlay(exercise, info.width, info.height)
         bar = tqdm(total=info.frame_count, unit="frame", desc=Path(video_path).name[:30],
                    disable=True if not progress else None, file=sys.stderr, leave=False)  # None: only on a terminal
         cleanup.callback(bar.close)
+
+        def rest(frame: VideoFrame, pose: PoseFrame | None) -> None:
+            track.append(frame.t_s, pose)
+            state = session.update(frame.t_s, pose)
+            if writer is not None:
+                writer.write(annotate(frame.image, state))
+            bar.update(1)
+
         with PoseEstimator(model_path) as estimator:
-            for frame in video:
-                pose = estimator.detect(frame.image, frame.t_s)
-                track.append(frame.t_s, pose)
-                state = session.update(frame.t_s, pose)
-                if writer is not None:
-                    writer.write(overlay.draw(frame.image, state))
-                bar.update(1)
+            run = run_pipelined if PIPELINED else run_sequential
+            run(video, estimator.detect_prepared, rest)
         result = session.finish()
         if result.frames_with_pose == 0:
             raise FormcheckError(f"no person was found in {video_path}")
@@ -100,6 +122,101 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
     return report
 
 
+Detect = Callable[[ModelInput, float], "PoseFrame | None"]
+Rest = Callable[[VideoFrame, "PoseFrame | None"], None]
+
+
+def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest) -> None:
+    """Each frame through every stage, one after the other: the reference for ``run_pipelined``."""
+    for frame in frames:
+        rest(frame, detect(prepare(frame.image), frame.t_s))
+
+
+def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest) -> None:
+    """The same stages as ``run_sequential``, overlapped: decoding (and preparing the model's
+    input) on one thread, ``detect`` on the calling thread, ``rest`` on a third.
+
+    Each stage sees every frame in order, so the outcome is the same. The first error in
+    any stage (or Ctrl-C) stops all three and is raised here.
+    """
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    decoded: queue.Queue = queue.Queue(QUEUE_FRAMES)
+    posed: queue.Queue = queue.Queue(QUEUE_FRAMES)
+
+    def put(q: queue.Queue, item) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                q.put(item, timeout=POLL_S)
+                return
+
+    def get(q: queue.Queue):
+        while not stop.is_set():
+            with contextlib.suppress(queue.Empty):
+                return q.get(timeout=POLL_S)
+        return _END
+
+    def decode() -> None:
+        for frame in frames:
+            put(decoded, (frame, prepare(frame.image)))
+            if stop.is_set():
+                return
+        put(decoded, _END)
+
+    def finish() -> None:
+        while (item := get(posed)) is not _END:
+            rest(*item)
+
+    def thread(work: Callable[[], None], name: str) -> threading.Thread:
+        def guarded() -> None:
+            try:
+                work()
+            except BaseException as error:  # noqa: BLE001 - handed to the calling thread
+                errors.append(error)
+                stop.set()
+        worker = threading.Thread(target=guarded, name=f"formcheck-{name}", daemon=True)
+        worker.start()
+        return worker
+
+    decoder, finisher = thread(decode, "decode"), thread(finish, "finish")
+    try:
+        while (item := get(decoded)) is not _END:
+            frame, model_input = item
+            put(posed, (frame, detect(model_input, frame.t_s)))
+        put(posed, _END)
+        finisher.join()
+    finally:
+        stop.set()
+        decoder.join()
+        finisher.join()
+    if errors:
+        raise errors[0]
+
+
+_END = object()  # the end of a stage's frames
+
+
+class Annotator:
+    """Draws the overlay on a frame, first scaled down to at most 1080p (``size``)."""
+
+    def __init__(self, exercise, width: int, height: int):
+        scale = MAX_ANNOTATED_SHORT_SIDE_PX / min(width, height)
+        if scale < 1:  # even sides: the encoders want them
+            self.size = (2 * round(width * scale / 2), 2 * round(height * scale / 2))
+        else:
+            self.size = (width, height)
+        self._scale = np.array([self.size[0] / width, self.size[1] / height])
+        self._resize = self.size != (width, height)
+        self.overlay = Overlay(exercise, *self.size)
+
+    def __call__(self, image: np.ndarray, state: LiveState) -> np.ndarray:
+        if self._resize:
+            image = cv2.resize(image, self.size, interpolation=cv2.INTER_AREA)
+            if state.pose is not None:
+                state = replace(state, pose=state.pose.replace(image_xy=state.pose.image_xy * self._scale))
+        return self.overlay.draw(image, state)
+
+
 def timeline_for(result: SessionResult) -> dict:
     """The per-frame series, labels and threshold bands the HTML plots need."""
     ex = result.exercise
@@ -115,35 +232,108 @@ def timeline_for(result: SessionResult) -> dict:
 
 def fault_thumbnails(video_path, result: SessionResult, track: PoseTrack, exercise) -> list[dict]:
     """JPEGs of the frames where faults fired, with the skeleton and the cue drawn."""
-    events = [e for e in result.events][:MAX_THUMBNAILS]
+    events = result.events[:MAX_THUMBNAILS]
     if not events:
         return []
-    times = track.times_s
-    wanted = {}
+    wanted: dict[int, list] = {}
     for event in events:
-        index = min(range(len(times)), key=lambda i: abs(times[i] - event.t_s))
-        wanted.setdefault(index, []).append(event)
+        wanted.setdefault(_nearest(track.times_s, event.t_s), []).append(event)
+    images = _frames_by_seeking(video_path, sorted(wanted), track) or _frames_by_decoding(video_path, wanted)
     thumbnails = []
+    overlay = None
+    for index in sorted(wanted):
+        image = images[index]
+        if overlay is None:
+            overlay = Overlay(exercise, image.shape[1], image.shape[0])
+        pose = track.poses[index]
+        metrics = exercise.measure(pose) if pose is not None and exercise.sees_body(pose, 0.3) else {}
+        for event in wanted[index]:
+            state = LiveState(t_s=track.times_s[index], pose=pose, metrics=metrics, rep_count=0, hold_side=None,
+                              hold_s=None, banner=Banner(event.message, "warning"), in_position=True)
+            drawn = overlay.draw(image.copy(), state)
+            scale = 480 / max(drawn.shape[:2])
+            drawn = cv2.resize(drawn, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            ok, jpeg = cv2.imencode(".jpg", drawn, [cv2.IMWRITE_JPEG_QUALITY, 80])
+            if ok:
+                thumbnails.append({"t_s": event.t_s, "code": event.code, "message": event.message,
+                                   "jpeg": jpeg.tobytes()})
+    return thumbnails
+
+
+def _nearest(times_s: list[float], t_s: float) -> int:
+    """Index of the time closest to ``t_s`` (the earlier one on a tie); ``times_s`` is increasing."""
+    i = bisect.bisect_left(times_s, t_s)
+    if i == 0:
+        return 0
+    if i == len(times_s) or t_s - times_s[i - 1] <= times_s[i] - t_s:
+        return i - 1
+    return i
+
+
+def _frames_by_decoding(video_path, wanted) -> dict:
+    """The wanted frames, decoding the video from the start up to the last one."""
+    images = {}
     with VideoReader(video_path) as video:
-        overlay = Overlay(exercise, video.info.width, video.info.height)
         last = max(wanted)
         for frame in video:
             if frame.index in wanted:
-                pose = track.poses[frame.index]
-                metrics = exercise.measure(pose) if pose is not None and exercise.sees_body(pose, 0.3) else {}
-                for event in wanted[frame.index]:
-                    state = LiveState(t_s=frame.t_s, pose=pose, metrics=metrics, rep_count=0, hold_side=None,
-                                      hold_s=None, banner=Banner(event.message, "warning"), in_position=True)
-                    image = overlay.draw(frame.image.copy(), state)
-                    scale = 480 / max(image.shape[:2])
-                    image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-                    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
-                    if ok:
-                        thumbnails.append({"t_s": event.t_s, "code": event.code, "message": event.message,
-                                           "jpeg": jpeg.tobytes()})
+                images[frame.index] = frame.image
             if frame.index >= last:
                 break
-    return thumbnails
+    return images
+
+
+def _keyframes(video_path) -> list[int]:
+    """Indices of the video's keyframes, from its packets alone (nothing is decoded)."""
+    cap = cv2.VideoCapture(str(video_path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_FORMAT, -1])
+    keyframes, index = [], 0
+    try:
+        while cap.grab():
+            if cap.get(cv2.CAP_PROP_LRF_HAS_KEY_FRAME):
+                keyframes.append(index)
+            index += 1
+    finally:
+        cap.release()
+    return keyframes
+
+
+def _frames_by_seeking(video_path, indices: list[int], track: PoseTrack) -> dict | None:
+    """The frames at ``indices`` (increasing), decoding as little as the keyframes allow.
+
+    A frame can only be decoded from the keyframe before it: jump there when that lies
+    ahead, else decode on without converting the frames in between. Every frame found is
+    checked against the time the analysis saw at that index; None when anything does not
+    match (GIFs, corrupt frames, odd timestamps): decode the video instead.
+    """
+    if Path(video_path).suffix.lower() == ".gif":
+        return None
+    keyframes = _keyframes(video_path)
+    cap = cv2.VideoCapture(str(video_path))
+    try:
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+        ok, image = cap.read()
+        if not ok:
+            return None
+        first_t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+        images, position = {}, 1  # position: the index the next read returns
+        if indices[0] == 0:
+            images[0] = image
+        for index in (i for i in indices if i > 0):
+            before = bisect.bisect_right(keyframes, index) - 1
+            if before >= 0 and keyframes[before] > position:
+                cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+            else:
+                for _ in range(index - position):
+                    if not cap.grab():
+                        return None
+            ok, image = cap.read()
+            if not ok or abs(cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0 - first_t - track.times_s[index]) > 0.5 / track.fps:
+                return None
+            images[index] = image
+            position = index + 1
+        return images
+    finally:
+        cap.release()
 
 
 class _TempVideoWriter:

@@ -1,0 +1,92 @@
+"""The threaded analysis gives exactly what running the stages one after another gives."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from conftest import real_clip
+from formcheck import analyze
+from formcheck.analyze import Annotator, Outputs, analyze_video, run_pipelined, run_sequential
+from formcheck.exercises import get_exercise
+from formcheck.pose.landmarks import PoseTrack
+from formcheck.video import VideoFrame, VideoReader
+
+
+def _report(clip, model_path, out, pipelined: bool, monkeypatch) -> tuple[dict, bytes]:
+    monkeypatch.setattr(analyze, "PIPELINED", pipelined)
+    out.mkdir()
+    report = analyze_video(clip, "glute_bridge", model_path,
+                           Outputs(json=out / "r.json", landmarks=out / "poses.npz"), progress=False)
+    assert json.loads((out / "r.json").read_text()) == report
+    return report, (out / "poses.npz").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["physioplus_bridging.mp4", "myguides_pelvic-tilt.mp4"])
+def test_pipelined_report_equals_sequential(name, model_path, tmp_path, monkeypatch):
+    clip = real_clip(name)
+    sequential, seq_poses = _report(clip, model_path, tmp_path / "sequential", False, monkeypatch)
+    pipelined, pipe_poses = _report(clip, model_path, tmp_path / "pipelined", True, monkeypatch)
+    assert pipelined == sequential
+    a, b = PoseTrack.load(tmp_path / "sequential" / "poses.npz"), PoseTrack.load(tmp_path / "pipelined" / "poses.npz")
+    assert a.times_s == b.times_s
+    for p, q in zip(a.poses, b.poses):
+        assert (p is None) == (q is None)
+        if p is not None:
+            np.testing.assert_array_equal(p.image_xy, q.image_xy)
+
+
+def _frames(n):
+    return [VideoFrame(i, i / 30, np.full((4, 4, 3), i % 256, np.uint8)) for i in range(n)]
+
+
+def test_pipeline_keeps_frame_order_and_sees_every_frame():
+    seen = {"sequential": [], "pipelined": []}
+    for name, run in (("sequential", run_sequential), ("pipelined", run_pipelined)):
+        run(_frames(50), lambda model_input, t_s: round(t_s * 30),
+            lambda frame, pose, out=seen[name]: out.append((frame.index, pose)))
+    assert seen["pipelined"] == seen["sequential"] == [(i, i) for i in range(50)]
+
+
+def test_an_error_in_any_stage_stops_the_pipeline_and_is_raised():
+    def fail_at_10(frame, pose):
+        if frame.index == 10:
+            raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_pipelined(_frames(1000), lambda model_input, t_s: None, fail_at_10)
+
+    def bad_frames():
+        yield from _frames(5)
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        run_pipelined(bad_frames(), lambda model_input, t_s: None, lambda frame, pose: None)
+    assert not [t for t in threading.enumerate() if t.name.startswith("formcheck-")], "a stage kept running"
+
+
+def test_annotated_video_is_at_most_1080p():
+    ex = get_exercise("glute_bridge")()
+    assert Annotator(ex, 640, 480).size == (640, 480)
+    assert Annotator(ex, 1920, 1080).size == (1920, 1080)
+    assert Annotator(ex, 3840, 2160).size == (1920, 1080)
+    assert Annotator(ex, 2160, 3840).size == (1080, 1920)  # a phone held upright
+
+
+@pytest.mark.parametrize("name", ["tobefrank_glute-bridge.mp4", "physioplus_bridging.mp4"])
+def test_thumbnail_frames_by_seeking_equal_decoding(name):
+    """One clip has a keyframe a second (it seeks), the other only the first (it decodes on)."""
+    clip = real_clip(name)
+    with VideoReader(clip) as video:
+        times = [frame.t_s for frame in video]
+        fps = video.info.fps
+    track = PoseTrack(fps=fps, width=0, height=0, times_s=times, poses=[None] * len(times))
+    wanted = sorted({0, 3, 4, 40, 70, len(times) // 2, len(times) - 1})
+    sought = analyze._frames_by_seeking(clip, wanted, track)
+    decoded = analyze._frames_by_decoding(clip, dict.fromkeys(wanted))
+    assert sought is not None and sorted(sought) == sorted(decoded) == wanted
+    for i in wanted:
+        np.testing.assert_array_equal(sought[i], decoded[i])
