@@ -47,6 +47,15 @@ def distance(a, b) -> float:
     return float(np.linalg.norm(np.asarray(a, float) - np.asarray(b, float)))
 
 
+def segment_distance(p, a, b) -> float:
+    """Distance from point ``p`` to the segment ``a-b`` (to its nearer end beyond either end)."""
+    p, a, b = (np.asarray(x, float) for x in (p, a, b))
+    ab = b - a
+    length2 = float(np.dot(ab, ab))
+    along = 0.0 if length2 == 0 else float(np.clip(np.dot(p - a, ab) / length2, 0.0, 1.0))
+    return float(np.linalg.norm(p - (a + along * ab)))
+
+
 def sustained_max(times_s, values, min_duration_s: float) -> float:
     """The highest level the signal stayed at or above for at least ``min_duration_s``.
 

@@ -114,6 +114,13 @@ def abduction_pose(t_s: float, left_open_m: float, right_open_m: float, recline_
     return _pose(t_s, w, camera_y=-0.35)
 
 
+def turned(pose: PoseFrame, yaw_deg: float, camera_y: float = -0.2) -> PoseFrame:
+    """The same pose with the person turned ``yaw_deg`` about the vertical (90 = side-on)."""
+    yaw = np.radians(yaw_deg)
+    rotation = np.array([[np.cos(yaw), 0, np.sin(yaw)], [0, 1, 0], [-np.sin(yaw), 0, np.cos(yaw)]])
+    return _pose(pose.t_s, pose.world_xyz @ rotation.T, camera_y)
+
+
 def _swap(w: np.ndarray, names) -> np.ndarray:
     w = w.copy()
     for name in names:

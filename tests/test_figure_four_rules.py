@@ -8,7 +8,7 @@ from formcheck.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.exercises.seated_figure_four import Thresholds as SeatedThresholds
 from formcheck.exercises.standing_figure_four import StandingFigureFour
 from formcheck.session import Session
-from synthetic_front import seated_figure_four_pose, standing_figure_four_pose
+from synthetic_front import seated_figure_four_pose, standing_figure_four_pose, turned
 
 FPS = 15.0
 
@@ -171,6 +171,30 @@ def test_standing_a_brief_dip_is_not_too_deep():
     result, _ = standing([(2, None, {}), (3, "left", {}), (0.2, "left", dip), (3, "left", {}), (2, None, {}),
                           (6, "right", {}), (2, None, {})])
     assert fired(result) == set()
+
+
+def test_standing_a_deep_lean_hiding_the_leg_keeps_the_hold_and_is_reported():
+    folded = {"lean_deg": 60.0}
+    result, _ = standing([(2, None, {}), (1.5, "left", {}), (8, None, folded), (1.5, "left", {}), (2, None, {}),
+                          (6, "right", {}), (2, None, {})])
+    assert holds(result) == [("left", 11), ("right", 6)]
+    assert fired(result) == {"torso_not_tall"}
+
+
+def test_standing_knee_angle_is_the_smaller_of_world_and_image():
+    ex = StandingFigureFour()
+    m = ex.measure(standing_figure_four_pose(0.0, "left", knee_deg=95.0))
+    assert m["support_knee_deg"] == pytest.approx(95, abs=1)  # the world angle; the image one reads straighter
+    side_on = ex.measure(turned(standing_figure_four_pose(0.0, "left", knee_deg=95.0), 80.0))
+    assert side_on["support_knee_deg"] == pytest.approx(95, abs=3)
+
+
+@pytest.mark.parametrize("yaw_deg, wrong", [(0.0, False), (45.0, False), (88.0, True)])
+def test_figure_four_needs_a_front_or_oblique_view(yaw_deg, wrong):
+    poses = [turned(p, yaw_deg) for p in track(seated_figure_four_pose, [(2, None, {}), (20, "right", {})])]
+    result, _ = run(SeatedFigureFour(), poses)
+    assert ("wrong_view" in fired(result)) == wrong
+    assert (result.holds == []) == wrong
 
 
 def test_standing_short_hold_and_missing_side():

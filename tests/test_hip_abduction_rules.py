@@ -4,7 +4,7 @@ import pytest
 
 from formcheck.exercises.seated_hip_abduction import SeatedHipAbduction, Thresholds
 from formcheck.session import Session
-from synthetic_front import abduction_pose, abduction_track
+from synthetic_front import abduction_pose, abduction_track, turned
 
 CLEAN = dict(open_m=0.1)  # each knee 10 cm out: knee gap about 2x hip width
 
@@ -80,3 +80,8 @@ def test_standing_is_not_in_position():
     assert ex.in_position(m)
     standing = dict(m, thigh_rise_deg=-85.0)
     assert not ex.in_position(standing)
+
+
+def test_abduction_needs_the_camera_in_front():
+    assert "wrong_view" not in fired(run([turned(p, 25.0) for p in abduction_track(reps=2, **CLEAN)]))
+    assert "wrong_view" in fired(run([turned(p, 70.0) for p in abduction_track(reps=2, **CLEAN)]))

@@ -82,6 +82,14 @@ def trunk_recline_deg(pose: PoseFrame) -> float:
     return lean if shoulder[2] >= hip[2] else -lean
 
 
+def facing_yaw_deg(pose: PoseFrame) -> float:
+    """How far the body is turned from facing the camera: the angle of the hip axis (world
+    landmarks) out of the image plane. 0 = facing the camera (or back to it), 90 = side-on.
+    Unlike the body's width in the picture, it does not change when the person leans."""
+    axis = pose.xyz(Joint.LEFT_HIP) - pose.xyz(Joint.RIGHT_HIP)
+    return float(np.degrees(np.arctan2(abs(axis[2]), abs(axis[0]))))
+
+
 def elevation_deg(lower, upper) -> float:
     """Angle of the ``lower->upper`` line above horizontal (world points, y down): +90 straight up,
     0 level, -90 straight down."""
@@ -97,15 +105,16 @@ class CrossedLeg:
     the camera looks). Its side is MediaPipe's label of that ankle: seen from the front or
     obliquely the labels are right, and where MediaPipe swaps them for a while (a leg
     hidden behind a forward lean) the hold keeps the side it started with (see
-    ``HoldTracker(keep_side=True)``). How near the ankle is to the other knee is measured
-    in the image, where it is seen directly (MediaPipe's depth for a foot resting on a
-    thigh is often 30-40 cm off), over the image length of the supporting shin, which
-    stays upright and in view whether the person leans or not.
+    ``HoldTracker(keep_side=True)``). "Resting on the other leg" is the ankle's distance
+    to the other thigh (the hip-knee segment: on the knee, or higher up the thigh, where
+    people also rest it), measured in the image, where it is seen directly (MediaPipe's
+    depth for a foot on a thigh is often 30-40 cm off), over the image length of the
+    supporting shin, which stays upright and in view whether the person leans or not.
 
     Attributes:
         side: the crossed leg, "left" or "right".
         raise_ratio: raised ankle above the other ankle, over torso length (world).
-        gap_ratio: raised ankle to the other knee over the supporting shin (image).
+        gap_ratio: raised ankle to the other thigh over the supporting shin (image).
         support: the supporting (standing) leg's hip, knee and ankle landmarks.
     """
 
@@ -122,7 +131,7 @@ def crossed_leg(pose: PoseFrame) -> CrossedLeg:
     hip, knee, ankle = (Joint[f"{support.upper()}_{j}"] for j in ("HIP", "KNEE", "ANKLE"))
     torso = geometry.distance(world_midpoint(pose, "hip"), world_midpoint(pose, "shoulder"))
     shin = geometry.distance(pose.xy(knee), pose.xy(ankle))
-    gap = geometry.distance(pose.xy(Joint[f"{crossed.upper()}_ANKLE"]), pose.xy(knee))
+    gap = geometry.segment_distance(pose.xy(Joint[f"{crossed.upper()}_ANKLE"]), pose.xy(hip), pose.xy(knee))
     return CrossedLeg(side=crossed, raise_ratio=float(abs(left_y - right_y) / torso) if torso > 0 else float("nan"),
                       gap_ratio=gap / shin if shin > 0 else float("nan"), support=(hip, knee, ankle))
 

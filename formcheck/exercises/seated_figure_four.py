@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (Fault, HoldExercise, crossed_leg, elevation_deg, missing_side,
-                                      sustained_extreme, trunk_lean_deg)
+from formcheck.exercises.base import (CommonThresholds, Fault, HoldExercise, crossed_leg, elevation_deg,
+                                      facing_yaw_deg, missing_side, sustained_extreme, trunk_lean_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame
 
 SIDE_SIGN = {"left": 1.0, "right": -1.0}
@@ -30,7 +30,7 @@ class Thresholds:
     breath_s: float = 5.0                 # one slow breath: in, then a longer out
     inhale_fraction: float = 0.4          # of each breath
     lean_persist_s: float = 0.5           # a lean must last this long to count
-    max_ankle_gap_ratio: float = 0.75     # raised ankle to the other knee, x that leg's shin (image)
+    max_ankle_gap_ratio: float = 0.75     # raised ankle to the other thigh, x that leg's shin (image)
     min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
     max_thigh_drop_deg: float = 45.0      # both thighs further below level than this: not seated
     max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up"
@@ -38,6 +38,7 @@ class Thresholds:
                                           # leg: a hold in progress goes on unless it is seen
     hold_enter_s: float = 1.0             # posture seen this long starts a hold
     hold_exit_s: float = 1.0              # ... gone this long ends it
+    max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
 
 
 CUES = {
@@ -61,7 +62,10 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
         "level_thigh_drop_deg": min(-elevation_deg(pose.xyz(Joint[f"{s}_HIP"]), pose.xyz(Joint[f"{s}_KNEE"]))
                                     for s in ("LEFT", "RIGHT")),
-        "support_knee_deg": geometry.angle_deg(hip, knee, ankle),
+        # Both read a knee that bends toward the camera as straighter than it is (the image by
+        # the view's foreshortening, MediaPipe's world landmarks by 10-35 deg): the smaller is nearer.
+        "support_knee_deg": min(geometry.angle_deg(hip, knee, ankle),
+                                geometry.angle_deg(*(pose.xy(j) for j in cross.support))),
     }
 
 
@@ -69,14 +73,17 @@ def why_not_crossed(m: dict[str, float], th) -> str | None:
     if m["ankle_raise_ratio"] < th.min_ankle_raise_ratio:
         return "your foot came down"
     if m["ankle_gap_ratio"] > th.max_ankle_gap_ratio:
-        return "your ankle slipped off the knee"
+        return "your ankle slipped off the other leg"
     return None
 
 
 def crossed_side(m: dict[str, float], th) -> str | None:
-    """The crossed leg when an ankle rests on the other knee, else None."""
+    """The crossed leg when an ankle rests on the other leg; ``UNSEEN`` when the trunk is
+    folded so far forward that the crossed leg is hidden; else None."""
     if (m["ankle_gap_ratio"] <= th.max_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio):
         return "left" if m["crossed_side_sign"] > 0 else "right"
+    if m["trunk_lean_deg"] >= th.hidden_leg_lean_deg:
+        return UNSEEN
     return None
 
 
@@ -92,10 +99,13 @@ class SeatedFigureFour(HoldExercise):
     joints = ("shoulder", "hip", "knee", "ankle")
     key_metric = "trunk_lean_deg"
     key_joint = "hip"
-    plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to other knee (% of shin length)"}
+    plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to the other thigh (% of shin length)"}
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         return figure_four_metrics(pose)
+
+    def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
+        return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg
 
     def in_position(self, m: dict[str, float]) -> bool:
         return (m["level_thigh_drop_deg"] <= self.th.max_thigh_drop_deg
@@ -105,10 +115,7 @@ class SeatedFigureFour(HoldExercise):
         return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True)
 
     def held_side(self, m: dict[str, float]) -> str | None:
-        side = crossed_side(m, self.th)
-        if side is None and m["trunk_lean_deg"] >= self.th.hidden_leg_lean_deg:
-            return UNSEEN
-        return side
+        return crossed_side(m, self.th)
 
     def why_not_held(self, m: dict[str, float]) -> str | None:
         return why_not_crossed(m, self.th)
@@ -143,6 +150,6 @@ class SeatedFigureFour(HoldExercise):
         return {
             "trunk_lean_deg": [{"label": "Leaning too far", "min": self.th.max_lean_deg, "max": None,
                                 "code": "leaning_too_far"}],
-            "ankle_gap_pct": [{"label": "Ankle off the knee", "min": 100 * self.th.max_ankle_gap_ratio,
+            "ankle_gap_pct": [{"label": "Ankle off the other leg", "min": 100 * self.th.max_ankle_gap_ratio,
                                "max": None, "code": None}],
         }

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (Fault, Gauge, RepExercise, elevation_deg, fall_time_s,
-                                      sustained_extreme, trunk_recline_deg, world_midpoint)
+from formcheck.exercises.base import (CommonThresholds, Fault, Gauge, RepExercise, elevation_deg, facing_yaw_deg,
+                                      fall_time_s, sustained_extreme, trunk_recline_deg, world_midpoint)
 from formcheck.pose.landmarks import Joint, PoseFrame
 
 
@@ -36,6 +36,7 @@ class Thresholds:
     rep_exit_ratio: float = 0.1          # a rep ends within this (x hip width) of rest
     min_knee_rise_deg: float = -30.0     # thighs at least this far above level: sitting, knees up
     max_seated_lean_deg: float = 70.0    # beyond this the person is lying, not sitting
+    max_view_yaw_deg: float = 40.0       # body turned from the camera: facing it, give or take
 
 
 # The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.
@@ -82,6 +83,9 @@ class SeatedHipAbduction(RepExercise):
             "trunk_recline_deg": trunk_recline_deg(pose),
             "thigh_rise_deg": elevation_deg(world_midpoint(pose, "hip"), world_midpoint(pose, "knee")),
         }
+
+    def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
+        return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg
 
     def in_position(self, m: dict[str, float]) -> bool:
         return (m["thigh_rise_deg"] >= self.th.min_knee_rise_deg
