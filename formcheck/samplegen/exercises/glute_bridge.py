@@ -9,14 +9,13 @@ so the solve is exact in the sagittal plane.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, PosedBody, rx, ry
 from formcheck.samplegen.exercises.base import ClipSpec, Exercise
 from formcheck.samplegen.geometry import flatten, lateral_axis, line_deviation_deg
+from formcheck.samplegen.kinematics import SagittalLeg
 from formcheck.samplegen.render import Mesh, box
 from formcheck.samplegen.timeline import Timeline
 
@@ -42,16 +41,6 @@ FAULT_OPTIONS = {
 }
 
 
-def _ang(v) -> float:
-    """Angle of a (y, z) vector in degrees."""
-    return math.degrees(math.atan2(v[1], v[0]))
-
-
-def _rot2(v, deg):
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return np.array([v[0] * c - v[1] * s, v[0] * s + v[1] * c])
-
-
 class GluteBridge(Exercise):
     id = "glute_bridge"
 
@@ -60,14 +49,7 @@ class GluteBridge(Exercise):
         self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
         rest = body.rest
         head = lambda n: body.head(rest, n)
-        yz = lambda v: np.asarray(v)[1:]
-        self.sole_z = rest.vertices[:, 2].min()
-        self.ankle_h = head("foot.L")[2] - self.sole_z
-        thigh = yz(head("lowerleg01.L") - head("upperleg01.L"))
-        shank = yz(head("foot.L") - head("lowerleg01.L"))
-        self.l1, self.l2 = np.linalg.norm(thigh), np.linalg.norm(shank)
-        self.thigh0, self.shank0 = _ang(thigh), _ang(shank)
-        self.hip_rest = {s: head(f"upperleg01.{s}") for s in "LR"}
+        self.legs = {s: SagittalLeg(body, s) for s in "LR"}
         # Pivot: the upper back, just under the shoulder blades.
         sh = (head("upperarm01.L") + head("upperarm01.R")) / 2
         v = rest.vertices
@@ -78,12 +60,8 @@ class GluteBridge(Exercise):
         self.t0 = np.array([0.0, 0.0, MAT_THICKNESS_M - flat.vertices[:, 2].min()])
         self.pivot_world = rx(-90.0) @ self.pivot_rest + self.t0
         # Feet: planted where the knee angle is knee_deg with the hips on the mat.
-        hip0 = yz(rx(-90.0) @ self.hip_rest["L"] + self.t0)
-        a_z = MAT_THICKNESS_M + self.ankle_h
-        gamma = math.radians(self.o["knee_deg"])
-        d0 = math.sqrt(self.l1 ** 2 + self.l2 ** 2 - 2 * self.l1 * self.l2 * math.cos(gamma))
-        dz = a_z - hip0[1]
-        self.ankle_yz = np.array([hip0[0] - math.sqrt(d0 ** 2 - dz ** 2), a_z])
+        a_z = MAT_THICKNESS_M + self.legs["L"].ankle_height
+        self.ankle_yz = self.legs["L"].ankle_for_knee(-90.0, self.t0, self.o["knee_deg"], a_z)
         y_all = flat.vertices[:, 1]
         self.mat_center_y = (y_all.max() + self.ankle_yz[0] - 0.15) / 2
         self.mat_length = y_all.max() - self.ankle_yz[0] + 0.45
@@ -104,21 +82,8 @@ class GluteBridge(Exercise):
         root = rx(-90.0 - alpha)
         t = self.pivot_world - root @ self.pivot_rest
         rotations = self._upper_rotations(alpha)
-        for s in "LR":
-            hip = (root @ self.hip_rest[s] + t)[1:]
-            ankle = self.ankle_yz.copy()
-            d = np.linalg.norm(ankle - hip)
-            d = min(d, self.l1 + self.l2 - 1e-6)
-            beta = math.degrees(math.acos(np.clip((self.l1 ** 2 + d ** 2 - self.l2 ** 2) / (2 * self.l1 * d), -1, 1)))
-            to_ankle = (ankle - hip) / d
-            knees = [hip + self.l1 * _rot2(to_ankle, sgn * beta) for sgn in (1, -1)]
-            knee = max(knees, key=lambda k: k[1])
-            # World directions -> pelvis frame (root is a rotation about x by -90 - alpha).
-            to_body = -(-90.0 - alpha)
-            thigh_b = _ang(_rot2(knee - hip, to_body))
-            shank_b = _ang(_rot2(ankle - knee, to_body))
-            th_hip = thigh_b - self.thigh0
-            th_knee = shank_b - self.shank0 - th_hip
+        for s, leg in self.legs.items():
+            th_hip, th_knee = leg.solve(-90.0 - alpha, t, self.ankle_yz)
             rotations[f"upperleg01.{s}"] = rx(th_hip)
             rotations[f"lowerleg01.{s}"] = rx(th_knee)
             rotations[f"foot.{s}"] = (root @ rx(th_hip) @ rx(th_knee)).T
