@@ -113,7 +113,7 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
     expected_path = out_dir / f"{spec.clip}.expected.json"
     if expected_path.exists():  # keep an earlier measurement of an identical render
         old = json.loads(expected_path.read_text())
-        if old.get("render") == render and old.get("measured"):
+        if old.get("render") == json.loads(json.dumps(render)) and old.get("measured", {}).get("detection_rate"):
             data["measured"] = old["measured"]
     _write_json(expected_path, data)
     if contact_dir is not None:
