@@ -150,6 +150,23 @@ def side_swap_rate(poses, truth) -> float | None:
     return round(swapped / counted, 3) if counted else None
 
 
+def near_side_agreement(poses, truth, camera_position) -> float | None:
+    """Fraction of frames where MediaPipe's more visible side (hip, knee, ankle) is the side
+    truly nearer the camera (frames whose hips differ in distance by > 0.1 m)."""
+    names = list(truth["keypoint_names"])
+    lh, rh = names.index("left_hip"), names.index("right_hip")
+    cam = np.asarray(camera_position, float)
+    agree = counted = 0
+    for pose, xyz in zip(poses, truth["world_xyz"]):
+        d_left, d_right = np.linalg.norm(xyz[lh] - cam), np.linalg.norm(xyz[rh] - cam)
+        if pose is None or abs(d_left - d_right) < 0.1:
+            continue
+        counted += 1
+        vis = {s: float(np.mean(pose.visibility[list(idx[1:])])) for s, idx in SIDES.items()}
+        agree += (max(vis, key=vis.get) == "left") == (d_left < d_right)
+    return round(agree / counted, 3) if counted else None
+
+
 VIEW_MEASURES = {
     "glute_bridge": (side_view_errors,),
     "seated_hip_abduction": (world_lean_errors,),
@@ -210,6 +227,7 @@ def measure_clip(spec: ClipSpec, out_root: Path, model_path: Path) -> dict:
         "angle_error_deg": errors,
         "at_true_peaks": peaks,
         "left_right_swap_rate": side_swap_rate(poses, truth),
+        "near_side_label_agreement": near_side_agreement(poses, truth, data["render"]["camera_world"]["position"]),
     }
     data["measured"] = measured
     tmp = expected_path.with_name(expected_path.name + ".tmp")
