@@ -130,7 +130,7 @@ def stance_pose(t_s: float, s: Stance, yaw: float = 90.0, noise_px: float = 0.0,
 
 def keyframes(keys: list[tuple[float, object]], fps: float = 30.0):
     """Times and interpolated postures between ``(t_s, dataclass)`` keys (numeric fields
-    linearly; the rest switch at the next key)."""
+    eased in and out, like a person moving; the rest switch at the next key)."""
     times = np.arange(0.0, keys[-1][0] + 1e-9, 1.0 / fps)
     key_t = [k[0] for k in keys]
     out = []
@@ -138,11 +138,12 @@ def keyframes(keys: list[tuple[float, object]], fps: float = 30.0):
         i = max(0, min(int(np.searchsorted(key_t, t, side="right")) - 1, len(keys) - 2))
         (t0, a), (t1, b) = keys[i], keys[i + 1]
         f = 0.0 if t1 == t0 else float(np.clip((t - t0) / (t1 - t0), 0.0, 1.0))
+        f = 0.5 - 0.5 * np.cos(np.pi * f)  # people speed up and slow down: a cosine ease
         values = {}
         for name, va in vars(a).items():
             vb = getattr(b, name)
             numeric = isinstance(va, (int, float)) and not isinstance(va, bool)
-            values[name] = va + f * (vb - va) if numeric else (va if f < 1.0 else vb)
+            values[name] = float(va + f * (vb - va)) if numeric else (va if f < 1.0 else vb)
         out.append((float(t), replace(a, **values)))
     return out
 

@@ -68,9 +68,14 @@ def heel_rise_ratio(pose: PoseFrame) -> float:
                for s in ("LEFT", "RIGHT")) / shin
 
 
+# The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.
+SMOOTH_MIDDLE_SHARE = 0.4
+
+
 def rise_time_s(t: np.ndarray, signal: np.ndarray, rest: float, peak: float) -> float:
     """Time to go from ``rest`` up to ``peak`` (the way down into a squat), timed from 20%
-    to 80% of the way and scaled to the whole, so noise at either end does not matter."""
+    to 80% of the way and scaled to the whole smooth movement, so noise at either end
+    does not matter."""
     height = peak - rest
     if not height > 0:
         return float("nan")
@@ -80,7 +85,7 @@ def rise_time_s(t: np.ndarray, signal: np.ndarray, rest: float, peak: float) -> 
     i = start[0]
     end = np.flatnonzero(signal[i:] >= rest + 0.8 * height)
     end_t = t[i + end[0]] if len(end) else t[-1]
-    return float((end_t - t[i]) / 0.6)
+    return float((end_t - t[i]) / SMOOTH_MIDDLE_SHARE)
 
 
 def baseline(values: np.ndarray, near_rest: np.ndarray) -> float:
