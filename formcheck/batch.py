@@ -247,7 +247,7 @@ def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int
     if not folder.is_dir():
         raise FormcheckError(f"no such folder: {folder}")
     if folder.is_relative_to(results):
-        raise FormcheckError(f"the results folder {results} must not contain the analysed folder")
+        raise FormcheckError(f"choose a results folder outside {folder} (not it, nor a folder above it)")
     try:
         results.mkdir(parents=True, exist_ok=True)
     except OSError as error:
