@@ -17,6 +17,10 @@ from formcheck.pose.smoothing import PoseSmoother
 # How long a message stays on screen after it is said.
 BANNER_S = 3.0
 GOOD_REP_S = 1.5
+# The per-frame timeline (for the report's plots) holds at most this many samples. When it
+# is full every other sample goes, and from then on only every 2nd (later 4th, ...) frame is
+# kept: a session of any length, a live one of hours too, stays within a few MB.
+MAX_TIMELINE_SAMPLES = 2 ** 15  # 18 min at 30 fps before the first thinning
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class Session:
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
         self._hold_broken_by: str | None = None  # why the current hold stopped counting
+        self._timeline_every = 1  # record every n-th frame in the timeline
 
     # -- per frame ---------------------------------------------------------------------------
     def update(self, t_s: float, pose: PoseFrame | None) -> LiveState:
@@ -143,12 +148,19 @@ class Session:
             sides_held=tuple(sorted({h.side for h in result.holds if h.side})))
 
     def _record_timeline(self, t_s: float, metrics: dict[str, float]) -> None:
-        timeline = self.result.timeline
-        self.result.timeline_t_s.append(t_s)
+        if (self.result.frames - 1) % self._timeline_every:
+            return
+        timeline, times = self.result.timeline, self.result.timeline_t_s
+        times.append(t_s)
         for name in set(timeline) | set(metrics):
-            series = timeline.setdefault(name, [None] * (len(self.result.timeline_t_s) - 1))
+            series = timeline.setdefault(name, [None] * (len(times) - 1))
             value = metrics.get(name)
             series.append(round(value, 2) if value is not None and value == value else None)
+        if len(times) >= MAX_TIMELINE_SAMPLES:
+            self._timeline_every *= 2
+            del times[1::2]
+            for series in timeline.values():
+                del series[1::2]
 
     def _check_common(self, t_s: float, code: str, persisting: bool) -> None:
         """out_of_frame / wrong_view: reported once per episode, shown while it lasts."""

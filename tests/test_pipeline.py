@@ -90,3 +90,21 @@ def test_thumbnail_frames_by_seeking_equal_decoding(name):
     assert sought is not None and sorted(sought) == sorted(decoded) == wanted
     for i in wanted:
         np.testing.assert_array_equal(sought[i], decoded[i])
+
+
+def test_session_timeline_stays_bounded_however_long(monkeypatch):
+    """A live session of hours keeps a thinned timeline: every n-th frame, at most the cap."""
+    from formcheck import session as session_module
+    from formcheck.session import Session
+    from synthetic import side_pose
+
+    monkeypatch.setattr(session_module, "MAX_TIMELINE_SAMPLES", 16)
+    session = Session(get_exercise("glute_bridge")())
+    times = [i / 30 for i in range(100)]
+    for t in times:
+        session.update(t, side_pose(t, -45.0))
+    result = session.result
+    assert len(result.timeline_t_s) < 16
+    every = 8  # thinned three times: to every 2nd, then 4th, then 8th frame
+    assert result.timeline_t_s == times[::every]
+    assert all(len(series) == len(result.timeline_t_s) for series in result.timeline.values())
