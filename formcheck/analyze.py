@@ -68,43 +68,67 @@ class Outputs:
 def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, outputs: Outputs,
                   config: dict | None = None, progress: bool = True, model_name: str = "pose_landmarker_full"
                   ) -> dict:
-    """Analyse one video and write the requested outputs; returns the JSON report."""
+    """Analyse one video and write the requested outputs; returns the JSON report.
+
+    ``exercise_id`` may be ``"auto"``: the exercise is then recognised from the pose
+    (see ``recognize``), and a video that changes exercise gets one report per segment.
+    """
     config = config or {}
-    exercise = get_exercise(exercise_id)(thresholds_for(config, exercise_id))
+    if exercise_id != "auto":
+        get_exercise(exercise_id)
     outputs.check_writable()
     with VideoReader(video_path) as video, contextlib.ExitStack() as cleanup:
         info = video.info
-        session = Session(exercise, thresholds_for(config, "common"))
         track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
-        annotate = writer = None
-        if outputs.video is not None:
-            annotate = Annotator(exercise, info.width, info.height)
-            writer = _TempVideoWriter(outputs.video, info.fps, *annotate.size)
-            cleanup.callback(writer.discard)
         bar = tqdm(total=info.frame_count, unit="frame", desc=Path(video_path).name[:30],
                    disable=True if not progress else None, file=sys.stderr, leave=False)  # None: only on a terminal
         cleanup.callback(bar.close)
+        writer = None
+        if outputs.video is not None:
+            writer = _TempVideoWriter(outputs.video, info.fps, *Annotator.size_for(info.width, info.height))
+            cleanup.callback(writer.discard)
 
-        def rest(frame: VideoFrame, pose: PoseFrame | None) -> None:
-            track.append(frame.t_s, pose)
-            state = session.update(frame.t_s, pose)
-            if writer is not None:
-                writer.write(annotate(frame.image, state))
-            bar.update(1)
+        if exercise_id == "auto":
+            # Pass 1: pose only; then recognise the exercise(s) and replay the rules on the track.
+            _pose_pass(video, model_path, lambda frame, pose: (track.append(frame.t_s, pose), bar.update(1)))
+            _require_person(track, video_path)
+            parts = _replay_segments(track, config, with_states=writer is not None)
+            if writer is not None:  # pass 2: draw each segment's states on the decoded frames
+                with VideoReader(video_path) as again:
+                    for frame, (annotate, state) in zip(again, _frame_states(parts)):
+                        writer.write(annotate(frame.image, state))
+        else:
+            exercise = get_exercise(exercise_id)(thresholds_for(config, exercise_id))
+            session = Session(exercise, thresholds_for(config, "common"))
+            annotate = Annotator(exercise, info.width, info.height) if writer is not None else None
 
-        with PoseEstimator(model_path) as estimator:
-            run = run_pipelined if PIPELINED else run_sequential
-            run(video, estimator.detect_prepared, rest)
-        result = session.finish()
-        if result.frames_with_pose == 0:
-            raise FormcheckError(f"no person was found in {video_path}")
+            def rest(frame: VideoFrame, pose: PoseFrame | None) -> None:
+                track.append(frame.t_s, pose)
+                state = session.update(frame.t_s, pose)
+                if writer is not None:
+                    writer.write(annotate(frame.image, state))
+                bar.update(1)
+
+            _pose_pass(video, model_path, rest)
+            _require_person(track, video_path)
+            parts = [_Part(None, session.finish(), [])]
+
         duration_s = (track.times_s[-1] + 1.0 / info.fps) if track.times_s else 0.0
-        report = build_report(result, source=str(video_path), fps=info.fps, width=info.width,
-                              height=info.height, duration_s=duration_s, model=model_name)
-        if video.truncated:
-            report["warnings"] = [f"the video ends early (truncated after {video.frames_read} frames)"]
-        if video.bad_frames:
-            report.setdefault("warnings", []).append(f"{video.bad_frames} unreadable frames were skipped")
+        for part in parts:
+            part.report = build_report(part.result, source=str(video_path), fps=info.fps, width=info.width,
+                                       height=info.height, duration_s=duration_s, model=model_name)
+            warnings = ([f"the video ends early (truncated after {video.frames_read} frames)"] if video.truncated
+                        else []) + ([f"{video.bad_frames} unreadable frames were skipped"] if video.bad_frames else [])
+            if warnings:
+                part.report["warnings"] = warnings
+            if part.segment is not None:
+                part.report["recognized"] = {"exercise": part.segment.exercise, "confidence":
+                                             round(part.segment.confidence, 2), "start_s": round(part.segment.start_s, 2),
+                                             "end_s": round(part.segment.end_s, 2)}
+        main = max(parts, key=lambda p: p.result.frames)
+        report = main.report
+        if len(parts) > 1:  # the longest segment's report, with every segment's own report
+            report = {**main.report, "segments": [p.report for p in parts]}
         # Everything is computed: now write, each file atomically.
         if writer is not None:
             writer.commit()
@@ -117,9 +141,59 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
             write_csv(outputs.csv, report)
         if outputs.html is not None:
             from formcheck.report.html import write_html
-            thumbnails = fault_thumbnails(video_path, result, track, exercise)
-            write_html(outputs.html, report, timeline_for(result), thumbnails)
+            for number, part in enumerate(parts, start=1):
+                path = outputs.html if part is main else outputs.html.with_name(
+                    f"{outputs.html.stem}.{number}-{part.result.exercise.id}{outputs.html.suffix}")
+                thumbnails = fault_thumbnails(video_path, part.result, track, part.result.exercise)
+                write_html(path, part.report, timeline_for(part.result), thumbnails)
     return report
+
+
+def _pose_pass(video: VideoReader, model_path: Path, rest: "Rest") -> None:
+    with PoseEstimator(model_path) as estimator:
+        run = run_pipelined if PIPELINED else run_sequential
+        run(video, estimator.detect_prepared, rest)
+
+
+def _require_person(track: PoseTrack, video_path) -> None:
+    if not any(p is not None for p in track.poses):
+        raise FormcheckError(f"no person was found in {video_path}")
+
+
+@dataclass
+class _Part:
+    """One recognised segment of a video (or the whole video) and what the rules made of it."""
+
+    segment: "object | None"
+    result: SessionResult
+    states: list  # (annotator, LiveState) per frame of the segment, when annotating
+    report: dict | None = None
+
+
+def _replay_segments(track: PoseTrack, config: dict, with_states: bool) -> list[_Part]:
+    """Recognise the exercise(s) in the track and run each segment's rules on its frames."""
+    from formcheck.recognize import segments
+
+    parts = []
+    found = segments(track)
+    for number, segment in enumerate(found):
+        exercise = get_exercise(segment.exercise)(thresholds_for(config, segment.exercise))
+        session = Session(exercise, thresholds_for(config, "common"))
+        annotate = Annotator(exercise, track.width, track.height) if with_states else None
+        states = []
+        last = number == len(found) - 1
+        for t_s, pose in zip(track.times_s, track.poses):
+            if segment.start_s <= t_s and (t_s < segment.end_s or last):
+                state = session.update(t_s, pose)
+                if with_states:
+                    states.append((annotate, state))
+        parts.append(_Part(segment, session.finish(), states))
+    return parts
+
+
+def _frame_states(parts: list[_Part]):
+    for part in parts:
+        yield from part.states
 
 
 Detect = Callable[[ModelInput, float], "PoseFrame | None"]
@@ -200,14 +274,17 @@ class Annotator:
     """Draws the overlay on a frame, first scaled down to at most 1080p (``size``)."""
 
     def __init__(self, exercise, width: int, height: int):
-        scale = MAX_ANNOTATED_SHORT_SIDE_PX / min(width, height)
-        if scale < 1:  # even sides: the encoders want them
-            self.size = (2 * round(width * scale / 2), 2 * round(height * scale / 2))
-        else:
-            self.size = (width, height)
+        self.size = self.size_for(width, height)
         self._scale = np.array([self.size[0] / width, self.size[1] / height])
         self._resize = self.size != (width, height)
         self.overlay = Overlay(exercise, *self.size)
+
+    @staticmethod
+    def size_for(width: int, height: int) -> tuple[int, int]:
+        scale = MAX_ANNOTATED_SHORT_SIDE_PX / min(width, height)
+        if scale < 1:  # even sides: the encoders want them
+            return (2 * round(width * scale / 2), 2 * round(height * scale / 2))
+        return (width, height)
 
     def __call__(self, image: np.ndarray, state: LiveState) -> np.ndarray:
         if self._resize:

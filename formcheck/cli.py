@@ -76,7 +76,7 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
     if results_dir or jobs or force or annotate or backend != "local" or address:
         raise FormcheckError("--out, --jobs, --force, --annotate, --backend and --address are for a folder of videos")
     from formcheck.analyze import Outputs, analyze_video
-    exercise = _exercise_choice(exercise)
+    exercise = _exercise_choice(exercise, allow_auto=True)
     config = load_config(config_path)
     if not source.exists():
         raise FormcheckError(f"no such file or folder: {source}")

@@ -165,29 +165,31 @@ def segments(track: PoseTrack, recognizer: Recognizer | None = None, allowed=Non
     # Smooth: each decision takes the majority of itself and its neighbours.
     smooth = [max(set(labels[max(0, i - 2):i + 3]), key=labels[max(0, i - 2):i + 3].count)
               for i in range(len(labels))]
+    # Runs of agreeing decisions: [label, first window centre, last window centre, confidences].
     runs: list[list] = []
     for (start, end, _, conf), label in zip(decisions, smooth):
+        centre = (start + end) / 2
         if runs and runs[-1][0] == label:
-            runs[-1][2] = end
+            runs[-1][2] = centre
             runs[-1][3].append(conf)
         else:
-            runs.append([label, start, end, [conf]])
+            runs.append([label, centre, centre, [conf]])
     # Runs too short to be an exercise of their own join their longer neighbour.
+    length = lambda run: run[2] - run[1] + STEP_S  # noqa: E731
     while len(runs) > 1:
-        shortest = min(range(len(runs)), key=lambda i: runs[i][2] - runs[i][1])
-        if runs[shortest][2] - runs[shortest][1] >= MIN_SEGMENT_S:
+        shortest = min(range(len(runs)), key=lambda i: length(runs[i]))
+        if length(runs[shortest]) >= MIN_SEGMENT_S:
             break
-        j = shortest - 1 if shortest > 0 and (shortest == len(runs) - 1 or
-                                               runs[shortest - 1][2] - runs[shortest - 1][1] >=
-                                               runs[shortest + 1][2] - runs[shortest + 1][1]) else shortest + 1
-        lo, hi = sorted((shortest, j))
-        keep = runs[j]
-        runs[lo:hi + 1] = [[keep[0], runs[lo][1], runs[hi][2], runs[lo][3] + runs[hi][3]]]
+        neighbours = [j for j in (shortest - 1, shortest + 1) if 0 <= j < len(runs)]
+        keep = max(neighbours, key=lambda j: length(runs[j]))
+        lo, hi = sorted((shortest, keep))
+        runs[lo:hi + 1] = [[runs[keep][0], runs[lo][1], runs[hi][2], runs[lo][3] + runs[hi][3]]]
+    # Boundaries half-way between the last decision of one run and the first of the next.
     t0, t1 = track.times_s[0], track.times_s[-1]
     result = []
-    for i, (label, start, end, confs) in enumerate(runs):
-        start = t0 if i == 0 else start
-        end = t1 if i == len(runs) - 1 else runs[i + 1][1]
+    for i, (label, _, _, confs) in enumerate(runs):
+        start = t0 if i == 0 else (runs[i - 1][2] + runs[i][1]) / 2
+        end = t1 if i == len(runs) - 1 else (runs[i][2] + runs[i + 1][1]) / 2
         result.append(Segment(label, float(start), float(end), float(np.mean(confs))))
     return result
 
