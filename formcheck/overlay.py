@@ -5,6 +5,7 @@ Sizes scale with the frame height so the overlay reads the same at 480p and 4K.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -191,4 +192,13 @@ class Overlay:
         if x1 <= x0 or y1 <= y0:
             return
         roi = image[y0:y1, x0:x1]
-        cv2.addWeighted(roi, 1 - alpha, np.full_like(roi, colour), alpha, 0, dst=roi)
+        cv2.addWeighted(roi, 1 - alpha, _solid(roi.shape, tuple(colour)), alpha, 0, dst=roi)
+
+
+@functools.lru_cache(maxsize=16)
+def _solid(shape: tuple[int, ...], colour: tuple) -> np.ndarray:
+    """A block of one colour; kept, as the panel and banner shades come back every frame."""
+    block = np.empty(shape, np.uint8)
+    block[:] = colour
+    block.flags.writeable = False
+    return block
