@@ -25,9 +25,11 @@ def thigh_tilt_deg(pose: PoseFrame) -> float:
 
     Taken from how high the hips are above the knees in the image over the thigh's length.
     From the front the thigh points at the camera and looks short, so the length is the
-    longer of thigh and shin (about equal in people): the vertical drop stays true from
-    the side and from the front, and near parallel - where depth is judged - the ratio
-    is small and hardly depends on the length used.
+    longer of thigh and shin (about equal in people; the shin stays near the image
+    plane): the vertical drop stays true from the side and from the front, and near
+    parallel - where depth is judged - the ratio is small and hardly depends on the
+    length used. (MediaPipe's thigh can be ~10% shorter than its shin: standing then
+    reads up to ~15 deg, which the rep counter's resting level absorbs.)
     """
     hip, knee = midpoint(pose, "hip"), midpoint(pose, "knee")
     length = max(geometry.distance(hip, knee), shin_length_px(pose))
@@ -56,16 +58,6 @@ def knee_past_toe_ratio(pose: PoseFrame) -> float:
     ahead = (midpoint(pose, "knee")[0] - midpoint(pose, "foot_index")[0]) * facing_sign(pose)
     shin = shin_length_px(pose)
     return ahead / shin if shin > 0 else float("nan")
-
-
-def heel_rise_ratio(pose: PoseFrame) -> float:
-    """How high the heel is above the toe tip, in shin lengths, for the foot whose heel is
-    highest. Its change during a rep is what matters (feet flat differ by view)."""
-    shin = shin_length_px(pose)
-    if shin <= 0:
-        return float("nan")
-    return max(float(pose.xy(Joint[f"{s}_FOOT_INDEX"])[1] - pose.xy(Joint[f"{s}_HEEL"])[1])
-               for s in ("LEFT", "RIGHT")) / shin
 
 
 # The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.

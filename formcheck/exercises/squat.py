@@ -6,9 +6,11 @@ What each view can measure:
 - depth (thigh tilt from vertical: how high the hips are above the knees, over the
   thigh's length) - any view: a vertical drop in the image is true from the side and
   from the front;
-- heels lifting (heel rising against the toe tip during the rep) - any view;
+- heels lifting (each heel rising in the picture from where it stood at the start of
+  the rep, in shin lengths; the camera must stand still) - any view. The toe landmark
+  is not used: MediaPipe moves it down as the knees come forward;
 - forward lean (hip->shoulder line from vertical, world landmarks) - any view;
-- speed on the way down (timed on the thigh tilt) - any view;
+- speed on the way down (timed on the hips' drop in the picture) - any view;
 - knees caving in (knee-to-knee over ankle-to-ankle width) - front or oblique view
   only; from the side the knees overlap and it is not checked.
 """
@@ -21,9 +23,9 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (Fault, RepExercise, body_width_ratio, sustained_extreme,
+from formcheck.exercises.base import (Fault, RepExercise, body_width_ratio, midpoint, sustained_extreme,
                                       trunk_lean_deg)
-from formcheck.exercises.lower_body import (baseline, heel_rise_ratio, near_side, rise_time_s,
+from formcheck.exercises.lower_body import (baseline, near_side, rise_time_s, shin_length_px,
                                             sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
@@ -32,7 +34,7 @@ from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 class Thresholds:
     max_thigh_above_parallel_deg: float = 15.0  # thighs must reach within this of level with the floor
     min_knee_ankle_ratio: float = 0.8    # knee gap / ankle gap at the bottom (front view)
-    max_heel_rise_ratio: float = 0.1     # heel rises this much against the toe (x shin length)
+    max_heel_rise_ratio: float = 0.1     # a heel rises this much from where it stood (x shin length)
     max_lean_deg: float = 45.0           # trunk from vertical
     min_descent_s: float = 1.0           # standing to the bottom
     rep_tilt_deg: float = 35.0           # thighs tilt this far from standing = a rep
@@ -76,7 +78,10 @@ class Squat(RepExercise):
             "thigh_tilt_deg": thigh_tilt_deg(pose),
             "knee_deg": geometry.angle_deg(*(pose.xy(side_joint(near, j)) for j in ("hip", "knee", "ankle"))),
             "trunk_lean_deg": trunk_lean_deg(pose),
-            "heel_rise_ratio": heel_rise_ratio(pose),
+            "left_heel_y_px": float(pose.xy(Joint.LEFT_HEEL)[1]),
+            "right_heel_y_px": float(pose.xy(Joint.RIGHT_HEEL)[1]),
+            "shin_px": shin_length_px(pose),
+            "hip_y_px": float(midpoint(pose, "hip")[1]),
             "knee_ankle_ratio": self._knee_ankle_ratio(pose),
         }
 
@@ -112,19 +117,19 @@ class Squat(RepExercise):
         depth, bottom_t = sustained_extreme(rep, "thigh_tilt_deg", th.bottom_hold_s)
         travel = depth - rep.rest_level
         bottom = tilt >= rep.rest_level + 0.6 * travel
-        standing = tilt <= rep.rest_level + 0.25 * travel
+        standing = tilt <= rep.rest_level + 0.15 * travel
         knees = sustained_min_or_nan(t[bottom], rep.series("knee_ankle_ratio")[bottom], th.bottom_hold_s)
-        heel = rep.series("heel_rise_ratio")
-        heel_rise = geometry.sustained_max(t, heel, th.persist_s) - baseline(heel, standing)
+        heel_rise, heel_t = self._heel_rise(rep, standing)
         lean, lean_t = sustained_extreme(rep, "trunk_lean_deg", th.persist_s)
-        descent_s = rise_time_s(t, tilt, rep.rest_level, depth)
+        hip_y = rep.series("hip_y_px")  # y points down: the hips' drop rises
+        descent_s = rise_time_s(t, hip_y, baseline(hip_y, standing), geometry.sustained_max(t, hip_y, th.bottom_hold_s))
         faults = []
         if depth < 90.0 - th.max_thigh_above_parallel_deg:
             faults.append(Fault("too_shallow", bottom_t))
         if knees < th.min_knee_ankle_ratio:
             faults.append(Fault("knees_caving", bottom_t))
         if heel_rise > th.max_heel_rise_ratio:
-            faults.append(Fault("heels_lifting", float(t[np.nanargmax(heel)])))
+            faults.append(Fault("heels_lifting", heel_t))
         if lean > th.max_lean_deg:
             faults.append(Fault("leaning_forward", lean_t))
         if descent_s < th.min_descent_s:
@@ -132,6 +137,18 @@ class Squat(RepExercise):
         return faults, {"thigh_below_parallel_deg": depth - 90.0, "descent_s": descent_s,
                         "max_trunk_lean_deg": lean, "heel_rise_ratio": heel_rise,
                         "min_knee_ankle_ratio": knees}
+
+    def _heel_rise(self, rep: Window, standing: np.ndarray) -> tuple[float, float]:
+        """How far the higher-rising heel went up from where it stood (x shin length), and when."""
+        t = np.asarray(rep.times_s)
+        shin = baseline(rep.series("shin_px"), standing)
+        best, when = float("nan"), rep.start_s
+        for side in ("left", "right"):
+            y = rep.series(f"{side}_heel_y_px")  # y points down: rising = smaller y
+            rise = (baseline(y, standing) - sustained_min_or_nan(t, y, self.th.persist_s)) / shin
+            if not rise <= best:
+                best, when = rise, float(t[np.nanargmin(y)])
+        return best, when
 
     def bands(self) -> dict[str, list[dict]]:
         th = self.th

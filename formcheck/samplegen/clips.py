@@ -120,5 +120,34 @@ def _standing_figure_four() -> list[ClipSpec]:
     ]
 
 
+# Strength exercises: small frames at 15 fps keep the library small; a standing person
+# is still ~250 px tall.
+STRENGTH_SIDE_LEFT = CameraSpec(yaw_deg=90.0, height_m=0.9, distance_m=2.9, width=480, height=360, fps=15.0)
+STRENGTH_SIDE_RIGHT = CameraSpec(yaw_deg=-90.0, height_m=0.9, distance_m=2.9, width=480, height=360, fps=15.0)
+STRENGTH_FRONTISH = CameraSpec(yaw_deg=15.0, height_m=0.9, distance_m=2.9, width=480, height=360, fps=15.0)
+STRENGTH_FRONT = CameraSpec(yaw_deg=0.0, height_m=0.9, distance_m=2.9, width=480, height=360, fps=15.0)
+
+
+def _squat() -> list[ClipSpec]:
+    ex = "squat"
+    return [
+        ClipSpec(ex, "squat_clean_side", "clean: 2 reps to thighs level, 2 s down, trunk ~32 deg; camera on the "
+                 "person's left", None, ALEX, BLUE_TEE, STRENGTH_SIDE_LEFT),
+        ClipSpec(ex, "squat_clean_front", "clean: 2 reps to thighs level, knees out over the toes; camera nearly "
+                 "in front", None, MARIA, RED_TOP, STRENGTH_FRONTISH),
+        ClipSpec(ex, "squat_too_shallow", "too_shallow: 2 reps stopping with the thighs ~35 deg above level; "
+                 "camera on the right", "too_shallow", SAM, GREEN_TOP, STRENGTH_SIDE_RIGHT),
+        ClipSpec(ex, "squat_knees_caving", "knees_caving: 2 reps with the knees drawn in to ~0.4 of the ankles' "
+                 "width at the bottom; camera in front", "knees_caving", JUNE, PURPLE_TOP, STRENGTH_FRONT),
+        ClipSpec(ex, "squat_heels_lifting", "heels_lifting: 2 reps rising onto the balls of the feet at the "
+                 "bottom; camera on the left", "heels_lifting", BOB, GREY_TOP, STRENGTH_SIDE_LEFT),
+        ClipSpec(ex, "squat_leaning_forward", "leaning_forward: 2 reps with the trunk ~62 deg forward; camera on "
+                 "the right", "leaning_forward", MARIA, GREEN_TOP, STRENGTH_SIDE_RIGHT),
+        ClipSpec(ex, "squat_too_fast_down", "too_fast_down: 2 reps dropping to the bottom in 0.4 s; camera "
+                 "nearly in front", "too_fast_down", ALEX, RED_TOP, STRENGTH_FRONTISH),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
-    return _bridge() + _abduction() + _seated_figure_four() + _standing_figure_four()
+    return (_bridge() + _abduction() + _seated_figure_four() + _standing_figure_four()
+            + _squat())

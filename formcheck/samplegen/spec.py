@@ -26,13 +26,44 @@ SEATED_HIP_ABDUCTION = {
     "min_return_s": 0.6,
     "uneven_fraction": 0.5,       # one knee travels < half as far as the other
 }
+SQUAT = {
+    "max_thigh_above_parallel_deg": 15.0,  # thighs still this far above level at the bottom
+    "min_knee_ankle_ratio": 0.8,           # knee gap / ankle gap at the bottom
+    "max_heel_rise_ratio": 0.1,            # a heel rising from where it stood, x shin length
+    "max_lean_deg": 45.0,
+    "min_descent_s": 1.0,
+}
+CHAIR_SQUAT = {
+    "plop_speedup_ratio": 2.5,        # hips fall this many times faster near the chair than before
+    "max_wrist_on_thigh_ratio": 0.2,  # wrist to thigh (mid-thigh..knee), x thigh length
+    "max_knee_past_toe_ratio": 0.15,  # knee ahead of the toe tip, x shin length
+}
+DEADLIFT = {
+    "max_neck_bend_deg": 25.0,        # ear-shoulder-hip bend, head down, at the bottom
+    "min_knee_deg": 130.0,
+    "min_chest_rise_fraction": 0.3,   # trunk rise per degree of hip opening, start of the lift
+    "max_lean_back_deg": 10.0,        # trunk behind vertical at lockout
+}
+CLAMSHELL = {
+    "min_opening_deg": 30.0,          # angle between the thighs at the top
+    "max_pelvis_roll_deg": 20.0,      # hip-to-hip line turning back during the rep
+    "max_feet_gap_ratio": 0.35,       # ankles separating, x thigh length
+}
 COMMON_FAULTS = ("out_of_frame", "wrong_view")
 FAULTS = {
     "glute_bridge": ("hips_too_high", "hips_too_low", "short_hold", "fast_lowering"),
     "seated_figure_four": ("leaning_too_far", "short_hold", "missing_side"),
     "standing_figure_four": ("too_deep", "torso_not_tall", "short_hold", "missing_side"),
     "seated_hip_abduction": ("partial_range", "leaning_back", "fast_return", "uneven"),
+    "squat": ("too_shallow", "knees_caving", "heels_lifting", "leaning_forward", "too_fast_down"),
+    "chair_squat": ("plopping", "using_hands", "knees_past_toes"),
+    "deadlift": ("rounded_back", "squatting", "hips_rise_first", "leaning_back"),
+    "clamshell": ("partial_range", "pelvis_rolls_back", "feet_apart"),
 }
+# Ratio thresholds (x shin or thigh length, a speed-up, a fraction) are kept at least
+# this share of their value away from, knee/ankle width ratios 0.25.
+RATIO_MARGIN_FRACTION = 0.5
+WIDTH_RATIO_MARGIN = 0.25
 # Margins the scripts keep from every threshold (measured angles are off by 3-7 deg).
 ANGLE_MARGIN_DEG = 10.0
 TIME_MARGIN_FRACTION = 0.5

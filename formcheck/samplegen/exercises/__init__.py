@@ -3,6 +3,7 @@ from formcheck.samplegen.exercises.base import CameraSpec, ClipSpec, Exercise
 from formcheck.samplegen.exercises.glute_bridge import GluteBridge
 from formcheck.samplegen.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.samplegen.exercises.seated_hip_abduction import SeatedHipAbduction
+from formcheck.samplegen.exercises.squat import Squat
 from formcheck.samplegen.exercises.standing_figure_four import StandingFigureFour
 
 EXERCISES: dict[str, type[Exercise]] = {
@@ -10,6 +11,7 @@ EXERCISES: dict[str, type[Exercise]] = {
     SeatedHipAbduction.id: SeatedHipAbduction,
     SeatedFigureFour.id: SeatedFigureFour,
     StandingFigureFour.id: StandingFigureFour,
+    Squat.id: Squat,
 }
 
 __all__ = ["CameraSpec", "ClipSpec", "Exercise", "EXERCISES"]
