@@ -512,13 +512,9 @@ def render_index(folder: Path, results: Path, jobs: list[VideoJob], outcomes: li
     """The ``index.html`` page: one row per video with its verdict and links."""
     now = dt.datetime.now()
     rows = [_index_row(job, outcome, folder, results, settings) for job, outcome in zip(jobs, outcomes)]
-    counts = {
-        "videos": len(rows),
-        "ok": sum(1 for r in rows if r["state"] == "ok"),
-        "failed": sum(1 for r in rows if r["state"] == "failed"),
-        "pending": sum(1 for r in rows if r["state"] == "pending"),
-        "faulty": sum(1 for r in rows if r["state"] == "ok" and r["faults"]),
-    }
+    counts = {"videos": len(rows), "good": 0, "faulty": 0, "empty": 0, "failed": 0, "pending": 0}
+    for row in rows:
+        counts[row["state"] if row["state"] != "ok" else row["form"]] += 1
     return templates().get_template("index.html").render(
         folder=str(folder), rows=rows, counts=counts,
         history=os.path.relpath(history, results) if history else None,
@@ -531,7 +527,7 @@ def _index_row(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path
     from formcheck.history import session_date
     from formcheck.report.html import fault_title
 
-    row = {"video": job.relative, "state": "pending", "exercise": exercise_title(settings.exercise),
+    row = {"video": job.relative, "state": "pending", "form": None, "exercise": exercise_title(settings.exercise),
            "date": session_date(job.relative, read_marker(results, job.stem), folder / job.relative)[0],
            "work": "", "faults": [], "verdict": "", "links": {}, "error": outcome.error}
     if outcome.status == FAILED:
@@ -545,6 +541,7 @@ def _index_row(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path
     counts = (report.get("summary") or {}).get("fault_counts") or {}
     row.update(
         state="ok",
+        form="faulty" if counts else ("good" if reps or holds else "empty"),
         exercise=report.get("exercise_title") or exercise_title(report.get("exercise") or settings.exercise),
         work=_work_text(reps, holds),
         faults=[{"code": code, "title": fault_title(code), "count": n}
