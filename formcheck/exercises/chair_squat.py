@@ -9,6 +9,8 @@ All measures are in the image plane of a side view:
   shin lengths per second;
 - using the hands: a wrist on the thigh, between mid-thigh and the knee, as you start
   to rise (resting the hands on the thighs is what pushing off looks like from the side);
+  measured from the hip-knee line, so a hand on top of the thigh is ~0.4-0.5 thigh
+  lengths off it; arms reaching forward are ~1.5 off;
 - knees far past the toes: knee ahead of the toe tips, in shin lengths.
 """
 
@@ -22,20 +24,20 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme, trunk_lean_deg
 from formcheck.exercises.lower_body import (baseline, knee_past_toe_ratio, near_side, shin_length_px,
-                                            sustained_max_or_nan, sustained_min_or_nan, thigh_tilt_deg)
+                                            sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
 @dataclass(frozen=True)
 class Thresholds:
     plop_speedup_ratio: float = 2.5      # hips fall this many times faster near the chair than before
-    plop_min_speed_shins_s: float = 0.8  # ... and at least this fast (shin lengths per second)
-    max_wrist_on_thigh_ratio: float = 0.2  # wrist this close to the thigh (x thigh length) = pushing
-    max_knee_past_toe_ratio: float = 0.15  # knees ahead of the toe tips (x shin length)
+    plop_min_speed_shins_s: float = 0.8  # ... and at least this fast (shin lengths per second, average)
+    max_wrist_on_thigh_ratio: float = 0.6  # wrist this close to the hip-knee line (x thigh length) = pushing
+    max_knee_past_toe_ratio: float = 0.05  # knee joints ahead of the toe tips (x shin length):
+                                           # the kneecaps are then ~0.15 past them
     rep_tilt_deg: float = 35.0           # thighs tilt this far from standing = a rep
     last_part_fraction: float = 0.4      # "near the chair": this last part of the way down
     rise_start_fraction: float = 0.4     # "start of the rise": the first part of the way up
-    speed_persist_s: float = 0.1         # a fall must last this long to count
     persist_s: float = 0.2               # hands on the thighs / knees forward this long
 
 
@@ -104,8 +106,12 @@ class ChairSquat(RepExercise):
                         "knee_past_toe_ratio": knees, "thigh_tilt_deg": depth}
 
     def _sit_speed(self, rep: Window, tilt: np.ndarray, depth: float) -> tuple[float, float, float]:
-        """How fast the hips fell (shin lengths per second) in the last part of the way down,
-        how many times faster that is than earlier on the way down, and when."""
+        """How fast the hips fell (shin lengths per second, on average) over the last part of
+        the way down, how many times faster that is than over the part before, and when.
+
+        Average speeds between crossing times (interpolated between frames), not a peak
+        speed: landmark smoothing blunts a short, sharp drop's peak but hardly its duration.
+        """
         t, height = np.asarray(rep.times_s), rep.series("hip_height_ratio")
         travel = depth - rep.rest_level
         arrived = np.flatnonzero(tilt >= depth - 0.05 * travel)
@@ -119,15 +125,11 @@ class ChairSquat(RepExercise):
         if not drop > 0:
             return nothing
         way_down = (top - height[:end]) / drop  # 0 standing .. 1 on the chair
-        near_chair = np.flatnonzero(way_down >= 1.0 - self.th.last_part_fraction)
-        speed = -np.gradient(height, t)
-        fall = sustained_max_or_nan(t[near_chair], speed[near_chair], self.th.speed_persist_s)
-        when = float(t[near_chair[np.nanargmax(speed[near_chair])]]) if len(near_chair) else rep.start_s
-        early = np.flatnonzero(way_down >= 0.1)
-        late = np.flatnonzero(way_down >= 1.0 - self.th.last_part_fraction)
-        before_s = t[late[0]] - t[early[0]] if len(early) and len(late) else float("nan")
-        before = (0.9 - self.th.last_part_fraction) * drop / before_s if before_s > 0 else float("nan")
-        return fall, float(fall / before) if before > 0 else float("nan"), when
+        last = self.th.last_part_fraction
+        t10, t_late, t95 = (_crossing_s(t[:end], way_down, w) for w in (0.1, 1.0 - last, 0.95))
+        late_speed = (last - 0.05) * drop / (t95 - t_late) if t95 > t_late else float("nan")
+        early_speed = (0.9 - last) * drop / (t_late - t10) if t_late > t10 else float("nan")
+        return late_speed, late_speed / early_speed, t_late
 
     def _hands_at_rise(self, rep: Window, tilt: np.ndarray, depth: float) -> float:
         """How close a wrist stayed to the thigh as the rise began (x thigh length)."""
@@ -146,6 +148,18 @@ class ChairSquat(RepExercise):
     def bands(self) -> dict[str, list[dict]]:
         return {"knee_past_toe_ratio": [{"label": "Knees far past the toes", "code": "knees_past_toes",
                                          "min": self.th.max_knee_past_toe_ratio, "max": None}]}
+
+
+def _crossing_s(t: np.ndarray, values: np.ndarray, level: float) -> float:
+    """When ``values`` first reach ``level``, interpolated between frames."""
+    above = np.flatnonzero(values >= level)
+    if len(above) == 0:
+        return float("nan")
+    i = above[0]
+    if i == 0 or not np.isfinite(values[i - 1]):
+        return float(t[i])
+    f = (level - values[i - 1]) / (values[i] - values[i - 1])
+    return float(t[i - 1] + f * (t[i] - t[i - 1]))
 
 
 def _wrist_to_thigh(pose: PoseFrame, hip: np.ndarray, knee: np.ndarray) -> float:

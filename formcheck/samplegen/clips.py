@@ -148,6 +148,21 @@ def _squat() -> list[ClipSpec]:
     ]
 
 
+def _chair_squat() -> list[ClipSpec]:
+    ex = "chair_squat"
+    return [
+        ClipSpec(ex, "chair_squat_clean", "clean: 2 reps sitting back onto a chair in 2 s, arms forward, knees "
+                 "behind the toes; camera on the person's left", None, BOB, BLUE_TEE, STRENGTH_SIDE_LEFT),
+        ClipSpec(ex, "chair_squat_plopping", "plopping: 2 reps lowering under control, then dropping the last "
+                 "part onto the seat in 0.24 s; camera on the right", "plopping", JUNE, RED_TOP,
+                 STRENGTH_SIDE_RIGHT),
+        ClipSpec(ex, "chair_squat_using_hands", "using_hands: 2 reps pushing up with the hands on the thighs by "
+                 "the knees; camera on the left", "using_hands", MARIA, GREY_TOP, STRENGTH_SIDE_LEFT),
+        ClipSpec(ex, "chair_squat_knees_past_toes", "knees_past_toes: 2 reps with the shins tipped ~36 deg, knees "
+                 "well past the toes; camera on the right", "knees_past_toes", SAM, PURPLE_TOP, STRENGTH_SIDE_RIGHT),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
     return (_bridge() + _abduction() + _seated_figure_four() + _standing_figure_four()
-            + _squat())
+            + _squat() + _chair_squat())

@@ -35,8 +35,8 @@ SQUAT = {
 }
 CHAIR_SQUAT = {
     "plop_speedup_ratio": 2.5,        # hips fall this many times faster near the chair than before
-    "max_wrist_on_thigh_ratio": 0.2,  # wrist to thigh (mid-thigh..knee), x thigh length
-    "max_knee_past_toe_ratio": 0.15,  # knee ahead of the toe tip, x shin length
+    "max_wrist_on_thigh_ratio": 0.6,  # wrist to the hip-knee line (mid-thigh..knee), x thigh length
+    "max_knee_past_toe_ratio": 0.05,  # knee joint ahead of the toe tip, x shin length
 }
 DEADLIFT = {
     "max_neck_bend_deg": 25.0,        # ear-shoulder-hip bend, head down, at the bottom
@@ -61,9 +61,13 @@ FAULTS = {
     "clamshell": ("partial_range", "pelvis_rolls_back", "feet_apart"),
 }
 # Ratio thresholds (x shin or thigh length, a speed-up, a fraction) are kept at least
-# this share of their value away from, knee/ankle width ratios 0.25.
+# this share of their value away from, knee/ankle width ratios 0.25, a wrist's distance
+# from the thigh 0.15 thigh lengths (a hand on the thigh is ~0.4 off its bone line), the
+# knee's place against the toes 0.1 shin lengths.
 RATIO_MARGIN_FRACTION = 0.5
 WIDTH_RATIO_MARGIN = 0.25
+WRIST_RATIO_MARGIN = 0.15
+KNEE_TOE_MARGIN = 0.1
 # Margins the scripts keep from every threshold (measured angles are off by 3-7 deg).
 ANGLE_MARGIN_DEG = 10.0
 TIME_MARGIN_FRACTION = 0.5

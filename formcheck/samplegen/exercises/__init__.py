@@ -1,5 +1,6 @@
 """One module per exercise: how to pose the body, the script, and the expected outcome."""
 from formcheck.samplegen.exercises.base import CameraSpec, ClipSpec, Exercise
+from formcheck.samplegen.exercises.chair_squat import ChairSquat
 from formcheck.samplegen.exercises.glute_bridge import GluteBridge
 from formcheck.samplegen.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.samplegen.exercises.seated_hip_abduction import SeatedHipAbduction
@@ -12,6 +13,7 @@ EXERCISES: dict[str, type[Exercise]] = {
     SeatedFigureFour.id: SeatedFigureFour,
     StandingFigureFour.id: StandingFigureFour,
     Squat.id: Squat,
+    ChairSquat.id: ChairSquat,
 }
 
 __all__ = ["CameraSpec", "ClipSpec", "Exercise", "EXERCISES"]

@@ -23,7 +23,7 @@ from formcheck.samplegen.body import Body, PosedBody, axis_angle, rx
 from formcheck.samplegen.kinematics import Limb, arm_towards
 
 CURL_SHARES = {"spine03": 0.2, "spine02": 0.25, "spine01": 0.25, "neck01": 0.3}
-HAND_LIFT_M = 0.05  # wrist joint above the thigh it rests on
+HAND_LIFT_M = 0.01  # wrist joint above the thigh it pushes on
 STANCE = {
     "shin": 0.0, "thigh": 0.0, "lean": 0.0, "curl": 0.0, "heel": 0.0,
     "knees_in": 0.0, "reach": 0.0, "hands_on_thighs": 0.0,
@@ -94,7 +94,7 @@ class StancePoser:
             for s in "LR":
                 knee = self.body.head(free, f"lowerleg01.{s}")
                 hip = self.body.head(free, f"upperleg01.{s}")
-                spot = knee + 0.18 * (hip - knee)
+                spot = knee + 0.1 * (hip - knee)
                 near = self.thigh_vertices[s] & (np.linalg.norm(free.vertices[:, :2] - spot[:2], axis=1) < 0.05)
                 if near.any():
                     spot[2] = free.vertices[near, 2].max() + HAND_LIFT_M
