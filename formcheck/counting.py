@@ -47,12 +47,14 @@ class RepCounter:
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
-                 min_rep_s: float = 0.4, rest_follow_s: float = 4.0):
+                 min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5):
         self.enter_rise = enter_rise
         self.exit_fraction = exit_fraction
         self.min_exit_rise = min_exit_rise
         self.min_rep_s = min_rep_s
         self.rest_follow_s = rest_follow_s  # time constant with which the resting level drifts up
+        self.settle_s = settle_s  # the first moments only set the resting level: first detections are rough
+        self._first_t: float | None = None
         self._last_t: float | None = None
         self.rest_level: float | None = None
         self.rep: Window | None = None
@@ -68,7 +70,10 @@ class RepCounter:
         if not np.isfinite(value):
             return None
         if self.rest_level is None:
-            self.rest_level = value
+            self.rest_level, self._first_t = value, t_s
+        if t_s - self._first_t < self.settle_s:
+            self.rest_level, self._last_t = value, t_s
+            return None
         dt = t_s - self._last_t if self._last_t is not None else 0.0
         self._last_t = t_s
         rise = value - self.rest_level

@@ -31,6 +31,8 @@ class Thresholds:
     uneven_fraction: float = 0.5         # one knee travels less than this x the other -> uneven
     min_uneven_diff_ratio: float = 0.25  # ... and at least this much less (x hip width): a few
                                          # pixels of landmark error must not make a small rep uneven
+    max_uneven_yaw_deg: float = 20.0     # camera further to the side: the far knee's travel looks
+                                         # foreshortened, so evenness is not judged
     peak_hold_s: float = 0.2             # a peak must last this long (ignores one-frame spikes)
     recline_persist_s: float = 0.5       # a recline must last this long to count
     rep_exit_ratio: float = 0.1          # a rep ends within this (x hip width) of rest
@@ -82,6 +84,7 @@ class SeatedHipAbduction(RepExercise):
             "hip_width_px": hip_width,
             "trunk_recline_deg": trunk_recline_deg(pose),
             "thigh_rise_deg": elevation_deg(world_midpoint(pose, "hip"), world_midpoint(pose, "knee")),
+            "view_yaw_deg": facing_yaw_deg(pose),
         }
 
     def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
@@ -111,7 +114,8 @@ class SeatedHipAbduction(RepExercise):
             faults.append(Fault("leaning_back", recline_t))
         if return_s < th.min_return_s:
             faults.append(Fault("fast_return", rep.end_s))
-        if (np.isfinite(travel).all() and min(travel) < th.uneven_fraction * max(travel)
+        frontal = np.nanmedian(rep.series("view_yaw_deg")) <= th.max_uneven_yaw_deg
+        if (frontal and np.isfinite(travel).all() and min(travel) < th.uneven_fraction * max(travel)
                 and max(travel) - min(travel) >= th.min_uneven_diff_ratio):
             faults.append(Fault("uneven", peak_t))
         return faults, {"peak_knee_gap_ratio": peak, "return_s": return_s, "max_recline_deg": recline,
