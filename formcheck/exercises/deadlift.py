@@ -12,7 +12,7 @@ Measures (side view; the hinge and the back's shape lie in the image plane):
   the chest rises (trunk lean, world landmarks) for each degree the hips open - a hinge
   lifts the chest as the hips open; hips shooting up leave the trunk horizontal;
 - leaning back at lockout: the trunk behind vertical, signed from the side (toes show
-  which way is forward). A rep is handed over a second after it ends so that the
+  which way is forward). A rep is handed over 1.5 s after it ends so that the
   lockout is part of it.
 From the front the hip and knee angles are 20-40 deg off, so the exercise asks for a
 side view (`wrong_view` otherwise).
@@ -40,7 +40,7 @@ class Thresholds:
     rep_lean_deg: float = 30.0             # trunk leans this far forward = a rep
     bottom_band_deg: float = 20.0          # within this of the smallest hip angle = the bottom
     lift_check_deg: float = 20.0           # the start of the lift: until the hips have opened this much
-    lockout_s: float = 1.0                 # standing time after a rep that still belongs to it
+    lockout_s: float = 1.5                 # standing time after a rep that still belongs to it
     persist_s: float = 0.3                 # a fault posture must last this long
 
 

@@ -163,6 +163,23 @@ def _chair_squat() -> list[ClipSpec]:
     ]
 
 
+def _deadlift() -> list[ClipSpec]:
+    ex = "deadlift"
+    return [
+        ClipSpec(ex, "deadlift_clean", "clean: 2 hip hinges to a ~80 deg trunk lean, knees soft (~155 deg), flat "
+                 "back; camera on the person's left", None, ALEX, GREEN_TOP, STRENGTH_SIDE_LEFT),
+        ClipSpec(ex, "deadlift_rounded_back", "rounded_back: 2 hinges with the upper back and neck curled ~50 deg "
+                 "at the bottom; camera on the right", "rounded_back", SAM, BLUE_TEE, STRENGTH_SIDE_RIGHT),
+        ClipSpec(ex, "deadlift_squatting", "squatting: 2 reps bending the knees to ~85 deg, trunk ~65 deg; camera "
+                 "on the left", "squatting", JUNE, GREY_TOP, STRENGTH_SIDE_LEFT),
+        ClipSpec(ex, "deadlift_hips_rise_first", "hips_rise_first: 2 reps where the knees straighten first with "
+                 "the trunk still level, then the chest comes up; camera on the right", "hips_rise_first", BOB,
+                 RED_TOP, STRENGTH_SIDE_RIGHT),
+        ClipSpec(ex, "deadlift_leaning_back", "leaning_back: 2 good hinges finishing with the trunk ~22 deg behind "
+                 "vertical for a moment; camera on the left", "leaning_back", MARIA, PURPLE_TOP, STRENGTH_SIDE_LEFT),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
     return (_bridge() + _abduction() + _seated_figure_four() + _standing_figure_four()
-            + _squat() + _chair_squat())
+            + _squat() + _chair_squat() + _deadlift())

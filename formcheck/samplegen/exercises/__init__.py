@@ -1,6 +1,7 @@
 """One module per exercise: how to pose the body, the script, and the expected outcome."""
 from formcheck.samplegen.exercises.base import CameraSpec, ClipSpec, Exercise
 from formcheck.samplegen.exercises.chair_squat import ChairSquat
+from formcheck.samplegen.exercises.deadlift import Deadlift
 from formcheck.samplegen.exercises.glute_bridge import GluteBridge
 from formcheck.samplegen.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.samplegen.exercises.seated_hip_abduction import SeatedHipAbduction
@@ -14,6 +15,7 @@ EXERCISES: dict[str, type[Exercise]] = {
     StandingFigureFour.id: StandingFigureFour,
     Squat.id: Squat,
     ChairSquat.id: ChairSquat,
+    Deadlift.id: Deadlift,
 }
 
 __all__ = ["CameraSpec", "ClipSpec", "Exercise", "EXERCISES"]
