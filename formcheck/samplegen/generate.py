@@ -13,7 +13,27 @@ from formcheck.samplegen.body import KEYPOINTS, Body
 from formcheck.samplegen.exercises import EXERCISES, ClipSpec
 from formcheck.samplegen.render import Light, Mesh, Scene
 
-FOURCC = "mp4v"  # the pip OpenCV build has no H.264 encoder
+FOURCC = "mp4v"  # the pip OpenCV build has no H.264 encoder: frames go to mp4v first ...
+H264_CRF = 24     # ... then ffmpeg (imageio-ffmpeg) makes H.264, ~10x smaller, plays in browsers
+
+
+def to_h264(source: Path, target: Path) -> bool:
+    """Re-encode ``source`` as H.264 into ``target``; False (and nothing written) without ffmpeg."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return False
+    import subprocess
+    tmp = target.with_name(f".{target.stem}.h264.tmp.mp4")
+    try:
+        subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(source), "-c:v", "libx264",
+                        "-preset", "slow", "-crf", str(H264_CRF), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+                        "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", str(tmp)],
+                       check=True, capture_output=True)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
 _BODIES: dict = {}
 
 
@@ -79,7 +99,10 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
                 contact.append(_label(image, f"{t:5.1f}s"))
     finally:
         writer.release()
-    os.replace(tmp_path, video_path)
+    codec = "h264" if to_h264(tmp_path, video_path) else FOURCC
+    if codec == FOURCC:
+        os.replace(tmp_path, video_path)
+    tmp_path.unlink(missing_ok=True)
 
     angle_arrays = {k: np.array([row[k] for row in angle_rows]) for k in angle_rows[0]}
     expect, truth = exercise.expectation(times, angle_arrays)
@@ -99,7 +122,7 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
                          "target": [round(v, 4) for v in camera.target]},
         "frames": n_frames, "duration_s": round(float(times[-1]), 3),
         "unique_frames": unique, "height_m": round(float(np.ptp(body.rest.vertices[:, 2])), 3),
-        "generator": "formcheck.samplegen", "fourcc": FOURCC,
+        "generator": "formcheck.samplegen", "codec": codec,
     })
     data = {
         "exercise": spec.exercise,
