@@ -189,7 +189,7 @@ class SideLying:
     Attributes:
         opening: the angle between the thighs as the camera sees it, degrees (the top leg
             turns about its hip-ankle line as far as that takes).
-        roll: the pelvis rolled back (top hip away from the camera), degrees.
+        roll: the pelvis and trunk rolled back (top hip and shoulder away from the camera), degrees.
         feet_gap: the top ankle lifted off the bottom one, metres.
     """
 
@@ -258,6 +258,7 @@ def _side_lying_points(s: SideLying, turn_deg: float) -> dict[Joint, np.ndarray]
     pts: dict[Joint, np.ndarray] = {}
     mid_hip = (bottom_hip + top_hip) / 2
     shoulder_mid = mid_hip + np.array([-TORSO, -0.05, 0.0])
+    up = _rotate(np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0]), -s.roll)  # the trunk rolls too
     legs = {"LEFT": (bottom_hip, bottom_knee, bottom_ankle), "RIGHT": (top_hip, top_knee, top_ankle)}
     for side, (hip, knee, ankle) in legs.items():
         sign = 1.0 if side == "LEFT" else -1.0
@@ -266,7 +267,7 @@ def _side_lying_points(s: SideLying, turn_deg: float) -> dict[Joint, np.ndarray]
         pts[Joint[f"{side}_ANKLE"]] = ankle
         pts[Joint[f"{side}_HEEL"]] = ankle + 0.06 * shin_dir
         pts[Joint[f"{side}_FOOT_INDEX"]] = ankle + np.array([0.12, 0.0, -0.05])
-        shoulder = shoulder_mid + sign * np.array([0.0, SHOULDER_HALF, 0.0])
+        shoulder = shoulder_mid - sign * SHOULDER_HALF * up
         pts[Joint[f"{side}_SHOULDER"]] = shoulder
         pts[Joint[f"{side}_ELBOW"]] = shoulder + np.array([0.15, 0.0, -0.2])
         for name in ("WRIST", "PINKY", "INDEX", "THUMB"):

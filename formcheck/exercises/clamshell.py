@@ -7,7 +7,10 @@ Measures (camera in front, so the thighs' opening and the feet lie in the image 
 - the opening: the angle between the two thighs in the image (top hip->top knee against
   bottom hip->bottom knee): 0 closed; it makes the rep;
 - rolling the pelvis back: the hip-to-hip line turning away from the camera, from world
-  landmarks (the image cannot see depth), against its own resting value in the rep;
+  landmarks (the image cannot see depth), against its own resting value in the rep. From
+  a camera above the body MediaPipe's top hip landmark follows the opening thigh and reads
+  ~25 deg of roll that is not there, so the shoulder-to-shoulder line must turn too: the
+  roll is the smaller of the two turns (rolling back takes the trunk with the pelvis);
 - feet apart: the ankles separating, in thigh lengths, against their resting gap.
 Top and bottom leg are told apart by height in the picture, never by MediaPipe's
 left/right labels (which swap when the legs are stacked).
@@ -29,7 +32,7 @@ from formcheck.pose.landmarks import Joint, PoseFrame
 @dataclass(frozen=True)
 class Thresholds:
     min_opening_deg: float = 30.0        # angle between the thighs at the top of a rep
-    max_pelvis_roll_deg: float = 20.0    # hips' line turning back from stacked, during the rep
+    max_pelvis_roll_deg: float = 20.0    # hips' and shoulders' lines turning back from stacked, in the rep
     max_feet_gap_ratio: float = 0.35     # ankles separating (x thigh length), during the rep
     rep_opening_deg: float = 12.0        # the knee opens this much above rest = a rep
     persist_s: float = 0.3               # a peak or fault must last this long
@@ -61,10 +64,16 @@ def _legs(pose: PoseFrame) -> _Legs:
     return _Legs(top=(top[0], knees[0], top[2]), bottom=(bottom[0], knees[1], bottom[2]))
 
 
+def _turn_back_deg(top_minus_bottom: np.ndarray) -> float:
+    """How far a line from the lower to the upper side of the body leans away from the camera
+    (world landmarks: y down, z away), from straight up."""
+    return float(np.degrees(np.arctan2(top_minus_bottom[2], -top_minus_bottom[1])))
+
+
 class Clamshell(RepExercise):
     id = "clamshell"
     title = "Clamshell"
-    view = "front"
+    view = "front_or_oblique"   # in front of the body, level with it or from above
     view_name = "front (lie facing the camera)"
     setup = "Lie on your side facing the camera, knees bent, hips stacked, feet together"
     Thresholds = Thresholds
@@ -74,8 +83,8 @@ class Clamshell(RepExercise):
     rep_signal = "opening_deg"
     key_metric = "opening_deg"
     key_joint = "hip"
-    plots = {"opening_deg": "Knee opening (deg)", "pelvis_roll_deg": "Pelvis rolled back (deg)",
-             "feet_gap_ratio": "Feet apart (thigh lengths)"}
+    plots = {"opening_deg": "Knee opening (deg)", "pelvis_roll_deg": "Hips' line turned back (deg)",
+             "trunk_roll_deg": "Shoulders' line turned back (deg)", "feet_gap_ratio": "Feet apart (thigh lengths)"}
     target_reps = "10-15"
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
@@ -84,11 +93,12 @@ class Clamshell(RepExercise):
         xy, w = pose.xy, pose.xyz
         top_thigh, bottom_thigh = xy(top_knee) - xy(top_hip), xy(bottom_knee) - xy(bottom_hip)
         thigh = (np.linalg.norm(top_thigh) + np.linalg.norm(bottom_thigh)) / 2
-        hips = w(top_hip) - w(bottom_hip)
+        shoulders = sorted((Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER), key=lambda j: xy(j)[1])
         torso = abs(90.0 - geometry.lean_from_vertical_deg(midpoint(pose, "hip"), midpoint(pose, "shoulder")))
         return {
             "opening_deg": geometry.angle_deg(xy(top_hip) + top_thigh, xy(top_hip), xy(top_hip) + bottom_thigh),
-            "pelvis_roll_deg": float(np.degrees(np.arctan2(hips[2], -hips[1]))),
+            "pelvis_roll_deg": _turn_back_deg(w(top_hip) - w(bottom_hip)),
+            "trunk_roll_deg": _turn_back_deg(w(shoulders[0]) - w(shoulders[1])),
             "feet_gap_ratio": geometry.distance(xy(top_ankle), xy(bottom_ankle)) / thigh if thigh > 0 else float("nan"),
             "torso_from_horizontal_deg": torso,
         }
@@ -111,7 +121,8 @@ class Clamshell(RepExercise):
         t, opening = np.asarray(rep.times_s), rep.series("opening_deg")
         peak, peak_t = sustained_extreme(rep, "opening_deg", th.persist_s)
         resting = opening <= rep.rest_level + 0.25 * (peak - rep.rest_level)
-        roll = self._rise(t, rep.series("pelvis_roll_deg"), resting)
+        roll = min(self._rise(t, rep.series("pelvis_roll_deg"), resting),
+                   self._rise(t, rep.series("trunk_roll_deg"), resting))
         feet = self._rise(t, rep.series("feet_gap_ratio"), resting)
         faults = []
         if peak < th.min_opening_deg:

@@ -180,6 +180,26 @@ def _deadlift() -> list[ClipSpec]:
     ]
 
 
+# Side-lying: the camera in front of the body and above it (from level, the bent hips and
+# knees point along the line of sight).
+LYING_FRONT = CameraSpec(yaw_deg=0.0, height_m=1.4, distance_m=2.1, width=480, height=360, fps=15.0)
+LYING_FRONT_LEFT = CameraSpec(yaw_deg=20.0, height_m=1.3, distance_m=2.1, width=480, height=360, fps=15.0)
+
+
+def _clamshell() -> list[ClipSpec]:
+    ex = "clamshell"
+    return [
+        ClipSpec(ex, "clamshell_clean", "clean: 2 reps opening the thighs ~54 deg apart, hips stacked, feet "
+                 "together; camera in front", None, JUNE, BLUE_TEE, LYING_FRONT),
+        ClipSpec(ex, "clamshell_partial_range", "partial_range: 2 reps opening the thighs only ~14 deg; camera in front, "
+                 "a little toward the head", "partial_range", ALEX, RED_TOP, LYING_FRONT_LEFT),
+        ClipSpec(ex, "clamshell_pelvis_rolls_back", "pelvis_rolls_back: 2 reps rolling the pelvis ~35 deg back "
+                 "as the knee opens; camera in front", "pelvis_rolls_back", MARIA, GREEN_TOP, LYING_FRONT),
+        ClipSpec(ex, "clamshell_feet_apart", "feet_apart: 2 reps lifting the top foot ~30 cm off the other; "
+                 "camera in front", "feet_apart", SAM, GREY_TOP, LYING_FRONT),
+    ]
+
+
 def all_clips() -> list[ClipSpec]:
     return (_bridge() + _abduction() + _seated_figure_four() + _standing_figure_four()
-            + _squat() + _chair_squat() + _deadlift())
+            + _squat() + _chair_squat() + _deadlift() + _clamshell())
