@@ -101,17 +101,27 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
             exercise = get_exercise(exercise_id)(thresholds_for(config, exercise_id))
             session = Session(exercise, thresholds_for(config, "common"))
             annotate = Annotator(exercise, info.width, info.height) if writer is not None else None
+            fault_frames = None
+            if outputs.html is not None:
+                fault_frames = FaultFrames(video_path, track)
+                cleanup.callback(fault_frames.close)
+            events = session.result.events
+            said = [0]  # events already handed to fault_frames
 
             def rest(frame: VideoFrame, pose: PoseFrame | None) -> None:
                 track.append(frame.t_s, pose)
                 state = session.update(frame.t_s, pose)
+                if fault_frames is not None and len(events) > said[0]:
+                    for event in events[said[0]:]:
+                        fault_frames.want(event.t_s)
+                    said[0] = len(events)
                 if writer is not None:
                     writer.write(annotate(frame.image, state))
                 bar.update(1)
 
             _pose_pass(video, model_path, rest)
             _require_person(track, video_path)
-            parts = [_Part(None, session.finish(), [])]
+            parts = [_Part(None, session.finish(), [], fault_frames.close() if fault_frames is not None else None)]
 
         duration_s = (track.times_s[-1] + 1.0 / info.fps) if track.times_s else 0.0
         for part in parts:
@@ -144,7 +154,7 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
             for number, part in enumerate(parts, start=1):
                 path = outputs.html if part is main else outputs.html.with_name(
                     f"{outputs.html.stem}.{number}-{part.result.exercise.id}{outputs.html.suffix}")
-                thumbnails = fault_thumbnails(video_path, part.result, track, part.result.exercise)
+                thumbnails = fault_thumbnails(video_path, part.result, track, part.result.exercise, part.fault_frames)
                 write_html(path, part.report, timeline_for(part.result), thumbnails)
     return report
 
@@ -167,6 +177,7 @@ class _Part:
     segment: "object | None"
     result: SessionResult
     states: list  # (annotator, LiveState) per frame of the segment, when annotating
+    fault_frames: dict | None = None  # frames of fault moments read during the pose pass
     report: dict | None = None
 
 
@@ -307,34 +318,95 @@ def timeline_for(result: SessionResult) -> dict:
     }
 
 
-def fault_thumbnails(video_path, result: SessionResult, track: PoseTrack, exercise) -> list[dict]:
-    """JPEGs of the frames where faults fired, with the skeleton and the cue drawn."""
+def fault_thumbnails(video_path, result: SessionResult, track: PoseTrack, exercise,
+                     frames: dict[int, np.ndarray] | None = None) -> list[dict]:
+    """JPEGs of the frames where faults fired, with the skeleton and the cue drawn.
+
+    ``frames`` may hold some of them already (by index, from ``FaultFrames``); the rest are
+    read from the video.
+    """
     events = result.events[:MAX_THUMBNAILS]
     if not events:
         return []
     wanted: dict[int, list] = {}
     for event in events:
         wanted.setdefault(_nearest(track.times_s, event.t_s), []).append(event)
-    images = _frames_by_seeking(video_path, sorted(wanted), track) or _frames_by_decoding(video_path, wanted)
+    images = dict(frames or {})
+    missing = sorted(set(wanted) - set(images))
+    if missing:
+        images.update(_frames_by_seeking(video_path, missing, track)
+                      or _frames_by_decoding(video_path, dict.fromkeys(missing)))
     thumbnails = []
     overlay = None
     for index in sorted(wanted):
-        image = images[index]
+        image = _at_most_1080p(images[index])
         if overlay is None:
             overlay = Overlay(exercise, image.shape[1], image.shape[0])
+            scale = np.array([image.shape[1] / track.width, image.shape[0] / track.height])
         pose = track.poses[index]
         metrics = exercise.measure(pose) if pose is not None and exercise.sees_body(pose, 0.3) else {}
+        if pose is not None and image.shape[:2] != (track.height, track.width):
+            pose = pose.replace(image_xy=pose.image_xy * scale)
         for event in wanted[index]:
             state = LiveState(t_s=track.times_s[index], pose=pose, metrics=metrics, rep_count=0, hold_side=None,
                               hold_s=None, banner=Banner(event.message, "warning"), in_position=True)
             drawn = overlay.draw(image.copy(), state)
-            scale = 480 / max(drawn.shape[:2])
-            drawn = cv2.resize(drawn, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            shrink = 480 / max(drawn.shape[:2])
+            drawn = cv2.resize(drawn, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
             ok, jpeg = cv2.imencode(".jpg", drawn, [cv2.IMWRITE_JPEG_QUALITY, 80])
             if ok:
                 thumbnails.append({"t_s": event.t_s, "code": event.code, "message": event.message,
                                    "jpeg": jpeg.tobytes()})
     return thumbnails
+
+
+def _at_most_1080p(image: np.ndarray) -> np.ndarray:
+    size = Annotator.size_for(image.shape[1], image.shape[0])
+    return image if size == (image.shape[1], image.shape[0]) else cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+class FaultFrames:
+    """Reads the frames of fault moments on a thread of its own while the analysis runs (the
+    second core has little else to do then), so the HTML report does not wait for them.
+
+    ``want`` the time of each event as it is said; ``close`` returns the frames read, by
+    index, at most 1080p. A frame it cannot read is left to ``fault_thumbnails``.
+    """
+
+    def __init__(self, video_path, track: PoseTrack):
+        self._track = track
+        self._requests: queue.Queue = queue.Queue()
+        self._asked: set[int] = set()
+        self.frames: dict[int, np.ndarray] = {}
+        self._thread = threading.Thread(target=self._run, args=(video_path,), name="formcheck-thumbnails",
+                                        daemon=True)
+        self._thread.start()
+
+    def want(self, t_s: float) -> None:
+        index = _nearest(self._track.times_s, t_s)
+        if index not in self._asked and len(self._asked) < MAX_THUMBNAILS:
+            self._asked.add(index)
+            self._requests.put(index)
+
+    def _run(self, video_path) -> None:
+        seeker = None
+        try:
+            seeker = _FrameSeeker(video_path, self._track)
+            while (index := self._requests.get()) is not _END:
+                image = seeker.frame(index)
+                if image is None:
+                    return
+                self.frames[index] = _at_most_1080p(image)
+        except Exception:  # noqa: BLE001 - whatever failed here is read again, in the open, afterwards
+            return
+        finally:
+            if seeker is not None:
+                seeker.close()
+
+    def close(self) -> dict[int, np.ndarray]:
+        self._requests.put(_END)
+        self._thread.join()
+        return self.frames
 
 
 def _nearest(times_s: list[float], t_s: float) -> int:
@@ -375,42 +447,69 @@ def _keyframes(video_path) -> list[int]:
 
 
 def _frames_by_seeking(video_path, indices: list[int], track: PoseTrack) -> dict | None:
-    """The frames at ``indices`` (increasing), decoding as little as the keyframes allow.
-
-    A frame can only be decoded from the keyframe before it: jump there when that lies
-    ahead, else decode on without converting the frames in between. Every frame found is
-    checked against the time the analysis saw at that index; None when anything does not
-    match (GIFs, corrupt frames, odd timestamps): decode the video instead.
-    """
-    if Path(video_path).suffix.lower() == ".gif":
-        return None
-    keyframes = _keyframes(video_path)
-    cap = cv2.VideoCapture(str(video_path))
+    """The frames at ``indices``, or None when they cannot be read this way: decode instead."""
+    seeker = _FrameSeeker(video_path, track)
     try:
-        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
-        ok, image = cap.read()
-        if not ok:
-            return None
-        first_t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-        images, position = {}, 1  # position: the index the next read returns
-        if indices[0] == 0:
-            images[0] = image
-        for index in (i for i in indices if i > 0):
-            before = bisect.bisect_right(keyframes, index) - 1
-            if before >= 0 and keyframes[before] > position:
-                cap.set(cv2.CAP_PROP_POS_FRAMES, index)
-            else:
-                for _ in range(index - position):
-                    if not cap.grab():
-                        return None
-            ok, image = cap.read()
-            if not ok or abs(cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0 - first_t - track.times_s[index]) > 0.5 / track.fps:
+        images = {}
+        for index in indices:
+            image = seeker.frame(index)
+            if image is None:
                 return None
             images[index] = image
-            position = index + 1
         return images
     finally:
-        cap.release()
+        seeker.close()
+
+
+class _FrameSeeker:
+    """Single frames of a video by index, decoding as little as the keyframes allow.
+
+    A frame can only be decoded from the keyframe before it: jump there when that lies
+    ahead (or the frame lies behind), else decode on without converting the frames in
+    between. Every frame is checked against the time the analysis saw at its index;
+    ``frame`` gives None when it does not match (GIFs, corrupt frames, odd timestamps).
+    """
+
+    def __init__(self, video_path, track: PoseTrack):
+        self._track = track
+        self._cap = None
+        if Path(video_path).suffix.lower() == ".gif":
+            return
+        self._keyframes = _keyframes(video_path)
+        self._cap = cv2.VideoCapture(str(video_path))
+        self._cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+        self._position = 0  # the index the next read returns
+        self._first_t = None
+
+    def frame(self, index: int) -> np.ndarray | None:
+        cap = self._cap
+        if cap is None:
+            return None
+        if self._first_t is None:  # timestamps count from the first frame, as VideoReader's do
+            ok, first = cap.read()
+            if not ok:
+                return None
+            self._first_t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            self._position = 1
+            if index == 0:
+                return first
+        before = bisect.bisect_right(self._keyframes, index) - 1
+        if index < self._position or (before >= 0 and self._keyframes[before] > self._position):
+            cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+        else:
+            for _ in range(index - self._position):
+                if not cap.grab():
+                    return None
+        ok, image = cap.read()
+        self._position = index + 1
+        t_s = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0 - self._first_t
+        if not ok or abs(t_s - self._track.times_s[index]) > 0.5 / self._track.fps:
+            return None
+        return image
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
 
 
 class _TempVideoWriter:

@@ -85,11 +85,36 @@ def test_thumbnail_frames_by_seeking_equal_decoding(name):
         fps = video.info.fps
     track = PoseTrack(fps=fps, width=0, height=0, times_s=times, poses=[None] * len(times))
     wanted = sorted({0, 3, 4, 40, 70, len(times) // 2, len(times) - 1})
+    backwards = [70, 3, len(times) - 1, 0, 40]  # events need not come in time order
     sought = analyze._frames_by_seeking(clip, wanted, track)
+    sought_backwards = analyze._frames_by_seeking(clip, backwards, track)
     decoded = analyze._frames_by_decoding(clip, dict.fromkeys(wanted))
     assert sought is not None and sorted(sought) == sorted(decoded) == wanted
     for i in wanted:
         np.testing.assert_array_equal(sought[i], decoded[i])
+    for i in backwards:
+        np.testing.assert_array_equal(sought_backwards[i], decoded[i])
+
+
+def test_thumbnails_read_during_the_pass_equal_those_read_afterwards():
+    from formcheck.session import Event, SessionResult
+
+    clip = real_clip("tobefrank_glute-bridge.mp4")
+    with VideoReader(clip) as video:
+        times = [frame.t_s for frame in video]
+        info = video.info
+    track = PoseTrack(fps=info.fps, width=info.width, height=info.height, times_s=times, poses=[None] * len(times))
+    exercise = get_exercise("glute_bridge")()
+    result = SessionResult(exercise=exercise, events=[Event(round(times[i], 3), "short_hold", "Hold longer")
+                                                      for i in (5, 50, 95)])
+    fault_frames = analyze.FaultFrames(clip, track)
+    for event in reversed(result.events):
+        fault_frames.want(event.t_s)
+    prefetched = fault_frames.close()
+    assert sorted(prefetched) == [5, 50, 95]
+    during = analyze.fault_thumbnails(clip, result, track, exercise, prefetched)
+    after = analyze.fault_thumbnails(clip, result, track, exercise)
+    assert len(during) == 3 and during == after
 
 
 def test_session_timeline_stays_bounded_however_long(monkeypatch):
