@@ -132,8 +132,8 @@ class LiveStats:
 
 
 def run_live(source, session: Session, model_path: Path, window: bool = True, loop: bool = False,
-             max_seconds: float | None = None, on_frame=None, setup: SetupCheck | None = None
-             ) -> tuple[SessionResult, LiveStats, float]:
+             max_seconds: float | None = None, on_frame=None, setup: SetupCheck | None = None,
+             stats: LiveStats | None = None) -> tuple[SessionResult, LiveStats, float]:
     """Coach until the source ends, q/Esc, the window is closed, Ctrl-C or ``max_seconds``.
 
     With ``setup``, the set starts only once the camera set-up check has passed
@@ -144,7 +144,7 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
     """
     camera = CameraSource(source, loop=loop)
     overlay = None
-    stats = LiveStats()
+    stats = stats if stats is not None else LiveStats()
     t_s = 0.0
     started = time.monotonic()
     try:
