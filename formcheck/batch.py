@@ -36,9 +36,11 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -494,8 +496,9 @@ def _ray_analyze(job: VideoJob, data: bytes, model: tuple[str, list], settings: 
         finally:
             os.chdir(cwd)
         files = {}
-        if outcome.status == DONE:
-            files = {suffix: (outbox / ("report" + suffix)).read_bytes() for suffix in job.suffixes(settings.annotate)}
+        if outcome.status == DONE:  # every file made, e.g. a page per recognised segment ("report.2-squat.html")
+            files = {path.name[len("report"):]: path.read_bytes() for path in outbox.iterdir()
+                     if path.name.startswith("report.")}
     return outcome, files
 
 
@@ -518,7 +521,7 @@ def render_index(folder: Path, results: Path, jobs: list[VideoJob], outcomes: li
     return templates().get_template("index.html").render(
         folder=str(folder), rows=rows, counts=counts,
         history=os.path.relpath(history, results) if history else None,
-        exercise=exercise_title(settings.exercise),
+        exercise="exercise recognised automatically" if settings.exercise == "auto" else exercise_title(settings.exercise),
         date=f"{now.day} {now:%B %Y, %H:%M}",
     )
 
@@ -537,21 +540,45 @@ def _index_row(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path
     if report is None:
         row["verdict"] = "Not analysed yet — run the command again to finish."
         return row
-    reps, holds = report.get("reps") or [], report.get("holds") or []
-    counts = (report.get("summary") or {}).get("fault_counts") or {}
+    parts = report.get("segments") or [report]  # a video may hold several recognised exercises
+    reps = [r for part in parts for r in part.get("reps") or []]
+    holds = [h for part in parts for h in part.get("holds") or []]
+    counts: dict[str, int] = {}
+    for part in parts:
+        for code, n in ((part.get("summary") or {}).get("fault_counts") or {}).items():
+            counts[code] = counts.get(code, 0) + n
+    links = {name: job.stem + suffix for name, suffix in
+             (("report", ".html"), ("JSON", ".json"), ("CSV", ".csv"), ("video", ANNOTATED_SUFFIX))
+             if job.output(results, suffix).exists()}
+    links.update(_segment_pages(job, results, parts))
     row.update(
         state="ok",
         form="faulty" if counts else ("good" if reps or holds else "empty"),
-        exercise=report.get("exercise_title") or exercise_title(report.get("exercise") or settings.exercise),
-        work=_work_text(reps, holds),
+        exercise=" → ".join(part.get("exercise_title") or exercise_title(part.get("exercise") or settings.exercise)
+                            for part in parts),
+        work="; ".join(_work_text(part.get("reps") or [], part.get("holds") or []) for part in parts),
         faults=[{"code": code, "title": fault_title(code), "count": n}
                 for code, n in sorted(counts.items(), key=lambda item: -item[1])],
         verdict=verdict(report),
-        links={name: job.stem + suffix for name, suffix in
-               (("report", ".html"), ("JSON", ".json"), ("CSV", ".csv"), ("video", ANNOTATED_SUFFIX))
-               if job.output(results, suffix).exists()},
+        links=links,
     )
     return row
+
+
+def _segment_pages(job: VideoJob, results: Path, parts: list[dict]) -> dict[str, str]:
+    """The extra report pages of a video split into recognised exercises ("clip.2-squat.html")."""
+    if len(parts) < 2:
+        return {}
+    stem = PurePosixPath(job.stem)
+    exercises = {part.get("exercise") for part in parts}
+    pattern = re.compile(rf"{re.escape(stem.name)}\.(\d+)-(\w+)\.html")
+    pages = {}
+    folder = (results / job.stem).parent
+    for path in sorted(folder.glob(f"{glob.escape(stem.name)}.*-*.html")):
+        match = pattern.fullmatch(path.name)
+        if match and match[2] in exercises:
+            pages[f"part {match[1]}: {exercise_title(match[2]).lower()}"] = str(stem.parent / path.name)
+    return pages
 
 
 def verdict(report: dict) -> str:

@@ -133,7 +133,8 @@ def load_sessions(results: Path) -> list[HistorySession]:
         name = (marker or {}).get("video") or report.get("source") or relative.as_posix()
         if date_in_name(name) is None and date_in_name(relative.as_posix()) is not None:
             name = relative.as_posix()  # the report was saved under a dated name
-        sessions.append(session_from_report(report, path, name, marker))
+        for part in report.get("segments") or [report]:  # each recognised exercise is a session of its own
+            sessions.append(session_from_report(part, path, name, marker))
     sessions.sort(key=lambda s: (s.exercise, s.date, s.video))
     return sessions
 

@@ -230,3 +230,28 @@ def test_index_escapes_names_and_quotes_links(tmp_path):
     assert "Good form: 1 rep, nothing to correct." in page
     assert "18 Nov 2026" in page  # dated by its name
     assert 'data-video="later.mp4" data-state="pending"' in page and "Not analysed yet" in page
+
+
+def test_index_row_of_a_video_split_into_exercises(tmp_path):
+    from formcheck.batch import render_index
+
+    folder, results = tmp_path / "clips", tmp_path / "results"
+    (folder / "mix").mkdir(parents=True)
+    (results / "mix").mkdir(parents=True)
+    (folder / "mix/workout.mp4").write_bytes(b"")
+
+    def part(exercise, reps, faults):
+        return {"exercise": exercise, "pose": {"frames_with_pose": 10}, "holds": [], "events": [],
+                "reps": [{"index": i, "faults": faults if i == 1 else []} for i in range(1, reps + 1)],
+                "summary": {"fault_counts": {code: 1 for code in faults}}}
+
+    segments = [part("glute_bridge", 3, ["hips_too_high"]), part("squat", 5, [])]
+    (results / "mix/workout.json").write_text(json.dumps({**segments[1], "segments": segments}))
+    for name in ("workout.html", "workout.1-glute_bridge.html", "workout.2-other.html", "workout.csv"):
+        (results / "mix" / name).write_text("")
+    job = VideoJob("mix/workout.mp4", "mix/workout")
+    page = render_index(folder, results, [job], [VideoOutcome(job.relative, SKIPPED)],
+                        BatchSettings("auto"), None)
+    assert "Glute bridge → Squat" in page and "3 reps; 5 reps" in page
+    assert 'href="mix/workout.1-glute_bridge.html"' in page and "workout.2-other" not in page
+    assert "Hips too high" in page and "exercise recognised automatically" in page

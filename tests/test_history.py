@@ -121,3 +121,12 @@ def test_cli_history_prints_and_writes(tmp_path):
     missing = run_cli("history", tmp_path / "results", "--html", tmp_path / "no" / "h.html")
     assert missing.returncode != 0 and "does not exist" in missing.stderr
     assert not os.path.exists(tmp_path / "no")
+
+
+def test_each_recognised_exercise_of_a_video_is_a_session(tmp_path):
+    bridge = bridge_report("mix.mp4", [["hips_too_high"], []])
+    squat = {**bridge_report("mix.mp4", [[], [], []]), "exercise": "squat"}
+    write_results(tmp_path, {"2026-11-18_mix.json": {**squat, "segments": [bridge, squat]}})
+    sessions = load_sessions(tmp_path)
+    assert sorted((s.exercise, s.rep_count) for s in sessions) == [("glute_bridge", 2), ("squat", 3)]
+    assert all(s.date == dt.datetime(2026, 11, 18) for s in sessions)
