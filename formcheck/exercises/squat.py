@@ -9,7 +9,8 @@ What each view can measure:
 - heels lifting (each heel rising in the picture from where it stood at the start of
   the rep, in shin lengths; the camera must stand still) - any view. The toe landmark
   is not used: MediaPipe moves it down as the knees come forward;
-- forward lean (hip->shoulder line from vertical, world landmarks) - any view;
+- forward lean (hip->shoulder line from vertical, world landmarks) - any view, but a lean
+  toward the camera reads ~10-25 deg low from the front: film from the side to judge it;
 - speed on the way down (timed on the hips' drop in the picture) - any view;
 - knees caving in (knee-to-knee over ankle-to-ankle width) - front or oblique view
   only; from the side the knees overlap and it is not checked.

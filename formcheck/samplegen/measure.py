@@ -172,6 +172,10 @@ VIEW_MEASURES = {
     "seated_hip_abduction": (world_lean_errors,),
     "seated_figure_four": (world_lean_errors,),
     "standing_figure_four": (world_lean_errors,),
+    "squat": (side_view_errors, world_lean_errors),
+    "chair_squat": (side_view_errors, world_lean_errors),
+    "deadlift": (side_view_errors, world_lean_errors),
+    "clamshell": (),
 }
 # The series whose value at each rep's / hold's true peak is reported, and how to find the peak.
 PEAK_SERIES = {
@@ -180,6 +184,10 @@ PEAK_SERIES = {
     "seated_figure_four": [("trunk_lean_world", "max", 2.0)],
     "standing_figure_four": [("trunk_lean_world", "max", 2.0), ("standing_knee_world", "min", 2.0),
                              ("standing_knee_image", "min", 2.0)],
+    "squat": [("knee_angle_2d", "min", 2.0), ("trunk_lean_world", "max", 2.0)],
+    "chair_squat": [("knee_angle_2d", "min", 2.0)],
+    "deadlift": [("hip_angle_2d", "min", 2.0), ("trunk_lean_world", "max", 2.0)],
+    "clamshell": [],
 }
 
 
