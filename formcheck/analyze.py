@@ -37,7 +37,7 @@ from formcheck.video import VideoFrame, VideoReader
 MAX_THUMBNAILS = 12
 # Threads pay off only with a second core; on one they would just take turns.
 PIPELINED = len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) > 1
-QUEUE_FRAMES = 4      # frames waiting between two stages: smooths out jitter, little memory even at 4K
+QUEUE_FRAMES = 3      # frames waiting between two stages: absorbs jitter; a 4K frame is 25 MB
 POLL_S = 0.1          # how often a waiting stage checks whether another one failed
 # Annotated videos are written at most at 1080p: drawing and encoding 4K frames would cost
 # more than the pose model, and nobody reviews their form in 4K.
@@ -119,7 +119,7 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
                     writer.write(annotate(frame.image, state))
                 bar.update(1)
 
-            _pose_pass(video, model_path, rest)
+            _pose_pass(video, model_path, rest, images=writer is not None)
             _require_person(track, video_path)
             parts = [_Part(None, session.finish(), [], fault_frames.close() if fault_frames is not None else None)]
 
@@ -159,10 +159,10 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
     return report
 
 
-def _pose_pass(video: VideoReader, model_path: Path, rest: "Rest") -> None:
+def _pose_pass(video: VideoReader, model_path: Path, rest: "Rest", images: bool = False) -> None:
     with PoseEstimator(model_path) as estimator:
         run = run_pipelined if PIPELINED else run_sequential
-        run(video, estimator.detect_prepared, rest)
+        run(video, estimator.detect_prepared, rest, images)
 
 
 def _require_person(track: PoseTrack, video_path) -> None:
@@ -211,13 +211,17 @@ Detect = Callable[[ModelInput, float], "PoseFrame | None"]
 Rest = Callable[[VideoFrame, "PoseFrame | None"], None]
 
 
-def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest) -> None:
-    """Each frame through every stage, one after the other: the reference for ``run_pipelined``."""
+def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True) -> None:
+    """Each frame through every stage, one after the other: the reference for ``run_pipelined``.
+
+    ``images=False``: ``rest`` gets the frames without their pixels (it does not draw).
+    """
     for frame in frames:
-        rest(frame, detect(prepare(frame.image), frame.t_s))
+        pose = detect(prepare(frame.image), frame.t_s)
+        rest(frame if images else replace(frame, image=None), pose)
 
 
-def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest) -> None:
+def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True) -> None:
     """The same stages as ``run_sequential``, overlapped: decoding (and preparing the model's
     input) on one thread, ``detect`` on the calling thread, ``rest`` on a third.
 
@@ -267,7 +271,8 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest) -> N
     try:
         while (item := get(decoded)) is not _END:
             frame, model_input = item
-            put(posed, (frame, detect(model_input, frame.t_s)))
+            pose = detect(model_input, frame.t_s)
+            put(posed, (frame if images else replace(frame, image=None), pose))
         put(posed, _END)
         finisher.join()
     finally:

@@ -51,6 +51,13 @@ def test_pipeline_keeps_frame_order_and_sees_every_frame():
     assert seen["pipelined"] == seen["sequential"] == [(i, i) for i in range(50)]
 
 
+@pytest.mark.parametrize("run", [run_sequential, run_pipelined])
+def test_frames_reach_the_last_stage_without_pixels_when_nothing_is_drawn(run):
+    got = []
+    run(_frames(5), lambda model_input, t_s: None, lambda frame, pose: got.append(frame), images=False)
+    assert [f.index for f in got] == list(range(5)) and all(f.image is None for f in got)
+
+
 def test_an_error_in_any_stage_stops_the_pipeline_and_is_raised():
     def fail_at_10(frame, pose):
         if frame.index == 10:
