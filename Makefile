@@ -10,7 +10,7 @@ DEMO_CLIP ?= samples/glute_bridge/bridge_clean_left.mp4
 $(BIN)/formcheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,ray,speech]"
 	@touch $@
 
 models/pose_landmarker_full.task: | $(BIN)/formcheck
