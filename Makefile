@@ -10,6 +10,11 @@ DEMO_CLIP ?= samples/glute_bridge/bridge_clean_left.mp4
 $(BIN)/formcheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+# What the tests use beyond the runtime: pytest, ffmpeg for awkward test videos, Ray, a voice.
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/formcheck
 	$(BIN)/pip install --quiet -e ".[dev,ray,speech]"
 	@touch $@
 
@@ -24,7 +29,7 @@ demo: setup
 	    --json out/report.json --output out/annotated.mp4 --html out/report.html
 	@echo "Open out/report.html in a browser; the annotated video is out/annotated.mp4"
 
-test: setup
+test: setup $(VENV)/.test-deps
 	$(BIN)/python -m pytest -q
 
 samples:
