@@ -58,7 +58,7 @@ def main() -> None:
             print(f"{row[0] / 60:6.1f} min  rss {row[1]:7.1f} MB  latency p50 {row[2]:5.0f} ms  "
                   f"p95 {row[3]:5.0f} ms  frames shown {row[4]}", flush=True)
 
-    session = Session(get_exercise(args.exercise)())
+    session = Session(get_exercise(args.exercise)(), keep_timeline=False)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     result, stats, _ = run_live(args.clip, session, ensure_model(), window=False, loop=True,

@@ -159,7 +159,7 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, no_s
     from formcheck.analyze import Outputs
     Outputs(json=json_out).check_writable()
     ex = get_exercise(exercise)(thresholds_for(config, exercise))
-    session = Session(ex, thresholds_for(config, "common"))
+    session = Session(ex, thresholds_for(config, "common"), keep_timeline=False)
     coach = None
     if speak or speak_to:
         from formcheck.coach import Coach, SpeakerVoice, WavVoice

@@ -88,10 +88,14 @@ class SessionResult:
 
 
 class Session:
-    def __init__(self, exercise: Exercise, common: CommonThresholds | None = None, smooth: bool = True):
+    def __init__(self, exercise: Exercise, common: CommonThresholds | None = None, smooth: bool = True,
+                 keep_timeline: bool = True):
+        """``keep_timeline=False`` keeps no per-frame series (a live session has no plots,
+        and its memory must not grow with its length)."""
         self.exercise = exercise
         self.common = common or CommonThresholds()
         self.result = SessionResult(exercise=exercise, common=self.common)
+        self._keep_timeline = keep_timeline
         self._smoother = PoseSmoother() if smooth else (lambda pose: pose)
         self._segmenter = exercise.tracker() if isinstance(exercise, HoldExercise) else exercise.counter()
         self._unseen = Persistent(self.common.out_of_frame_s)
@@ -114,7 +118,8 @@ class Session:
         result.frames_with_pose += pose is not None
         seen = pose is not None and ex.sees_body(pose, self.common.min_visibility)
         metrics = ex.measure(pose) if seen else {}
-        self._record_timeline(t_s, metrics)
+        if self._keep_timeline:
+            self._record_timeline(t_s, metrics)
 
         self._person_seen |= pose is not None
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
