@@ -31,3 +31,10 @@ def run_cli(*args, cwd=None, timeout=600) -> subprocess.CompletedProcess:
     """Run ``formcheck`` as a user types it."""
     return subprocess.run([sys.executable, "-m", "formcheck", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd, timeout=timeout)
+
+
+def interruptible() -> None:
+    """For a child process that a test sends Ctrl-C (SIGINT): a shell running commands in the
+    background starts them with SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

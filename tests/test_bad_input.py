@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import real_clip, run_cli
+from conftest import interruptible, real_clip, run_cli
 from test_cli_errors import assert_clean_failure, outputs
 
 ffmpeg_exe = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
@@ -162,7 +162,8 @@ def test_two_people_one_is_followed(tmp_path, model_path):
 def test_ctrl_c_during_analyze_leaves_no_partial_output(tmp_path, out_dir, model_path):
     clip = real_clip("myguides_pelvic-tilt.mp4")
     proc = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(clip), "--exercise", "glute_bridge",
-                             "--quiet", *map(str, outputs(out_dir))], stderr=subprocess.PIPE, text=True)
+                             "--quiet", *map(str, outputs(out_dir))], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=interruptible)
     deadline = time.monotonic() + 120
     while not list(out_dir.iterdir()) and time.monotonic() < deadline:  # wait for the video being written
         time.sleep(0.05)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import real_clip, run_cli
+from conftest import interruptible, real_clip, run_cli
 
 
 def test_live_headless_on_a_file_source(model_path, tmp_path):
@@ -35,7 +35,8 @@ def test_ctrl_c_in_live_still_saves_the_summary(model_path, tmp_path):
     out = tmp_path / "live.json"
     proc = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--exercise", "glute_bridge", "--camera",
                              str(clip), "--no-window", "--loop", "--json", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=interruptible)
     time.sleep(8)  # model load + a couple of loops
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
