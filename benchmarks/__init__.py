@@ -1,0 +1,1 @@
+"""Performance benchmarks: `.venv/bin/python -m benchmarks.run` (see run.py)."""
