@@ -30,7 +30,7 @@ demo: setup
 	@echo "Open out/report.html in a browser; the annotated video is out/annotated.mp4"
 
 test: setup $(VENV)/.test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto  # one test process per core
 
 samples:
 	$(BIN)/pip install --quiet -e ".[samples]"
