@@ -78,10 +78,10 @@ def _info(source: Path) -> tuple[int, float, int, int]:
         return frames, video.info.fps, video.info.width, video.info.height
 
 
-def looped(source: Path, min_frames: int) -> tuple[Path, int]:
-    """``source`` played over and over until it has at least ``min_frames``; (path, times played)."""
+def looped(source: Path, min_frames: int = 0, times: int | None = None) -> tuple[Path, int]:
+    """``source`` played ``times`` over, or until it has at least ``min_frames``; (path, times played)."""
     frames, fps, width, height = _info(source)
-    times = max(1, -(-min_frames // frames))
+    times = times or max(1, -(-min_frames // frames))
     path = _cached(source, f"x{times}")
     if not path.exists():
         _write(_frames(source, times), path, fps, (width, height))

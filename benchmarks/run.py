@@ -177,6 +177,23 @@ def print_scaling(clip: Path, repeats: int) -> None:
     print_parts(run_case("parts", scaled["4k"]))
 
 
+def print_length(source: Path, repeats: int) -> None:
+    """Cost against video length: the benchmark clip, and the source played four times as often."""
+    short, times = clips.looped(source, MIN_FRAMES)
+    long, _ = clips.looped(source, times=4 * times)
+    runs = {"short": [], "long": []}
+    for _ in range(repeats):
+        runs["short"].append(run_case("analyze_all", short))
+        runs["long"].append(run_case("analyze_all", long))
+    a, b = median_run(runs["short"]), median_run(runs["long"])
+    per = [r["wall_s"] / r["frames"] * 1000 for r in (a, b)]
+    print(f"    (d) analyze, video + HTML: {a['frames']} frames {a['wall_s']:.1f} s ({per[0]:.1f} ms/frame), "
+          f"{b['frames']} frames {b['wall_s']:.1f} s ({per[1]:.1f} ms/frame): x{b['frames'] / a['frames']:.1f} "
+          f"frames took x{b['wall_s'] / a['wall_s']:.2f} the time; peak RSS {a['peak_rss_mb']:.0f} -> "
+          f"{b['peak_rss_mb']:.0f} MB; after the last frame {a['after_last_frame_s'] * 1000:.0f} -> "
+          f"{b['after_last_frame_s'] * 1000:.0f} ms")
+
+
 def print_live(clip: Path, minutes: float) -> None:
     r = run_case("live", clip, "--minutes", str(minutes))
     w = r["first_window_s"]
@@ -207,6 +224,7 @@ def main(argv=None) -> None:
     parser.add_argument("--live-minutes", type=float, default=1.0, help="how long to run the live loop [1]")
     parser.add_argument("--no-sequential", action="store_true", help="skip the one-after-another reference runs")
     parser.add_argument("--no-4k", action="store_true", help="skip 720p against 4K")
+    parser.add_argument("--no-length", action="store_true", help="skip the cost against video length")
     parser.add_argument("--no-samples", action="store_true", help="skip the sample clips' pass rate")
     parser.add_argument("--no-live", action="store_true", help="skip the live loop")
     args = parser.parse_args(argv)
@@ -237,6 +255,10 @@ def main(argv=None) -> None:
         print()
         print("720p against 4K (the clip upscaled):")
         print_scaling(clip, max(1, args.repeats - 1))
+    if not args.no_length:
+        print()
+        print("cost against video length:")
+        print_length(source, max(1, args.repeats - 1))
     if not args.no_live:
         print()
         print(f"live loop, headless, the clip played like a camera for {args.live_minutes:g} min:")
