@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import Fault, RepExercise, midpoint
+from formcheck.exercises.base import Fault, RepExercise, fall_time_s, midpoint
 from formcheck.pose.landmarks import PoseFrame
 
 
@@ -80,7 +80,7 @@ class GluteBridge(RepExercise):
         peak_t = float(t[np.nanargmax(line)])
         at_top = line >= peak - th.top_band_deg
         hold_s = _longest_run_s(t, at_top)
-        lowering_s = _fall_time_s(t, line, top=peak, floor=rep.rest_level)
+        lowering_s = fall_time_s(t, line, top=peak, floor=rep.rest_level)
         faults = []
         if peak > th.hips_too_high_deg:
             faults.append(Fault("hips_too_high", peak_t))
@@ -112,19 +112,3 @@ def _longest_run_s(t: np.ndarray, mask: np.ndarray) -> float:
             best = max(best, t[end] - t[start])
             start = None
     return float(best)
-
-
-def _fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float) -> float:
-    """Time to come down from ``top`` to ``floor``, measured from 20% to 80% of the way
-    down and scaled to the whole descent (so noise at either end does not matter)."""
-    height = top - floor
-    if not height > 0:
-        return float("nan")
-    high, low = top - 0.2 * height, floor + 0.2 * height
-    last_high = np.flatnonzero(signal >= high)
-    if len(last_high) == 0:
-        return float("nan")
-    i = last_high[-1]
-    below = np.flatnonzero(signal[i:] <= low)
-    end_t = t[i + below[0]] if len(below) else t[-1]
-    return float((end_t - t[i]) / 0.6)
