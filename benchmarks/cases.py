@@ -91,7 +91,8 @@ def pose(clip: Path, args) -> dict:
     wall = time.perf_counter() - started
     model = per_frame(model_ms)
     return {"frames": len(model_ms), "wall_s": wall, **per_frame(gaps_ms(stamps)),
-            "model_median_ms": model["median_ms"], "model_p95_ms": model["p95_ms"]}
+            "model_median_ms": model["median_ms"], "model_p95_ms": model["p95_ms"],
+            "model_busy": sum(model_ms) / 1000.0 / (stamps[-1] - stamps[0])}
 
 
 class _FrameClock:
@@ -109,9 +110,37 @@ class _FrameClock:
         pass
 
 
+class _ModelClock:
+    """Times every call of the pose model inside ``analyze``: how busy the pipeline keeps it."""
+
+    busy_s = 0.0
+    first = last = None
+
+    @classmethod
+    def install(cls) -> None:
+        from formcheck.pose.estimator import PoseEstimator
+        detect = PoseEstimator.detect_prepared
+
+        def timed(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return detect(self, *args, **kwargs)
+            finally:
+                cls.last = time.perf_counter()
+                cls.first = cls.first or started
+                cls.busy_s += cls.last - started
+
+        PoseEstimator.detect_prepared = timed
+
+    @classmethod
+    def share(cls) -> float:
+        return cls.busy_s / (cls.last - cls.first) if cls.first else float("nan")
+
+
 def _analyze(clip: Path, args, video: bool, pipelined: bool = True) -> dict:
     from formcheck import analyze
     analyze.tqdm = _FrameClock
+    _ModelClock.install()
     analyze.PIPELINED = pipelined
     with tempfile.TemporaryDirectory() as out:
         out = Path(out)
@@ -123,7 +152,8 @@ def _analyze(clip: Path, args, video: bool, pipelined: bool = True) -> dict:
         wall = time.perf_counter() - started
     stamps = _FrameClock.stamps
     return {"frames": report["video"]["frames"], "wall_s": wall, **per_frame(gaps_ms(stamps)),
-            "after_last_frame_s": wall - (stamps[-1] - started), "reps": report["summary"]["rep_count"]}
+            "after_last_frame_s": wall - (stamps[-1] - started), "reps": report["summary"]["rep_count"],
+            "model_busy": _ModelClock.share()}
 
 
 @case("analyze_json")

@@ -11,9 +11,10 @@ live loop on a file played like a camera (frames shown, dropped, latency, memory
 CLIP defaults to the filmed bridge in ../shared/real-clips (else a sample clip), played
 over until it has at least 300 frames. Every case runs in its own process, the cases
 in turn, ``--repeats`` times; the run with the median fps is shown. Timings on a shared
-machine are noisy: compare figures from one run, and repeat. "CPU ms/frame" (all threads)
-and "cores busy" (CPU over wall time) tell a busy machine from a slow pipeline: with other
-work on the cores, the overlapped stages get less than the two cores they could use.
+machine are noisy: compare figures from one run, and repeat. "CPU ms/frame" (all threads),
+"cores busy" (CPU over wall time) and "model busy" (the share of the time the pose model
+was running) tell a busy machine from a slow pipeline: at ~100% model busy nothing else
+holds the model up, and what is left is other work on the cores.
 """
 
 from __future__ import annotations
@@ -70,17 +71,18 @@ def ms(value) -> str:
 
 
 def print_main(runs: dict[str, list[dict]], labels: dict[str, str]) -> None:
-    print(f"{'':34s} {'per frame ms':>16s} {'fps':>8s} {'CPU ms':>7s} {'cores':>6s}  {'fps of each run':<22s} "
-          f"{'peak RSS':>9s}")
-    print(f"{'':34s} {'median':>7s} {'p95':>8s} {'':8s} {'/frame':>7s} {'busy':>6s}")
+    print(f"{'':34s} {'per frame ms':>16s} {'fps':>8s} {'CPU ms':>7s} {'cores':>6s} {'model':>6s}  "
+          f"{'fps of each run':<22s} {'peak RSS':>9s}")
+    print(f"{'':34s} {'median':>7s} {'p95':>8s} {'':8s} {'/frame':>7s} {'busy':>6s} {'busy':>6s}")
     for case, label in labels.items():
         if case not in runs:
             continue
         best = median_run(runs[case])
         every = " ".join(f"{fps(r):.1f}" for r in runs[case])
+        busy = f"{best['model_busy']:6.0%}" if "model_busy" in best else f"{'':6s}"
         print(f"{label:34s} {ms(best['median_ms'])} {ms(best['p95_ms'])} {fps(best):8.1f} "
-              f"{best['cpu_s'] / best['frames'] * 1000:7.1f} {best['cpu_s'] / best['wall_s']:6.2f}  {every:<22s} "
-              f"{best['peak_rss_mb']:6.0f} MB")
+              f"{best['cpu_s'] / best['frames'] * 1000:7.1f} {best['cpu_s'] / best['wall_s']:6.2f} {busy}  "
+              f"{every:<22s} {best['peak_rss_mb']:6.0f} MB")
         if case == "pose":
             print(f"{'    of which the model (+ resize)':34s} {ms(best['model_median_ms'])} {ms(best['model_p95_ms'])}")
 
