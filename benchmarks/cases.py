@@ -278,7 +278,7 @@ def live(clip: Path, args) -> dict:
             samples += 1
             next_sample = now + 1.0
 
-    session = Session(get_exercise(args.exercise)())
+    session = Session(get_exercise(args.exercise)(), keep_timeline=False)  # as `formcheck live` makes it
     started = time.monotonic()
     result, stats, _ = live_module.run_live(clip, session, args.model, window=False, loop=True,
                                             max_seconds=seconds, on_frame=on_frame)
