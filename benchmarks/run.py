@@ -108,7 +108,7 @@ def print_parts(parts: dict) -> None:
     annotated = "x".join(map(str, parts["annotated_size"]))
     print(f"per-frame cost of each step, one after another ({size}, annotated at {annotated}):")
     names = {"decode": "decode", "prepare": "resize + RGB for the model", "model": "pose model",
-             "rules": "rules: Session.update incl. smoothing", "overlay": "overlay (incl. scaling to 1080p)",
+             "rules": "rules: Session.update incl. smoothing", "overlay": "overlay (incl. scaling to 720p)",
              "encode": "encode (mp4v)"}
     for key, label in names.items():
         print(f"    {label:40s} median {parts[key]['median_ms']:7.3f} ms   p95 {parts[key]['p95_ms']:7.3f} ms")

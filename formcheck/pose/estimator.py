@@ -17,6 +17,7 @@ from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTa
 
 from formcheck.errors import FormcheckError
 from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
+from formcheck.video import shrink
 
 # The model looks at 256x256 crops; larger frames only cost conversion time.
 MAX_INFERENCE_SIDE_PX = 640
@@ -57,14 +58,7 @@ def prepare(image_bgr: np.ndarray) -> ModelInput:
     """Downscale a BGR frame to at most ``MAX_INFERENCE_SIDE_PX`` and convert it to RGB."""
     height, width = image_bgr.shape[:2]
     scale = MAX_INFERENCE_SIDE_PX / max(height, width)
-    small = image_bgr
-    if scale < 1:
-        size = (round(width * scale), round(height * scale))
-        if scale < 0.5:
-            # Area averaging straight from 4K costs ~10 ms a frame; a bilinear step to twice
-            # the target, then a 2:1 average, gives nearly the same image at a fraction of that.
-            small = cv2.resize(small, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR)
-        small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
+    small = shrink(image_bgr, (round(width * scale), round(height * scale))) if scale < 1 else image_bgr
     rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
     return ModelInput(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), width, height)
 
