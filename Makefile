@@ -32,6 +32,10 @@ demo: setup
 test: setup $(VENV)/.test-deps
 	$(BIN)/python -m pytest -q -n auto  # one test process per core
 
+# Every figure of the performance issue in one run (~25 min; see README "Benchmarks").
+benchmark: setup
+	$(BIN)/python -m benchmarks.run
+
 samples:
 	$(BIN)/pip install --quiet -e ".[samples]"
 	$(BIN)/python -m formcheck.samplegen
