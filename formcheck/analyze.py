@@ -32,7 +32,7 @@ from formcheck.pose.estimator import ModelInput, PoseEstimator, prepare
 from formcheck.pose.landmarks import PoseFrame, PoseTrack
 from formcheck.report.json_report import build_report, write_json_atomic
 from formcheck.session import Banner, LiveState, Session, SessionResult
-from formcheck.video import VideoFrame, VideoReader, shrink
+from formcheck.video import VideoFrame, VideoReader, halve, shrink
 
 MAX_THUMBNAILS = 12
 THUMBNAIL_LONG_SIDE_PX = 480
@@ -218,8 +218,19 @@ def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, ima
     ``images=False``: ``rest`` gets the frames without their pixels (it does not draw).
     """
     for frame in frames:
-        pose = detect(prepare(frame.image), frame.t_s)
-        rest(frame if images else replace(frame, image=None), pose)
+        frame, model_input = _for_the_stages(frame, images)
+        rest(frame, detect(model_input, frame.t_s))
+
+
+def _for_the_stages(frame: VideoFrame, images: bool) -> tuple[VideoFrame, ModelInput]:
+    """The model's input, and the frame as the later stages need it: without its pixels
+    if they do not draw, else halved toward the annotated size. The model's input starts
+    with the same halving, so a 4K frame is halved once, and is what the full frame gives."""
+    if not images:
+        return replace(frame, image=None), prepare(frame.image)
+    height, width = frame.image.shape[:2]
+    image = halve(frame.image, Annotator.size_for(width, height))
+    return replace(frame, image=image), prepare(image, (width, height))
 
 
 def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True) -> None:
@@ -248,7 +259,7 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, imag
 
     def decode() -> None:
         for frame in frames:
-            put(decoded, (frame, prepare(frame.image)))
+            put(decoded, _for_the_stages(frame, images))
             if stop.is_set():
                 return
         put(decoded, _END)
@@ -272,8 +283,7 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, imag
     try:
         while (item := get(decoded)) is not _END:
             frame, model_input = item
-            pose = detect(model_input, frame.t_s)
-            put(posed, (frame if images else replace(frame, image=None), pose))
+            put(posed, (frame, detect(model_input, frame.t_s)))
         put(posed, _END)
         finisher.join()
     finally:

@@ -154,3 +154,21 @@ def test_shrink_from_4k_matches_area_averaging():
         assert shrunk.shape == reference.shape
         assert np.abs(shrunk.astype(int) - reference).mean() < 3.0
     assert shrink(reference, reference.shape[1::-1]) is reference
+
+
+def test_halving_first_changes_nothing_the_model_or_the_viewer_sees():
+    """The decode stage halves a 4K frame toward the annotated size once; the model's input
+    and the annotated frame made from it are exactly those made from the full frame."""
+    from formcheck.pose.estimator import prepare
+    from formcheck.video import halve
+
+    rng = np.random.default_rng(1)
+    for width, height in [(3840, 2160), (2560, 1440), (2160, 3840), (3000, 1688)]:
+        image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        annotated = Annotator.size_for(width, height)
+        halved = halve(image, annotated)
+        assert max(halved.shape[:2]) < max(image.shape[:2])
+        direct, via_halved = prepare(image), prepare(halved, (width, height))
+        assert (direct.width, direct.height) == (via_halved.width, via_halved.height) == (width, height)
+        assert np.array_equal(direct.image.numpy_view(), via_halved.image.numpy_view())
+        assert np.array_equal(shrink(image, annotated), shrink(halved, annotated))

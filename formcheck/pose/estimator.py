@@ -54,9 +54,13 @@ class ModelInput:
     height: int
 
 
-def prepare(image_bgr: np.ndarray) -> ModelInput:
-    """Downscale a BGR frame to at most ``MAX_INFERENCE_SIDE_PX`` and convert it to RGB."""
-    height, width = image_bgr.shape[:2]
+def prepare(image_bgr: np.ndarray, full_size: tuple[int, int] | None = None) -> ModelInput:
+    """Downscale a BGR frame to at most ``MAX_INFERENCE_SIDE_PX`` and convert it to RGB.
+
+    ``full_size`` (width, height): the frame's size before it was ``halve``d, if it was; the
+    model's input is then exactly the one the full frame gives, and landmarks are in its pixels.
+    """
+    width, height = full_size or (image_bgr.shape[1], image_bgr.shape[0])
     scale = MAX_INFERENCE_SIDE_PX / max(height, width)
     small = shrink(image_bgr, (round(width * scale), round(height * scale))) if scale < 1 else image_bgr
     rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
