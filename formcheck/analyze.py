@@ -27,6 +27,7 @@ from tqdm import tqdm
 from formcheck.config import thresholds_for
 from formcheck.errors import FormcheckError
 from formcheck.exercises import get_exercise
+from formcheck.fileio import default_file_mode
 from formcheck.overlay import Overlay
 from formcheck.pose.estimator import ModelInput, PoseEstimator, prepare
 from formcheck.pose.landmarks import PoseFrame, PoseTrack
@@ -545,6 +546,7 @@ class _TempVideoWriter:
 
     def commit(self) -> None:
         self._writer.release()
+        os.chmod(self.tmp, default_file_mode())
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Iterator
 
 
-def _umask_mode() -> int:
+def default_file_mode() -> int:
+    """The mode a new file gets here (0666 less the umask); mkstemp's 0600 is for secrets."""
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
@@ -28,7 +29,7 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]
     tmp = Path(tmp)
     try:
         yield tmp
-        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600; a report should be readable like any file
+        os.chmod(tmp, default_file_mode())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

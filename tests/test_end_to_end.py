@@ -45,6 +45,8 @@ def test_annotated_video_has_every_frame(bridge_run):
     cap.release()
     assert frames == 91 and ok and image.shape == (480, 640, 3)
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    modes = {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()}
+    assert len(set(modes.values())) == 1, f"outputs readable alike, not {modes}"
 
 
 def test_html_and_csv_written(bridge_run):
