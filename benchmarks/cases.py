@@ -107,7 +107,7 @@ class _FrameClock:
         _FrameClock.stamps.append(time.perf_counter())
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the stamps are read after the run."""
 
 
 class _ModelClock:
