@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, BodyShape, Outfit, PosedBody
 from formcheck.samplegen.geometry import standard_angles
 from formcheck.samplegen.render import Camera, Mesh
@@ -52,10 +53,13 @@ class Exercise:
     """Base class: subclasses fill in the script, the posing and the expectation."""
 
     id: ClassVar[str] = ""
+    defaults: ClassVar[dict[str, Any]] = {}                    # the script's options
+    fault_options: ClassVar[dict[str | None, dict]] = {None: {}}  # what each fault changes
 
     def __init__(self, body: Body, spec: ClipSpec):
         self.body = body
         self.spec = spec
+        self.o = {**self.defaults, **self.fault_options[spec.fault], **spec.options}
         self.reps: list[dict] = []   # scripted rep phases (times in s)
         self.holds: list[dict] = []  # scripted holds
 
@@ -81,6 +85,17 @@ class Exercise:
         raise NotImplementedError
 
     # --- shared ------------------------------------------------------------
+    def outcome(self, faults: set[str], reps: list[dict] | None = None,
+                holds: list[dict] | None = None) -> tuple[dict, dict]:
+        """(expect, truth) from the truth of each rep (or hold) and the faults truly acted out:
+        every other fault of the exercise, and the common ones, must not fire."""
+        every = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
+        expect = {"rep_count": len(reps) if reps is not None else None,
+                  "holds": [{"side": h["side"], "duration_s": h["duration_s"]} for h in holds or []],
+                  "faults_present": sorted(faults),
+                  "faults_absent": [code for code in every if code not in faults]}
+        return expect, {"reps": reps or [], "holds": holds or []}
+
     def angles(self, posed: PosedBody) -> dict[str, float]:
         out = standard_angles(posed.keypoints)
         out.update(self.extra_angles(posed))

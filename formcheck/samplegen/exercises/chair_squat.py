@@ -12,8 +12,8 @@ import numpy as np
 
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, PosedBody
-from formcheck.samplegen.exercises.base import ClipSpec, Exercise
-from formcheck.samplegen.exercises.stance import STANCE, StancePoser, beyond
+from formcheck.samplegen.exercises.base import ClipSpec
+from formcheck.samplegen.exercises.stance import STANCE, StandingExercise, beyond
 from formcheck.samplegen.render import Mesh, chair
 from formcheck.samplegen.timeline import Timeline
 
@@ -39,22 +39,19 @@ LAST_PART = 0.4      # the last part of the way down, as the analyser judges it
 RISE_START = 0.4     # the first part of the way up
 
 
-class ChairSquat(Exercise):
+class ChairSquat(StandingExercise):
     id = "chair_squat"
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
-        self.poser = StancePoser(body, self.o["feet_apart_m"])
         bottom = self.poser.pose({**STANCE, **self.o["bottom"]})
         seat = body.vertex_mask("root", "pelvis", "upperleg", "spine05")
         self.seat_z = float(bottom.vertices[seat, 2].min())
         hip_y = float((bottom.kp("left_hip")[1] + bottom.kp("right_hip")[1]) / 2)
         heel_y = float(max(bottom.kp("left_heel")[1], bottom.kp("right_heel")[1]))
         self.front_y = max(hip_y - 0.2, heel_y + 0.06)  # under the thighs, behind the heels
-
-    def pose(self, params: dict[str, float]) -> PosedBody:
-        return self.poser.pose(params)
 
     def props(self) -> list[Mesh]:
         return chair(self.front_y, self.seat_z)
@@ -121,10 +118,7 @@ class ChairSquat(Exercise):
             )
             faults |= {code for code, value, limit, above, margin in checks
                        if beyond(code, value, limit, above, margin)}
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {"rep_count": len(self.reps), "holds": [], "faults_present": sorted(faults),
-                  "faults_absent": [x for x in all_faults if x not in faults]}
-        return expect, {"reps": truth_reps, "holds": []}
+        return self.outcome(faults, reps=truth_reps)
 
 
 def _speedup(t: np.ndarray, height: np.ndarray) -> float:

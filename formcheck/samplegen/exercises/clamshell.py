@@ -48,10 +48,11 @@ FAULT_OPTIONS = {
 
 class Clamshell(Exercise):
     id = "clamshell"
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
         self.top_leg = Limb(body, ("upperleg01.R", "lowerleg01.R", "foot.R"), rest_axis=(1, 0, 0))
         self.twist = 0.0
         lo, hi = 0.0, 40.0
@@ -153,7 +154,4 @@ class Clamshell(Exercise):
             )
             faults |= {code for code, value, limit, above, margin in checks
                        if beyond(code, value, limit, above, margin)}
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {"rep_count": len(self.reps), "holds": [], "faults_present": sorted(faults),
-                  "faults_absent": [x for x in all_faults if x not in faults]}
-        return expect, {"reps": truth_reps, "holds": []}
+        return self.outcome(faults, reps=truth_reps)

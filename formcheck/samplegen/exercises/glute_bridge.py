@@ -43,10 +43,11 @@ FAULT_OPTIONS = {
 
 class GluteBridge(Exercise):
     id = "glute_bridge"
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
         rest = body.rest
         head = lambda n: body.head(rest, n)
         self.legs = {s: SagittalLeg(body, s) for s in "LR"}
@@ -151,14 +152,7 @@ class GluteBridge(Exercise):
             }
             truth_reps.append(entry)
             faults |= _rep_faults(peak, rep["hold_s"], rep["lowering_s"], th)
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {
-            "rep_count": len(self.reps),
-            "holds": [],
-            "faults_present": sorted(faults),
-            "faults_absent": [f for f in all_faults if f not in faults],
-        }
-        return expect, {"reps": truth_reps, "holds": []}
+        return self.outcome(faults, reps=truth_reps)
 
 
 def _rep_faults(peak: float, hold_s: float, lowering_s: float, th: dict) -> set[str]:

@@ -17,7 +17,7 @@ import numpy as np
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, PosedBody, rx
 from formcheck.samplegen.exercises.base import ClipSpec, Exercise
-from formcheck.samplegen.kinematics import Limb, rotation_fraction
+from formcheck.samplegen.kinematics import Limb, ease, rotation_fraction
 from formcheck.samplegen.render import Mesh, chair
 from formcheck.samplegen.timeline import Timeline
 
@@ -46,16 +46,20 @@ HAND_LIFT_M = 0.055           # wrist joint above the surface the hand rests on
 MIN_REACH = 0.8               # shoulder-wrist distance kept >= this share of the arm length
 
 
-def ease(x: float) -> float:
-    return 0.5 - 0.5 * math.cos(math.pi * min(max(x, 0.0), 1.0))
+def ankles_to_other_knees_m(posed: PosedBody) -> dict[str, float]:
+    """How far each ankle is from the other knee: the crossing, for both figure-fours."""
+    d = lambda a, b: float(np.linalg.norm(posed.kp(a) - posed.kp(b)))  # noqa: E731
+    return {"right_ankle_to_left_knee_m": d("right_ankle", "left_knee"),
+            "left_ankle_to_right_knee_m": d("left_ankle", "right_knee")}
 
 
 class SeatedFigureFour(Exercise):
     id = "seated_figure_four"
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
         self.legs = {s: Limb(body, (f"upperleg01.{s}", f"lowerleg01.{s}", f"foot.{s}"), rest_axis=(1, 0, 0))
                      for s in "LR"}
         self.arms = {s: Limb(body, (f"upperarm01.{s}", f"lowerarm01.{s}", f"wrist.{s}")) for s in "LR"}
@@ -160,9 +164,7 @@ class SeatedFigureFour(Exercise):
         return np.array([0.0, self.root_t[1] - 0.2, 0.62]), np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0])
 
     def extra_angles(self, posed: PosedBody) -> dict[str, float]:
-        d = lambda a, b: float(np.linalg.norm(posed.kp(a) - posed.kp(b)))
-        return {"right_ankle_to_left_knee_m": d("right_ankle", "left_knee"),
-                "left_ankle_to_right_knee_m": d("left_ankle", "right_knee")}
+        return ankles_to_other_knees_m(posed)
 
     # --- script ----------------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -205,9 +207,4 @@ class SeatedFigureFour(Exercise):
                 faults.add("short_hold")
         if len({h["side"] for h in self.holds}) < 2:
             faults.add("missing_side")
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {"rep_count": None,
-                  "holds": [{"side": h["side"], "duration_s": h["duration_s"]} for h in holds],
-                  "faults_present": sorted(faults),
-                  "faults_absent": [x for x in all_faults if x not in faults]}
-        return expect, {"reps": [], "holds": holds}
+        return self.outcome(faults, holds=holds)

@@ -46,11 +46,12 @@ FAULT_OPTIONS = {
 
 class SeatedHipAbduction(Exercise):
     id = "seated_hip_abduction"
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
     measure_extra = staticmethod(lambda poses, truth: measure_extra(poses, truth))
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
         self.legs = {s: SagittalLeg(body, s) for s in "LR"}
         self.root_deg = -self.o["lean_deg"]
         # Sit: hips placed so the lowest point of the seat touches the mat; iterate the
@@ -197,10 +198,7 @@ class SeatedHipAbduction(Exercise):
             faults |= _check(share < th["uneven_fraction"],
                              not th["uneven_fraction"] * (1 - f) <= share <= th["uneven_fraction"] * (1 + f),
                              "uneven", share)
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {"rep_count": len(self.reps), "holds": [], "faults_present": sorted(faults),
-                  "faults_absent": [f for f in all_faults if f not in faults]}
-        return expect, {"reps": truth_reps, "holds": []}
+        return self.outcome(faults, reps=truth_reps)
 
 
 def measure_extra(poses, truth) -> dict:

@@ -13,9 +13,8 @@ import math
 import numpy as np
 
 from formcheck.samplegen import spec as S
-from formcheck.samplegen.body import Body, PosedBody
-from formcheck.samplegen.exercises.base import ClipSpec, Exercise
-from formcheck.samplegen.exercises.stance import STANCE, StancePoser, beyond
+from formcheck.samplegen.body import PosedBody
+from formcheck.samplegen.exercises.stance import STANCE, StandingExercise, beyond
 from formcheck.samplegen.timeline import Timeline
 
 DEFAULTS = {
@@ -38,19 +37,10 @@ FAULT_OPTIONS = {
 }
 
 
-class Squat(Exercise):
+class Squat(StandingExercise):
     id = "squat"
-
-    def __init__(self, body: Body, spec: ClipSpec):
-        super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
-        self.poser = StancePoser(body, self.o["feet_apart_m"])
-
-    def pose(self, params: dict[str, float]) -> PosedBody:
-        return self.poser.pose(params)
-
-    def reference(self):
-        return np.array([0.0, -0.1, 0.85]), np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0])
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
 
     def extra_angles(self, posed: PosedBody) -> dict[str, float]:
         kp = posed.kp
@@ -106,7 +96,4 @@ class Squat(Exercise):
             )
             faults |= {code for code, value, limit, above, margin in checks
                        if beyond(code, value, limit, above, margin)}
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {"rep_count": len(self.reps), "holds": [], "faults_present": sorted(faults),
-                  "faults_absent": [x for x in all_faults if x not in faults]}
-        return expect, {"reps": truth_reps, "holds": []}
+        return self.outcome(faults, reps=truth_reps)

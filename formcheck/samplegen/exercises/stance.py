@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from formcheck.samplegen.body import Body, PosedBody, axis_angle, rx
+from formcheck.samplegen.exercises.base import ClipSpec, Exercise
 from formcheck.samplegen.kinematics import Limb, arm_towards
 
 CURL_SHARES = {"spine03": 0.2, "spine02": 0.25, "spine01": 0.25, "neck01": 0.3}
@@ -113,3 +114,17 @@ def beyond(code: str, value: float, limit: float, above: bool, margin: float) ->
     if abs(value - limit) < margin:
         raise ValueError(f"{code}: true value {value:.3g} is within {margin:.3g} of the threshold {limit}")
     return value > limit if above else value < limit
+
+
+class StandingExercise(Exercise):
+    """A script whose body stands, feet planted ``feet_apart_m`` apart, posed by ``StancePoser``."""
+
+    def __init__(self, body: Body, spec: ClipSpec):
+        super().__init__(body, spec)
+        self.poser = StancePoser(body, self.o["feet_apart_m"])
+
+    def pose(self, params: dict[str, float]) -> PosedBody:
+        return self.poser.pose(params)
+
+    def reference(self):
+        return np.array([0.0, -0.1, 0.85]), np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0])

@@ -17,6 +17,7 @@ import numpy as np
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, PosedBody, rx
 from formcheck.samplegen.exercises.base import ClipSpec, Exercise
+from formcheck.samplegen.exercises.seated_figure_four import SIDE, ankles_to_other_knees_m
 from formcheck.samplegen.kinematics import Limb, ease, rotation_fraction, thigh_top_near_knee
 from formcheck.samplegen.render import Mesh, side_chair
 from formcheck.samplegen.timeline import Timeline
@@ -42,7 +43,6 @@ FAULT_OPTIONS = {
     "short_hold": {"cross_s": 0.7, "sink_s": 0.3, "hold_s": 0.1, "rise_s": 0.3, "uncross_s": 0.7},
     "missing_side": {"sides": ["right"]},
 }
-SIDE = {"left": "L", "right": "R"}
 OTHER = {"L": "R", "R": "L"}
 SHIN_SHARE = 0.45  # share of the knee bend taken by the shin tipping forward (balance)
 
@@ -72,11 +72,12 @@ def measure_extra(poses, truth) -> dict:
 
 class StandingFigureFour(Exercise):
     id = "standing_figure_four"
+    defaults = DEFAULTS
+    fault_options = FAULT_OPTIONS
     measure_extra = staticmethod(lambda poses, truth: measure_extra(poses, truth))
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
-        self.o = {**DEFAULTS, **FAULT_OPTIONS[spec.fault], **spec.options}
         self.legs = {s: Limb(body, (f"upperleg01.{s}", f"lowerleg01.{s}", f"foot.{s}"), rest_axis=(1, 0, 0))
                      for s in "LR"}
         self.arms = {s: Limb(body, (f"upperarm01.{s}", f"lowerarm01.{s}", f"wrist.{s}")) for s in "LR"}
@@ -172,9 +173,7 @@ class StandingFigureFour(Exercise):
         return np.array([0.12, 0.0, 0.85]), np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0])
 
     def extra_angles(self, posed: PosedBody) -> dict[str, float]:
-        d = lambda a, b: float(np.linalg.norm(posed.kp(a) - posed.kp(b)))
-        return {"right_ankle_to_left_knee_m": d("right_ankle", "left_knee"),
-                "left_ankle_to_right_knee_m": d("left_ankle", "right_knee")}
+        return ankles_to_other_knees_m(posed)
 
     # --- script ----------------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -222,9 +221,4 @@ class StandingFigureFour(Exercise):
                 faults.add("short_hold")
         if len({h["side"] for h in self.holds}) < 2:
             faults.add("missing_side")
-        all_faults = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
-        expect = {"rep_count": None,
-                  "holds": [{"side": h["side"], "duration_s": h["duration_s"]} for h in holds],
-                  "faults_present": sorted(faults),
-                  "faults_absent": [x for x in all_faults if x not in faults]}
-        return expect, {"reps": [], "holds": holds}
+        return self.outcome(faults, holds=holds)
