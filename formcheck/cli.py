@@ -16,7 +16,7 @@ def _model(variant: str = "full") -> Path:
 
 
 def _exercise_choice(value: str, allow_auto: bool = False) -> str:
-    from formcheck.exercises import EXERCISES, get_exercise
+    from formcheck.exercises import get_exercise
     if allow_auto and value == "auto":
         return value
     get_exercise(value)  # raises a one-line error listing the valid ids

@@ -68,6 +68,7 @@ def test_pelvic_tilt_is_not_a_bridge(model_path, tmp_path):
 def test_second_filmed_bridge_dark_clothes(model_path, tmp_path):
     clip = real_clip("tobefrank_glute-bridge.mp4")
     r = run_cli("analyze", clip, "--exercise", "glute_bridge", "--json", tmp_path / "r.json", "--quiet")
+    assert r.returncode == 0, r.stderr
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["rep_count"] == 1
     assert report["reps"][0]["hold_s"] == pytest.approx(1.5, abs=0.4)

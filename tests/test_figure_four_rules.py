@@ -1,6 +1,5 @@
 """Seated and standing figure-four rules on front-view landmark tracks made from numbers (no model)."""
 
-import numpy as np
 import pytest
 
 from formcheck.counting import UNSEEN, HoldTracker

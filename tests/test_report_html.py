@@ -6,7 +6,6 @@ import base64
 import html
 import json
 import math
-import os
 import re
 import shutil
 import subprocess

@@ -90,7 +90,7 @@ class ChairSquat(RepExercise):
 
     def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
         th = self.th
-        t, tilt = np.asarray(rep.times_s), rep.series("thigh_tilt_deg")
+        tilt = rep.series("thigh_tilt_deg")
         depth, bottom_t = sustained_extreme(rep, "thigh_tilt_deg", th.persist_s)
         sit_speed, speedup, sit_t = self._sit_speed(rep, tilt, depth)
         hands = self._hands_at_rise(rep, tilt, depth)

@@ -11,7 +11,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.exercises.base import midpoint
-from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
+from formcheck.pose.landmarks import PoseFrame, side_joint
 
 
 def shin_length_px(pose: PoseFrame) -> float:
