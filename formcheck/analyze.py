@@ -329,7 +329,7 @@ def timeline_for(result: SessionResult) -> dict:
         "t_s": [round(t, 3) for t in result.timeline_t_s],
         "series": {name: result.timeline.get(name, []) for name in ex.plots},
         "labels": dict(ex.plots),
-        "bands": ex.bands(),
+        "bands": ex.labelled_bands(),
         "reps": [[r.start_s, r.end_s] for r in result.reps],
         "holds": [[h.start_s, h.end_s, h.side] for h in result.holds],
     }
@@ -358,10 +358,10 @@ def fault_thumbnails(video_path, result: SessionResult, track: PoseTrack, exerci
     for index in sorted(wanted):
         image = _at_annotated_size(images[index])
         if overlay is None:
-            overlay = Overlay(exercise, image.shape[1], image.shape[0])
+            overlay = Overlay(exercise, image.shape[1], image.shape[0], result.common)
             scale = np.array([image.shape[1] / track.width, image.shape[0] / track.height])
         pose = track.poses[index]
-        metrics = exercise.measure(pose) if pose is not None and exercise.sees_body(pose, 0.3) else {}
+        metrics = exercise.measure(pose) if pose is not None and exercise.sees_body(pose, result.common.draw_min_visibility) else {}
         if pose is not None and image.shape[:2] != (track.height, track.width):
             pose = pose.replace(image_xy=pose.image_xy * scale)
         for event in wanted[index]:

@@ -213,10 +213,13 @@ def check_samples(folder, config_path, model_variant):
 def exercises():
     """List exercises, the camera view each needs, and their fault codes."""
     from formcheck.exercises import EXERCISES
+    from formcheck.exercises.base import ANY_VIEW
     for ex in EXERCISES.values():
         click.echo(f"{ex.id:<24} {ex.kind:<6} view: {ex.view:<18} {ex.title}")
         click.echo(f"{'':<24} set-up: {ex.setup}")
-        click.echo(f"{'':<24} faults: {', '.join(ex.all_codes())}")
+        for fault in ex.faults():
+            views = "any view" if set(fault.views) == set(ANY_VIEW) else " or ".join(fault.views)
+            click.echo(f"{'':<24} {fault.code:<20} {fault.title} ({views}): {ex().message(fault.code)}")
 
 
 @cli.group(hidden=True)

@@ -159,7 +159,7 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
                 t_s = frame.t_s
                 if overlay is None:
                     stats.height, stats.width = frame.image.shape[:2]
-                    overlay = Overlay(session.exercise, stats.width, stats.height)
+                    overlay = Overlay(session.exercise, stats.width, stats.height, session.common)
                     if window:
                         cv2.resizeWindow(WINDOW, stats.width, stats.height)
                 pose = estimator.detect(frame.image, frame.t_s)

@@ -11,7 +11,7 @@ import math
 import cv2
 import numpy as np
 
-from formcheck.exercises.base import Exercise, Gauge, HoldExercise, midpoint
+from formcheck.exercises.base import CommonThresholds, Exercise, Gauge, midpoint
 from formcheck.pose.landmarks import SKELETON_EDGES, Joint, PoseFrame
 from formcheck.session import LiveState
 
@@ -25,13 +25,16 @@ BANNER_COLOURS = {"warning": (30, 90, 235), "good": (70, 170, 60), "info": (170,
 GAUGE_LOW = (60, 150, 235)    # below the target: amber
 GAUGE_OK = (80, 190, 80)      # at or past it: green
 CUE_TEXT = (200, 240, 255)
+# The neighbours of a joint on the body: an arc at the joint is drawn between the lines to them.
+NEIGHBOURS = {"hip": ("shoulder", "knee"), "knee": ("hip", "ankle")}
 
 
 class Overlay:
     """Annotates frames of one video size for one exercise."""
 
-    def __init__(self, exercise: Exercise, width: int, height: int):
+    def __init__(self, exercise: Exercise, width: int, height: int, common: CommonThresholds | None = None):
         self.exercise = exercise
+        self.min_visibility = (common or CommonThresholds()).draw_min_visibility
         self.width, self.height = width, height
         self.unit = max(height, 480) / 720.0  # 1.0 at 720p; never tinier than at 480p
         self.thick = max(1, round(2 * self.unit))
@@ -58,7 +61,7 @@ class Overlay:
 
     def _skeleton(self, image: np.ndarray, pose: PoseFrame) -> None:
         pts = np.round(pose.image_xy).astype(int)
-        seen = pose.visibility >= 0.3
+        seen = pose.visibility >= self.min_visibility
         for a, b in SKELETON_EDGES:
             if seen[a] and seen[b]:
                 cv2.line(image, tuple(pts[a]), tuple(pts[b]), BONE, self.thick + 1, cv2.LINE_AA)
@@ -68,13 +71,14 @@ class Overlay:
                 cv2.circle(image, tuple(pts[i]), radius, JOINT, -1, cv2.LINE_AA)
 
     def _key_angle(self, image: np.ndarray, pose: PoseFrame, metrics: dict[str, float]) -> None:
-        """An arc at the key joint and the angle's value beside it (a ratio: a line between
-        the two key joints with the value above it)."""
-        ex = self.exercise
-        value = metrics.get(ex.key_metric)
+        """The exercise's key angle as it declares (``KeyAngle.draw``): an arc at the key joint
+        and the angle's value beside it; a lean's value alone; or a line between the two key
+        joints with the value above it."""
+        ex, key = self.exercise, self.exercise.key_angle
+        value = metrics.get(key.metric)
         if value is None or not math.isfinite(value):
             return
-        if ex.key_metric.endswith("_ratio"):
+        if key.draw == "span":
             self._key_ratio(image, pose, value)
             return
         joints = ex.key_points(pose, metrics)
@@ -82,10 +86,10 @@ class Overlay:
             end_a, centre, end_b = (pose.xy(j) if isinstance(j, Joint) else np.asarray(j, float) for j in joints)
             ends = (end_a, end_b)
         else:
-            centre = midpoint(pose, ex.key_joint)
-            chain = {"hip": ("shoulder", "knee"), "knee": ("hip", "ankle")}.get(ex.key_joint)
+            centre = midpoint(pose, key.joint)
+            chain = NEIGHBOURS.get(key.joint)
             ends = tuple(midpoint(pose, j) for j in chain) if chain else None
-        is_lean = "lean" in ex.key_metric or "recline" in ex.key_metric
+        is_lean = key.draw == "lean"
         if is_lean:  # a 3D lean (toward the camera too): an arc in the picture would mislead
             ends = None
         radius = max(12, round(34 * self.unit))
@@ -97,14 +101,14 @@ class Overlay:
                 start, end = end, start
             end = start + (end - start) % 360
             cv2.ellipse(image, c, (radius, radius), 0, start, end, ANGLE, self.thick + 1, cv2.LINE_AA)
-        text = f"{value:+.0f}" if self.exercise.key_metric.endswith("line_deg") else f"{value:.0f}"
+        text = f"{value:+.0f}" if key.signed else f"{value:.0f}"
         if is_lean:
             text = f"lean {text}"
         origin = (c[0] + radius + 6, c[1] - radius // 2)
         self._text(image, text, origin, self.large, ANGLE, degree=True, outline=True)
 
     def _key_ratio(self, image: np.ndarray, pose: PoseFrame, value: float) -> None:
-        name = self.exercise.key_joint.upper()
+        name = self.exercise.key_angle.joint.upper()
         a, b = (np.round(pose.xy(Joint[f"{side}_{name}"])).astype(int) for side in ("LEFT", "RIGHT"))
         cv2.line(image, tuple(a), tuple(b), ANGLE, self.thick + 1, cv2.LINE_AA)
         text = f"{value:.2f}x"
@@ -120,9 +124,8 @@ class Overlay:
             lines.append((f"Reps: {state.rep_count}{target}", self.large, WHITE))
         elif state.hold_s is not None:
             lines.append((f"Hold {state.hold_side or ''}: {state.hold_s:4.1f} s".replace("  ", " "), self.large, WHITE))
-            cue = ex.hold_cue(state.hold_s, state.hold_side, state.sides_held) if isinstance(ex, HoldExercise) else None
-            if cue:
-                lines.append((cue, self.small * 1.1, CUE_TEXT))
+            if state.hold_cue:
+                lines.append((state.hold_cue, self.small * 1.1, CUE_TEXT))
         else:
             lines.append(("Hold: -", self.large, WHITE))
         gauge = ex.gauge(state.metrics) if state.metrics else None

@@ -8,9 +8,10 @@ pose (or None) with the video timestamp, read back what to show now, and call
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from formcheck.counting import Persistent, Window
-from formcheck.exercises.base import SIDES, CommonThresholds, Exercise, Fault, HoldExercise
+from formcheck.exercises.base import SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.pose.smoothing import PoseSmoother
 
@@ -72,6 +73,7 @@ class LiveState:
     banner: Banner | None
     in_position: bool
     sides_held: tuple[str, ...] = ()  # sides with a finished hold so far
+    hold_cue: str | None = None       # a line under the hold timer (e.g. breath pacing)
 
 
 @dataclass
@@ -97,7 +99,7 @@ class Session:
         self.result = SessionResult(exercise=exercise, common=self.common)
         self._keep_timeline = keep_timeline
         self._smoother = PoseSmoother() if smooth else (lambda pose: pose)
-        self._segmenter = exercise.tracker() if isinstance(exercise, HoldExercise) else exercise.counter()
+        self._segments: _Segments = SEGMENTS[exercise.kind](self, exercise)
         self._unseen = Persistent(self.common.out_of_frame_s)
         self._wrong_view = Persistent(self.common.wrong_view_s)
         self._cue_timers: dict[str, Persistent] = {}
@@ -106,7 +108,6 @@ class Session:
         self._banner: tuple[float, Banner] | None = None
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
-        self._hold_broken_by: str | None = None  # why the current hold stopped counting
         self._timeline_every = 1  # record every n-th frame in the timeline
 
     # -- per frame ---------------------------------------------------------------------------
@@ -127,30 +128,19 @@ class Session:
         self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
 
         in_position = seen and right_view and ex.in_position(metrics)
-        if isinstance(ex, HoldExercise):
-            side = ex.held_side(metrics) if in_position else None
-            if self._segmenter.active:  # remember why a hold stops counting, to say so
-                self._hold_broken_by = None if side is not None else (
-                    (ex.why_not_held(metrics) or "the stretch position was lost") if in_position
-                    else "you moved out of position" if seen else "you left the picture")
-            done = self._segmenter.update(t_s, side, metrics)
-            if done is not None:
-                self._finish_hold(done)
-        elif seen:
-            value = metrics[ex.rep_signal] if in_position else float("nan")
-            done = self._segmenter.update(t_s, value, metrics)
-            if done is not None:
-                self._finish_rep(done)
+        self._segments.update(t_s, metrics, seen, in_position)
         if seen:
             self._show_live_cues(t_s, metrics)
 
-        window = getattr(self._segmenter, "hold", None)
+        window = self._segments.hold
+        sides_held = tuple(sorted({h.side for h in result.holds if h.side}))
+        hold_s = (t_s - window.start_s) if window is not None else None
         return LiveState(
             t_s=t_s, pose=pose, metrics=metrics, rep_count=len(result.reps),
-            hold_side=window.side if window is not None else None,
-            hold_s=(t_s - window.start_s) if window is not None else None,
+            hold_side=window.side if window is not None else None, hold_s=hold_s,
             banner=self._current_banner(t_s, seen, in_position), in_position=in_position,
-            sides_held=tuple(sorted({h.side for h in result.holds if h.side})))
+            sides_held=sides_held,
+            hold_cue=self._segments.cue(hold_s, window.side, sides_held) if window is not None else None)
 
     def _record_timeline(self, t_s: float, metrics: dict[str, float]) -> None:
         if (self.result.frames - 1) % self._timeline_every:
@@ -177,7 +167,7 @@ class Session:
             self._add_event(t_s, code, severity="info" if code == "out_of_frame" else "warning")
 
     def _show_live_cues(self, t_s: float, metrics: dict[str, float]) -> None:
-        active = self._segmenter.active
+        active = self._segments.active
         codes = set(self.exercise.live_cues(metrics, active))
         for code in set(self._cue_timers) | codes:
             timer = self._cue_timers.setdefault(code, Persistent(self.common.live_cue_s))
@@ -185,31 +175,7 @@ class Session:
                 self._live_faults[code] = timer.since_s
                 self._say(t_s, Banner(self.exercise.message(code), "warning"))
 
-    # -- per rep / hold ----------------------------------------------------------------------
-    def _finish_rep(self, window: Window) -> None:
-        faults, metrics = self.exercise.check_rep(window)
-        index = len(self.result.reps) + 1
-        hold_s = metrics.pop("hold_s", None)
-        self.result.reps.append(Rep(index=index, side=window.side, start_s=window.start_s,
-                                    end_s=window.end_s, hold_s=hold_s,
-                                    faults=[f.code for f in faults], metrics=_rounded(metrics)))
-        self._report_faults(faults, window.side)
-        if not faults:
-            self._say(window.end_s, Banner(f"Rep {index} - good form", "good"), BANNER_S - GOOD_REP_S)
-
-    def _finish_hold(self, window: Window) -> None:
-        faults, metrics = self.exercise.check_hold(window)
-        self.result.holds.append(Hold(side=window.side, start_s=window.start_s, end_s=window.end_s,
-                                      duration_s=window.duration_s, faults=[f.code for f in faults],
-                                      metrics=_rounded(metrics)))
-        self._report_faults(faults, window.side)
-        broken_by, self._hold_broken_by = self._hold_broken_by, None
-        other = {"left": "right", "right": "left"}.get(window.side)
-        if "short_hold" in (f.code for f in faults) and broken_by:
-            self._say(window.end_s, Banner(f"Hold ended early: {broken_by}", "warning"))
-        elif other and not any(h.side == other for h in self.result.holds) and "missing_side" in self.exercise.CUES:
-            self._say(window.end_s, Banner(self.exercise.message("missing_side"), "info"))
-
+    # -- per rep / hold (see _Reps and _Holds) --------------------------------------------------
     def _report_faults(self, faults: list[Fault], side: str | None) -> None:
         for fault in faults:
             t = self._live_faults.get(fault.code, fault.t_s)
@@ -236,27 +202,124 @@ class Session:
             return self._banner[1]
         if not self._person_seen:
             return Banner(f"Step into view: {self.exercise.setup}", "info")
-        if seen and not in_position and not self._segmenter.active:
+        if seen and not in_position and not self._segments.active:
             return Banner(self.exercise.setup, "info")
         return None
 
     # -- end -----------------------------------------------------------------------------------
     def finish(self) -> SessionResult:
-        done = self._segmenter.finish(self._last_t)
-        if done is not None:
-            if isinstance(self.exercise, HoldExercise):
-                self._finish_hold(done)
-            else:
-                self._finish_rep(done)
-        if isinstance(self.exercise, HoldExercise):
-            faults = self.exercise.check_session(self._as_windows(), self._last_t)
-            for fault in faults:
-                self._add_event(fault.t_s, fault.code)
+        self._segments.finish(self._last_t)
         self.result.events.sort(key=lambda e: e.t_s)
         return self.result
 
-    def _as_windows(self) -> list[Window]:
-        return [Window(start_s=h.start_s, end_s=h.end_s, side=h.side) for h in self.result.holds]
+
+class _Segments(Protocol):
+    """How a session turns frames into reps or holds: one per kind of exercise."""
+
+    active: bool                # a rep or hold is in progress
+    hold: Window | None         # the hold in progress, if any
+
+    def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None: ...
+
+    def cue(self, hold_s: float, side: str | None, sides_held: tuple[str, ...]) -> str | None: ...
+
+    def finish(self, end_s: float) -> None: ...
+
+
+class _Reps:
+    """Reps of a ``RepRules`` exercise: its counter follows the rep signal while in position."""
+
+    hold = None
+
+    def __init__(self, session: Session, exercise: RepRules):
+        self._session, self._exercise = session, exercise
+        self._counter = exercise.counter()
+
+    @property
+    def active(self) -> bool:
+        return self._counter.active
+
+    def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None:
+        if seen:
+            value = metrics[self._exercise.rep_signal] if in_position else float("nan")
+            self._finished(self._counter.update(t_s, value, metrics))
+
+    def cue(self, hold_s: float, side: str | None, sides_held: tuple[str, ...]) -> str | None:
+        return None
+
+    def finish(self, end_s: float) -> None:
+        self._finished(self._counter.finish(end_s))
+
+    def _finished(self, window: Window | None) -> None:
+        if window is None:
+            return
+        session, ex = self._session, self._exercise
+        faults, metrics = ex.check_rep(window)
+        index = len(session.result.reps) + 1
+        hold_s = metrics.pop(ex.hold_metric) if ex.hold_metric else None
+        session.result.reps.append(Rep(index=index, side=window.side, start_s=window.start_s,
+                                       end_s=window.end_s, hold_s=hold_s,
+                                       faults=[f.code for f in faults], metrics=_rounded(metrics)))
+        session._report_faults(faults, window.side)
+        if not faults:
+            session._say(window.end_s, Banner(f"Rep {index} - good form", "good"), BANNER_S - GOOD_REP_S)
+
+
+class _Holds:
+    """Holds of a ``HoldRules`` exercise: its tracker follows the side held while in position;
+    when a hold breaks, the reason is kept to say it."""
+
+    def __init__(self, session: Session, exercise: HoldRules):
+        self._session, self._exercise = session, exercise
+        self._tracker = exercise.tracker()
+        self._broken_by: str | None = None  # why the current hold stopped counting
+
+    @property
+    def active(self) -> bool:
+        return self._tracker.active
+
+    @property
+    def hold(self) -> Window | None:
+        return self._tracker.hold
+
+    def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None:
+        ex = self._exercise
+        side = ex.held_side(metrics) if in_position else None
+        if self._tracker.active:  # remember why a hold stops counting, to say so
+            self._broken_by = None if side is not None else (
+                (ex.why_not_held(metrics) or "the stretch position was lost") if in_position
+                else "you moved out of position" if seen else "you left the picture")
+        self._finished(self._tracker.update(t_s, side, metrics))
+
+    def cue(self, hold_s: float, side: str | None, sides_held: tuple[str, ...]) -> str | None:
+        return self._exercise.hold_cue(hold_s, side, sides_held)
+
+    def finish(self, end_s: float) -> None:
+        session = self._session
+        self._finished(self._tracker.finish(end_s))
+        windows = [Window(start_s=h.start_s, end_s=h.end_s, side=h.side) for h in session.result.holds]
+        for fault in self._exercise.check_session(windows, end_s):
+            session._add_event(fault.t_s, fault.code)
+
+    def _finished(self, window: Window | None) -> None:
+        if window is None:
+            return
+        session, ex = self._session, self._exercise
+        faults, metrics = ex.check_hold(window)
+        session.result.holds.append(Hold(side=window.side, start_s=window.start_s, end_s=window.end_s,
+                                         duration_s=window.duration_s, faults=[f.code for f in faults],
+                                         metrics=_rounded(metrics)))
+        session._report_faults(faults, window.side)
+        broken_by, self._broken_by = self._broken_by, None
+        other = {"left": "right", "right": "left"}.get(window.side)
+        if "short_hold" in (f.code for f in faults) and broken_by:
+            session._say(window.end_s, Banner(f"Hold ended early: {broken_by}", "warning"))
+        elif other and not any(h.side == other for h in session.result.holds) and "missing_side" in ex.all_codes():
+            session._say(window.end_s, Banner(ex.message("missing_side"), "info"))
+
+
+# Which segments each kind of exercise (``Exercise.kind``) is counted in.
+SEGMENTS: dict[str, type] = {"reps": _Reps, "holds": _Holds}
 
 
 def _rounded(metrics: dict[str, float]) -> dict[str, float]:

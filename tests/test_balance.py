@@ -26,7 +26,8 @@ def test_a_much_shorter_side_is_flagged_in_plain_words():
     assert b["right"]["faults"] == 1
 
 
-def test_range_metrics_and_a_missing_side():
-    b = side_balance([rep("left", 1.9), rep("left", 1.7)], [], 0.75, range_metrics=("peak_ratio",))
-    assert b["left"]["peak_ratio"] == 1.8
-    assert "The right side was not done" in b["notes"]
+def test_a_missing_side():
+    b = side_balance([rep("left", 1.9), rep("left", 1.7)], [], 0.75)
+    assert b["left"]["reps"] == 2 and b["right"]["reps"] == 0
+    assert b["notes"] == ["Right side: reps 0 vs 2 on the left - work toward evening them out",
+                          "The right side was not done"]

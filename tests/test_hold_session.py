@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck.counting import Window
-from formcheck.exercises.base import Fault, HoldExercise
+from formcheck.exercises.base import SIDE, Fault, FaultSpec, HoldExercise, KeyAngle
 from synthetic import side_pose
 
 
@@ -19,10 +19,10 @@ class ToyHold(HoldExercise):
 
     id, title, view, view_name, setup = "toy_hold", "Toy hold", "side", "side", "Lie down"
     Thresholds = Thresholds
-    CUES = {"short_hold": "Hold longer", "missing_side": "Now switch legs"}
-    FAULTS = tuple(CUES)
+    FAULTS = (FaultSpec("short_hold", "Hold too short", "Hold longer", "min_hold_s", (SIDE,)),
+              FaultSpec("missing_side", "Other side missing", "Now switch legs", None, (SIDE,)))
     joints = ("shoulder", "hip", "knee")
-    key_metric, key_joint, plots = "line", "hip", {}
+    key_angle, plots = KeyAngle("line", "hip"), {}
 
     def measure(self, pose):
         from formcheck.exercises.base import midpoint

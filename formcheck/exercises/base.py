@@ -8,7 +8,7 @@ dataclass, overridable from a config file) and its cues. The session does the re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 
@@ -18,11 +18,58 @@ from formcheck.pose.landmarks import Joint, PoseFrame
 
 SIDES = ("left", "right")
 
-# Cues every exercise shares.
-COMMON_CUES = {
-    "out_of_frame": "Move so your whole body is in view",
-    "wrong_view": "Turn so the camera sees you from the {view}",
-}
+# The camera views a fault can be judged from (see ``FaultSpec.views``).
+SIDE, FRONT, OBLIQUE = "side", "front", "oblique"
+ANY_VIEW = (SIDE, FRONT, OBLIQUE)
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """A fault an exercise can report, declared once in its file; reports, the live banner,
+    the overlay, the CSV, ``formcheck exercises`` and the README check all read it from there.
+
+    Attributes:
+        code: the id in reports, e.g. "hips_too_high".
+        title: a few words for tables and plots, e.g. "Hips too high".
+        cue: what to tell the person, e.g. "Hips too high - stop when ... line up".
+        threshold: the ``Thresholds`` key it is judged by (``CommonThresholds`` for the
+            common faults), or None when it has none (e.g. ``missing_side``).
+        views: the camera views it can be judged from: "side", "front", "oblique".
+    """
+
+    code: str
+    title: str
+    cue: str
+    threshold: str | None
+    views: tuple[str, ...]
+
+
+# Faults every exercise reports. ``{view}`` is filled in with the exercise's view_name.
+COMMON_FAULTS = (
+    FaultSpec("out_of_frame", "Out of frame", "Move so your whole body is in view", "out_of_frame_s", ANY_VIEW),
+    FaultSpec("wrong_view", "Camera angle", "Turn so the camera sees you from the {view}", "wrong_view_s", ANY_VIEW),
+)
+
+
+@dataclass(frozen=True)
+class KeyAngle:
+    """The measure drawn on the video beside the body, and how it is drawn.
+
+    Attributes:
+        metric: its name in ``Exercise.measure``'s result.
+        joint: where it is drawn: the midpoint of this joint ("hip", "knee"), unless
+            ``Exercise.key_points`` names particular landmarks.
+        draw: "arc" - an arc at the joint between its neighbours on the body and the value
+            in degrees; "lean" - the value in degrees only, labelled "lean" (a lean in 3D,
+            toward the camera too: an arc in the picture would mislead); "span" - a line
+            between the left and right ``joint`` with the value as a multiple ("1.60x").
+        signed: show the value's sign ("+5", "-40"), for an angle off a line.
+    """
+
+    metric: str
+    joint: str
+    draw: str = "arc"
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +84,7 @@ class CommonThresholds:
     oblique_view_min_ratio: float = 0.2  # ... above this = facing or oblique
     live_cue_s: float = 0.3           # a live cue must persist this long before it is shown
     balance_min_ratio: float = 0.75   # weaker side below this share of the stronger = asymmetric
+    draw_min_visibility: float = 0.3  # a landmark at least this visible is drawn (skeleton, thumbnails)
 
 
 @dataclass(frozen=True)
@@ -178,35 +226,44 @@ class Gauge:
 
 
 class Exercise:
-    """Base of every exercise. Subclasses set the class attributes and ``measure``."""
+    """Base of every exercise. Subclasses set the class attributes and ``measure``, and
+    derive from ``RepExercise`` or ``HoldExercise`` (see ``RepRules`` and ``HoldRules``)."""
 
     id: ClassVar[str]
     title: ClassVar[str]
-    view: ClassVar[str]            # "side", "front" or "front_or_oblique"
+    view: ClassVar[str]            # "side", "front", "front_or_oblique" or "side_or_front"
     view_name: ClassVar[str]       # how the view is said to a person: "side"
     setup: ClassVar[str]           # what to do before starting, shown until in position
-    kind: ClassVar[str]            # "reps" or "holds"
+    kind: ClassVar[str]            # "reps" or "holds": which of RepRules / HoldRules it follows
     Thresholds: ClassVar[type]
-    CUES: ClassVar[dict[str, str]]
-    FAULTS: ClassVar[tuple[str, ...]]
+    FAULTS: ClassVar[tuple[FaultSpec, ...]]  # the exercise's own faults (COMMON_FAULTS come too)
     joints: ClassVar[tuple[str, ...]]    # body parts that must be seen (either side): "hip", ...
-    key_metric: ClassVar[str]            # the angle to draw and plot first
-    key_joint: ClassVar[str]             # where to draw it: "hip", "knee", ...
+    key_angle: ClassVar[KeyAngle]        # the measure drawn on the video
     plots: ClassVar[dict[str, str]]      # metric -> axis label, for reports
     target_reps: ClassVar[str] = ""      # e.g. "12-15", shown on screen
-    range_metrics: ClassVar[tuple[str, ...]] = ()  # per-rep metrics compared left vs right
 
     def __init__(self, thresholds=None):
         self.th = thresholds if thresholds is not None else self.Thresholds()
 
     @classmethod
+    def faults(cls) -> tuple[FaultSpec, ...]:
+        """Every fault the exercise can report: its own, then the common ones."""
+        return cls.FAULTS + COMMON_FAULTS
+
+    @classmethod
     def all_codes(cls) -> tuple[str, ...]:
-        return cls.FAULTS + tuple(COMMON_CUES)
+        return tuple(f.code for f in cls.faults())
+
+    @classmethod
+    def fault(cls, code: str) -> FaultSpec:
+        """The declaration of fault ``code`` (KeyError if the exercise has no such fault)."""
+        for spec in cls.faults():
+            if spec.code == code:
+                return spec
+        raise KeyError(code)
 
     def message(self, code: str) -> str:
-        if code in COMMON_CUES:
-            return COMMON_CUES[code].format(view=self.view_name)
-        return self.CUES[code]
+        return self.fault(code).cue.format(view=self.view_name)
 
     def sees_body(self, pose: PoseFrame, min_visibility: float) -> bool:
         """Whether every needed body part is visible on at least one side."""
@@ -238,8 +295,15 @@ class Exercise:
         return []
 
     def bands(self) -> dict[str, list[dict]]:
-        """Threshold bands per plotted metric, for the report's plots."""
+        """Threshold bands per plotted metric, for the report's plots: ``{"min", "max",
+        "code"}`` and a ``"label"`` when ``code`` is None (else the fault's title is used)."""
         return {}
+
+    def labelled_bands(self) -> dict[str, list[dict]]:
+        """``bands()`` with every band labelled (a fault's band by the fault's title)."""
+        return {metric: [{"label": band.get("label") or self.fault(band["code"]).title, "min": band["min"],
+                          "max": band["max"], "code": band["code"]} for band in bands]
+                for metric, bands in self.bands().items()}
 
     def gauge(self, m: dict[str, float]) -> Gauge | None:
         """A bar to draw on the overlay for this frame (e.g. how far the knees open), or None."""
@@ -248,13 +312,44 @@ class Exercise:
     def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint | np.ndarray, ...] | None:
         """The landmarks (end, vertex, end) of the key angle's arc on this frame, when they are
         particular ones (the standing leg), or pixel points where an end is no landmark;
-        None draws it at the midpoint of ``key_joint``."""
+        None draws it at the midpoint of ``key_angle.joint``."""
         return None
 
 
+class RepRules(Protocol):
+    """What the session asks of an exercise counted in reps (``kind == "reps"``)."""
+
+    rep_signal: str
+    hold_metric: str | None
+
+    def counter(self) -> RepCounter: ...
+
+    def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]: ...
+
+
+class HoldRules(Protocol):
+    """What the session asks of an exercise timed in holds (``kind == "holds"``)."""
+
+    def tracker(self) -> HoldTracker: ...
+
+    def held_side(self, m: dict[str, float]) -> str | None: ...
+
+    def why_not_held(self, m: dict[str, float]) -> str | None: ...
+
+    def check_hold(self, hold: Window) -> tuple[list[Fault], dict[str, float]]: ...
+
+    def check_session(self, holds: list[Window], end_s: float) -> list[Fault]: ...
+
+    def hold_cue(self, hold_s: float, side: str | None, sides_held: tuple[str, ...]) -> str | None: ...
+
+
 class RepExercise(Exercise):
+    """An exercise counted in reps: follows ``RepRules``."""
+
     kind = "reps"
     rep_signal: ClassVar[str]  # the metric whose rise and fall makes a rep
+    hold_metric: ClassVar[str | None] = None  # the check_rep metric that is the rep's time held
+                                              # at the top (reported as the rep's ``hold_s``)
 
     def counter(self) -> RepCounter:
         raise NotImplementedError
@@ -265,6 +360,8 @@ class RepExercise(Exercise):
 
 
 class HoldExercise(Exercise):
+    """An exercise timed in holds: follows ``HoldRules``."""
+
     kind = "holds"
 
     def tracker(self) -> HoldTracker:

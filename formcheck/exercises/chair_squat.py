@@ -22,7 +22,8 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme, trunk_lean_deg
+from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
+                                      trunk_lean_deg)
 from formcheck.exercises.lower_body import (baseline, knee_past_toe_ratio, near_side, shin_length_px,
                                             sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
@@ -39,13 +40,17 @@ class Thresholds:
     last_part_fraction: float = 0.4      # "near the chair": this last part of the way down
     rise_start_fraction: float = 0.4     # "start of the rise": the first part of the way up
     persist_s: float = 0.2               # hands on the thighs / knees forward this long
+    rise_lookback_s: float = 0.3         # the hands are watched from this long before the rise begins
 
 
-CUES = {
-    "plopping": "Lower yourself slowly - don't drop onto the chair",
-    "using_hands": "Stand up without pushing on your thighs - arms forward",
-    "knees_past_toes": "Sit back more - keep your knees over your feet",
-}
+FAULTS = (
+    FaultSpec("plopping", "Dropping onto the chair", "Lower yourself slowly - don't drop onto the chair",
+              "plop_speedup_ratio", (SIDE,)),
+    FaultSpec("using_hands", "Pushing off the thighs", "Stand up without pushing on your thighs - arms forward",
+              "max_wrist_on_thigh_ratio", (SIDE,)),
+    FaultSpec("knees_past_toes", "Knees past the toes", "Sit back more - keep your knees over your feet",
+              "max_knee_past_toe_ratio", (SIDE,)),
+)
 
 
 class ChairSquat(RepExercise):
@@ -55,12 +60,10 @@ class ChairSquat(RepExercise):
     view_name = "side"
     setup = "Stand in front of a chair, side-on to the camera, arms forward"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
     rep_signal = "thigh_tilt_deg"
-    key_metric = "knee_deg"
-    key_joint = "knee"
+    key_angle = KeyAngle("knee_deg", "knee")
     plots = {"thigh_tilt_deg": "Thigh angle from vertical (deg; 90 = parallel)",
              "hip_height_ratio": "Hip height (shin lengths)",
              "knee_past_toe_ratio": "Knee ahead of the toes (shin lengths)"}
@@ -141,13 +144,13 @@ class ChairSquat(RepExercise):
         leave = at_bottom[-1]
         up = np.flatnonzero(tilt[leave:] <= depth - self.th.rise_start_fraction * travel)
         end = leave + (up[0] if len(up) else len(t) - leave - 1)
-        start = np.searchsorted(t, t[leave] - 0.3)
+        start = np.searchsorted(t, t[leave] - self.th.rise_lookback_s)
         window = slice(start, end + 1)
         return sustained_min_or_nan(t[window], wrist[window], self.th.persist_s)
 
     def bands(self) -> dict[str, list[dict]]:
-        return {"knee_past_toe_ratio": [{"label": "Knees far past the toes", "code": "knees_past_toes",
-                                         "min": self.th.max_knee_past_toe_ratio, "max": None}]}
+        return {"knee_past_toe_ratio": [{"min": self.th.max_knee_past_toe_ratio, "max": None,
+                                         "code": "knees_past_toes"}]}
 
 
 def _crossing_s(t: np.ndarray, values: np.ndarray, level: float) -> float:

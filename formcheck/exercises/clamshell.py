@@ -24,7 +24,8 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme
+from formcheck.exercises.base import (FRONT, OBLIQUE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint,
+                                      sustained_extreme)
 from formcheck.exercises.lower_body import baseline, sustained_max_or_nan
 from formcheck.pose.landmarks import Joint, PoseFrame
 
@@ -39,11 +40,13 @@ class Thresholds:
     max_lying_torso_deg: float = 50.0    # torso within this of horizontal = lying on the side
 
 
-CUES = {
-    "partial_range": "Open your top knee a little further",
-    "pelvis_rolls_back": "Keep your hips stacked - don't roll back",
-    "feet_apart": "Keep your feet together",
-}
+FAULTS = (
+    FaultSpec("partial_range", "Partial range", "Open your top knee a little further", "min_opening_deg",
+              (FRONT, OBLIQUE)),
+    FaultSpec("pelvis_rolls_back", "Pelvis rolling back", "Keep your hips stacked - don't roll back",
+              "max_pelvis_roll_deg", (FRONT, OBLIQUE)),
+    FaultSpec("feet_apart", "Feet apart", "Keep your feet together", "max_feet_gap_ratio", (FRONT, OBLIQUE)),
+)
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,10 @@ class Clamshell(RepExercise):
     view_name = "front (lie facing the camera)"
     setup = "Lie on your side facing the camera, knees bent, hips stacked, feet together"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
     rep_signal = "opening_deg"
-    key_metric = "opening_deg"
-    key_joint = "hip"
+    key_angle = KeyAngle("opening_deg", "hip")
     plots = {"opening_deg": "Knee opening (deg)", "pelvis_roll_deg": "Hips' line turned back (deg)",
              "trunk_roll_deg": "Shoulders' line turned back (deg)", "feet_gap_ratio": "Feet apart (thigh lengths)"}
     target_reps = "10-15"

@@ -26,7 +26,8 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import Fault, RepExercise, midpoint, sustained_extreme, trunk_lean_deg
+from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
+                                      trunk_lean_deg)
 from formcheck.exercises.lower_body import signed_lean_deg, sustained_max_or_nan
 from formcheck.pose.landmarks import PoseFrame
 
@@ -40,16 +41,22 @@ class Thresholds:
     rep_lean_deg: float = 30.0             # trunk leans this far forward = a rep
     bottom_band_deg: float = 20.0          # within this of the smallest hip angle = the bottom
     lift_check_deg: float = 20.0           # the start of the lift: until the hips have opened this much
+    lift_start_band_deg: float = 3.0       # the lift begins at the last frame this close to the smallest hip angle
     lockout_s: float = 1.5                 # standing time after a rep that still belongs to it
     persist_s: float = 0.3                 # a fault posture must last this long
+    live_back_min_lean_deg: float = 45.0   # a rounded back is cued live only when leaning this far
 
 
-CUES = {
-    "rounded_back": "Keep your back long and flat - chest proud, neck in line",
-    "squatting": "Hinge at the hips - push them back, knees only soft",
-    "hips_rise_first": "Lift your chest as your hips come up",
-    "leaning_back": "Stand tall at the top - don't lean back",
-}
+FAULTS = (
+    FaultSpec("rounded_back", "Back rounding", "Keep your back long and flat - chest proud, neck in line",
+              "max_neck_bend_deg", (SIDE,)),
+    FaultSpec("squatting", "Squatting, not hinging", "Hinge at the hips - push them back, knees only soft",
+              "min_knee_deg", (SIDE,)),
+    FaultSpec("hips_rise_first", "Hips rising first", "Lift your chest as your hips come up",
+              "min_chest_rise_fraction", (SIDE,)),
+    FaultSpec("leaning_back", "Leaning back at the top", "Stand tall at the top - don't lean back",
+              "max_lean_back_deg", (SIDE,)),
+)
 
 
 class LockoutCounter(RepCounter):
@@ -88,12 +95,10 @@ class Deadlift(RepExercise):
     view_name = "side"
     setup = "Stand side-on to the camera, feet hip-width apart, knees soft"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
     rep_signal = "trunk_lean_deg"
-    key_metric = "hip_deg"
-    key_joint = "hip"
+    key_angle = KeyAngle("hip_deg", "hip")
     plots = {"hip_deg": "Hip angle (deg)", "knee_deg": "Knee angle (deg)",
              "neck_bend_deg": "Head and upper back off the trunk line (deg)",
              "trunk_forward_deg": "Trunk lean forward (deg)"}
@@ -116,7 +121,7 @@ class Deadlift(RepExercise):
         if not active:
             return []
         cues = []
-        if m["neck_bend_deg"] > self.th.max_neck_bend_deg and m["trunk_lean_deg"] > 45:
+        if m["neck_bend_deg"] > self.th.max_neck_bend_deg and m["trunk_lean_deg"] > self.th.live_back_min_lean_deg:
             cues.append("rounded_back")
         if m["knee_deg"] < self.th.min_knee_deg:
             cues.append("squatting")
@@ -151,7 +156,7 @@ class Deadlift(RepExercise):
     def _chest_rise_fraction(self, rep: Window, hip: np.ndarray, min_hip: float) -> float:
         """Degrees the trunk rose per degree the hips opened, from the moment the lift
         began (the last frame at the bottom) until the hips had opened ``lift_check_deg``."""
-        low = np.flatnonzero(hip <= min_hip + 3.0)
+        low = np.flatnonzero(hip <= min_hip + self.th.lift_start_band_deg)
         if len(low) == 0:
             return float("nan")
         start = low[-1]
@@ -165,10 +170,8 @@ class Deadlift(RepExercise):
     def bands(self) -> dict[str, list[dict]]:
         th = self.th
         return {
-            "knee_deg": [{"label": "Squatting, not hinging", "min": None, "max": th.min_knee_deg,
-                          "code": "squatting"}],
-            "neck_bend_deg": [{"label": "Back rounding", "min": th.max_neck_bend_deg, "max": None,
-                               "code": "rounded_back"}],
-            "trunk_forward_deg": [{"label": "Leaning back", "min": None, "max": -th.max_lean_back_deg,
+            "knee_deg": [{"min": None, "max": th.min_knee_deg, "code": "squatting"}],
+            "neck_bend_deg": [{"min": th.max_neck_bend_deg, "max": None, "code": "rounded_back"}],
+            "trunk_forward_deg": [{"min": None, "max": -th.max_lean_back_deg,
                                    "code": "leaning_back"}],
         }

@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import Fault, RepExercise, fall_time_s, midpoint
+from formcheck.exercises.base import SIDE, Fault, FaultSpec, KeyAngle, RepExercise, fall_time_s, midpoint
 from formcheck.pose.landmarks import PoseFrame
 
 
@@ -31,12 +31,13 @@ class Thresholds:
     max_bent_knee_deg: float = 150.0   # knees must be bent (feet flat), not legs straight
 
 
-CUES = {
-    "hips_too_high": "Hips too high - stop when shoulders, hips and knees line up",
-    "hips_too_low": "Lift your hips a little higher",
-    "short_hold": "Hold for 2-3 seconds at the top",
-    "fast_lowering": "Lower slowly and with control",
-}
+FAULTS = (
+    FaultSpec("hips_too_high", "Hips too high", "Hips too high - stop when shoulders, hips and knees line up",
+              "hips_too_high_deg", (SIDE,)),
+    FaultSpec("hips_too_low", "Hips not high enough", "Lift your hips a little higher", "hips_too_low_deg", (SIDE,)),
+    FaultSpec("short_hold", "Hold too short", "Hold for 2-3 seconds at the top", "min_hold_s", (SIDE,)),
+    FaultSpec("fast_lowering", "Lowering too fast", "Lower slowly and with control", "min_lowering_s", (SIDE,)),
+)
 
 
 class GluteBridge(RepExercise):
@@ -46,12 +47,11 @@ class GluteBridge(RepExercise):
     view_name = "side"
     setup = "Lie on your back, knees bent, feet flat - side-on to the camera"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
     rep_signal = "hip_line_deg"
-    key_metric = "hip_line_deg"
-    key_joint = "hip"
+    hold_metric = "hold_s"
+    key_angle = KeyAngle("hip_line_deg", "hip", signed=True)
     plots = {"hip_line_deg": "Hips vs shoulder-knee line (deg)", "knee_deg": "Knee angle (deg)"}
     target_reps = "8-12"
 
@@ -96,8 +96,8 @@ class GluteBridge(RepExercise):
 
     def bands(self) -> dict[str, list[dict]]:
         return {"hip_line_deg": [
-            {"label": "Hips too high", "min": self.th.hips_too_high_deg, "max": None, "code": "hips_too_high"},
-            {"label": "Too low at the top", "min": None, "max": -self.th.hips_too_low_deg, "code": "hips_too_low"},
+            {"min": self.th.hips_too_high_deg, "max": None, "code": "hips_too_high"},
+            {"min": None, "max": -self.th.hips_too_low_deg, "code": "hips_too_low"},
         ]}
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (CommonThresholds, Fault, HoldExercise, crossed_leg, elevation_deg,
-                                      facing_yaw_deg, missing_side, sustained_extreme, trunk_lean_deg)
+from formcheck.exercises.base import (FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+                                      crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
+                                      sustained_extreme, trunk_lean_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame
 
 SIDE_SIGN = {"left": 1.0, "right": -1.0}
@@ -41,11 +42,12 @@ class Thresholds:
     max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
 
 
-CUES = {
-    "leaning_too_far": "Lean gently - stop at a comfortable stretch",
-    "short_hold": "Hold for 5 slow, deep breaths",
-    "missing_side": "Now switch legs",
-}
+FAULTS = (
+    FaultSpec("leaning_too_far", "Leaning too far", "Lean gently - stop at a comfortable stretch", "max_lean_deg",
+              (FRONT, OBLIQUE)),
+    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", (FRONT, OBLIQUE)),
+    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, (FRONT, OBLIQUE)),
+)
 
 
 def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
@@ -94,11 +96,9 @@ class SeatedFigureFour(HoldExercise):
     view_name = "front"
     setup = "Sit tall on a chair facing the camera, cross one ankle over the other knee"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
-    key_metric = "trunk_lean_deg"
-    key_joint = "hip"
+    key_angle = KeyAngle("trunk_lean_deg", "hip", draw="lean")
     plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to the other thigh (% of shin length)"}
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
@@ -148,7 +148,7 @@ class SeatedFigureFour(HoldExercise):
 
     def bands(self) -> dict[str, list[dict]]:
         return {
-            "trunk_lean_deg": [{"label": "Leaning too far", "min": self.th.max_lean_deg, "max": None,
+            "trunk_lean_deg": [{"min": self.th.max_lean_deg, "max": None,
                                 "code": "leaning_too_far"}],
             "ankle_gap_pct": [{"label": "Ankle off the other leg", "min": 100 * self.th.max_ankle_gap_ratio,
                                "max": None, "code": None}],

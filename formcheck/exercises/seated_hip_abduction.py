@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (CommonThresholds, Fault, Gauge, RepExercise, elevation_deg, facing_yaw_deg,
-                                      fall_time_s, sustained_extreme, trunk_recline_deg, world_midpoint)
+from formcheck.exercises.base import (FRONT, CommonThresholds, Fault, FaultSpec, Gauge, KeyAngle, RepExercise,
+                                      elevation_deg, facing_yaw_deg, fall_time_s, sustained_extreme,
+                                      trunk_recline_deg, world_midpoint)
 from formcheck.pose.landmarks import Joint, PoseFrame
 
 
@@ -44,12 +45,12 @@ class Thresholds:
 # The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.
 SMOOTH_MIDDLE_SHARE = 0.4
 
-CUES = {
-    "partial_range": "Press your knees further apart",
-    "leaning_back": "Sit tall - keep your back straight",
-    "fast_return": "Bring your knees back together slowly",
-    "uneven": "Open both knees evenly",
-}
+FAULTS = (
+    FaultSpec("partial_range", "Partial range", "Press your knees further apart", "min_peak_ratio", (FRONT,)),
+    FaultSpec("leaning_back", "Leaning back", "Sit tall - keep your back straight", "max_recline_deg", (FRONT,)),
+    FaultSpec("fast_return", "Returning too fast", "Bring your knees back together slowly", "min_return_s", (FRONT,)),
+    FaultSpec("uneven", "Uneven sides", "Open both knees evenly", "uneven_fraction", (FRONT,)),
+)
 
 
 class SeatedHipAbduction(RepExercise):
@@ -59,12 +60,10 @@ class SeatedHipAbduction(RepExercise):
     view_name = "front"
     setup = "Sit on the floor facing the camera, knees bent, feet down, hands behind you"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee")
     rep_signal = "knee_gap_ratio"
-    key_metric = "knee_gap_ratio"
-    key_joint = "knee"
+    key_angle = KeyAngle("knee_gap_ratio", "knee", draw="span")
     plots = {"knee_gap_pct": "Knee separation (% of hip width)", "trunk_recline_deg": "Trunk recline (deg)"}
     target_reps = "12-15"
 
@@ -148,6 +147,6 @@ class SeatedHipAbduction(RepExercise):
         return {
             "knee_gap_pct": [{"label": "Below the target opening", "min": None,
                               "max": 100 * self.th.min_peak_ratio, "code": None}],
-            "trunk_recline_deg": [{"label": "Leaning back", "min": self.th.max_recline_deg, "max": None,
+            "trunk_recline_deg": [{"min": self.th.max_recline_deg, "max": None,
                                    "code": "leaning_back"}],
         }

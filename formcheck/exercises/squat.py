@@ -24,8 +24,8 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (Fault, RepExercise, body_width_ratio, midpoint, sustained_extreme,
-                                      trunk_lean_deg)
+from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, Fault, FaultSpec, KeyAngle, RepExercise,
+                                      body_width_ratio, midpoint, sustained_extreme, trunk_lean_deg)
 from formcheck.exercises.lower_body import (baseline, near_side, rise_time_s, shin_length_px,
                                             sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
@@ -42,15 +42,20 @@ class Thresholds:
     bottom_hold_s: float = 0.15          # the bottom must last this long (ignores one-frame dips)
     persist_s: float = 0.3               # a lean or a heel lift must last this long
     front_view_min_ratio: float = 0.25   # body width over torso length: knees are checked above this
+    min_ankle_gap_ratio: float = 0.3     # ankles closer than this (x hip width): knee/ankle not measured
+    live_knees_min_tilt_deg: float = 45.0  # knees caving is cued live only with the thighs this deep
 
 
-CUES = {
-    "too_shallow": "Squat a little deeper - aim for thighs level with the floor",
-    "knees_caving": "Push your knees out over your toes",
-    "heels_lifting": "Keep your heels down - weight through the whole foot",
-    "leaning_forward": "Keep your chest up",
-    "too_fast_down": "Go down slowly and with control",
-}
+FAULTS = (
+    FaultSpec("too_shallow", "Not deep enough", "Squat a little deeper - aim for thighs level with the floor",
+              "max_thigh_above_parallel_deg", ANY_VIEW),
+    FaultSpec("knees_caving", "Knees caving in", "Push your knees out over your toes", "min_knee_ankle_ratio",
+              (FRONT, OBLIQUE)),
+    FaultSpec("heels_lifting", "Heels lifting", "Keep your heels down - weight through the whole foot",
+              "max_heel_rise_ratio", ANY_VIEW),
+    FaultSpec("leaning_forward", "Leaning forward", "Keep your chest up", "max_lean_deg", ANY_VIEW),
+    FaultSpec("too_fast_down", "Going down too fast", "Go down slowly and with control", "min_descent_s", ANY_VIEW),
+)
 
 
 class Squat(RepExercise):
@@ -60,12 +65,10 @@ class Squat(RepExercise):
     view_name = "side or the front"
     setup = "Stand tall, feet hip-width apart, whole body in view (side-on, or facing the camera)"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
     rep_signal = "thigh_tilt_deg"
-    key_metric = "knee_deg"
-    key_joint = "knee"
+    key_angle = KeyAngle("knee_deg", "knee")
     plots = {"thigh_tilt_deg": "Thigh angle from vertical (deg; 90 = parallel)",
              "trunk_lean_deg": "Trunk lean (deg)", "knee_deg": "Knee angle (deg)"}
     target_reps = "8-12"
@@ -93,7 +96,7 @@ class Squat(RepExercise):
         knees = abs(pose.xy(Joint.LEFT_KNEE)[0] - pose.xy(Joint.RIGHT_KNEE)[0])
         ankles = abs(pose.xy(Joint.LEFT_ANKLE)[0] - pose.xy(Joint.RIGHT_ANKLE)[0])
         hips = abs(pose.xy(Joint.LEFT_HIP)[0] - pose.xy(Joint.RIGHT_HIP)[0])
-        return float(knees / ankles) if ankles > 0.3 * hips else float("nan")
+        return float(knees / ankles) if ankles > self.th.min_ankle_gap_ratio * hips else float("nan")
 
     def key_points(self, pose: PoseFrame, m: dict[str, float]) -> tuple[Joint, Joint, Joint]:
         near = near_side(pose)
@@ -108,7 +111,7 @@ class Squat(RepExercise):
         cues = []
         if m["trunk_lean_deg"] > self.th.max_lean_deg:
             cues.append("leaning_forward")
-        if m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio and m["thigh_tilt_deg"] > 45:
+        if m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio and m["thigh_tilt_deg"] > self.th.live_knees_min_tilt_deg:
             cues.append("knees_caving")
         return cues
 
@@ -156,7 +159,7 @@ class Squat(RepExercise):
         return {
             "thigh_tilt_deg": [{"label": "Not deep enough", "min": None,
                                 "max": 90.0 - th.max_thigh_above_parallel_deg, "code": None}],
-            "trunk_lean_deg": [{"label": "Leaning too far forward", "min": th.max_lean_deg, "max": None,
+            "trunk_lean_deg": [{"min": th.max_lean_deg, "max": None,
                                 "code": "leaning_forward"}],
         }
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck.counting import HoldTracker, Window
-from formcheck.exercises.base import (CommonThresholds, Fault, HoldExercise, crossed_leg, facing_yaw_deg,
-                                      missing_side, sustained_extreme)
+from formcheck.exercises.base import (FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+                                      crossed_leg, facing_yaw_deg, missing_side, sustained_extreme)
 from formcheck.exercises.seated_figure_four import crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
 
@@ -40,12 +40,13 @@ class Thresholds:
     max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
 
 
-CUES = {
-    "too_deep": "Don't sink so low - protect your knee",
-    "torso_not_tall": "Keep your chest up and your upper body tall",
-    "short_hold": "Hold the stretch for a few seconds",
-    "missing_side": "Now switch legs",
-}
+FAULTS = (
+    FaultSpec("too_deep", "Sinking too low", "Don't sink so low - protect your knee", "min_knee_deg", (FRONT, OBLIQUE)),
+    FaultSpec("torso_not_tall", "Chest not tall", "Keep your chest up and your upper body tall", "max_lean_deg",
+              (FRONT, OBLIQUE)),
+    FaultSpec("short_hold", "Hold too short", "Hold the stretch for a few seconds", "min_hold_s", (FRONT, OBLIQUE)),
+    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, (FRONT, OBLIQUE)),
+)
 
 
 class StandingFigureFour(HoldExercise):
@@ -55,11 +56,9 @@ class StandingFigureFour(HoldExercise):
     view_name = "front"
     setup = "Face the camera, one hand on a chair; cross one ankle over the other knee"
     Thresholds = Thresholds
-    CUES = CUES
-    FAULTS = tuple(CUES)
+    FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
-    key_metric = "support_knee_deg"
-    key_joint = "knee"
+    key_angle = KeyAngle("support_knee_deg", "knee")
     plots = {"support_knee_deg": "Standing knee angle (deg)", "trunk_lean_deg": "Trunk lean (deg)"}
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
@@ -111,8 +110,8 @@ class StandingFigureFour(HoldExercise):
 
     def bands(self) -> dict[str, list[dict]]:
         return {
-            "support_knee_deg": [{"label": "Too deep", "min": None, "max": self.th.min_knee_deg, "code": "too_deep"}],
-            "trunk_lean_deg": [{"label": "Chest not tall", "min": self.th.max_lean_deg, "max": None,
+            "support_knee_deg": [{"min": None, "max": self.th.min_knee_deg, "code": "too_deep"}],
+            "trunk_lean_deg": [{"min": self.th.max_lean_deg, "max": None,
                                 "code": "torso_not_tall"}],
         }
 

@@ -37,24 +37,6 @@ from formcheck.fileio import write_text_atomic
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
-# Friendly names for the codes in SPEC.md; any other code is title-cased from its id.
-FAULT_TITLES = {
-    "hips_too_high": "Hips too high",
-    "hips_too_low": "Hips not high enough",
-    "short_hold": "Hold too short",
-    "fast_lowering": "Lowering too fast",
-    "leaning_too_far": "Leaning too far",
-    "missing_side": "Other side missing",
-    "too_deep": "Sinking too low",
-    "torso_not_tall": "Chest not tall",
-    "partial_range": "Partial range",
-    "leaning_back": "Leaning back",
-    "fast_return": "Returning too fast",
-    "uneven": "Uneven sides",
-    "out_of_frame": "Out of frame",
-    "wrong_view": "Camera angle",
-}
-
 # Warm, print-friendly colours handed to fault codes in order of appearance.
 FAULT_COLORS = ("#d9534f", "#e08e2b", "#8e5bb5", "#c2185b", "#6d4c41", "#b8860b", "#5c6bc0")
 SERIES_COLOR = "#2a7f8e"
@@ -232,9 +214,23 @@ def _fault_list(summary: dict, events: list[dict], reps: list[dict], holds: list
     return faults
 
 
-def fault_title(code: str) -> str:
-    """A short, friendly name for a fault code ("hips_too_high" -> "Hips too high")."""
-    return FAULT_TITLES.get(code) or _humanize(code)
+def fault_title(code: str, exercise_id: str | None = None) -> str:
+    """A fault's short title as its exercise declares it ("hips_too_high" -> "Hips too high");
+    without an exercise, the first exercise declaring the code; an unknown code is
+    title-cased from its id."""
+    titles = _fault_titles()
+    return titles.get((exercise_id, code)) or titles.get((None, code)) or _humanize(code)
+
+
+@functools.lru_cache(maxsize=1)
+def _fault_titles() -> dict[tuple[str | None, str], str]:
+    from formcheck.exercises import EXERCISES
+    titles: dict[tuple[str | None, str], str] = {}
+    for ex in EXERCISES.values():
+        for fault in ex.faults():
+            titles[(ex.id, fault.code)] = fault.title
+            titles.setdefault((None, fault.code), fault.title)
+    return titles
 
 
 def _advice(code: str, message: str) -> str:

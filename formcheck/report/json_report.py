@@ -38,7 +38,7 @@ def build_report(result: SessionResult, source: str, fps: float, width: int, hei
         "summary": {"rep_count": len(reps), "hold_count": len(holds), "sides": sides,
                     "fault_counts": dict(Counter(e["code"] for e in events))},
     }
-    balance = side_balance(reps, holds, result.common.balance_min_ratio, result.exercise.range_metrics)
+    balance = side_balance(reps, holds, result.common.balance_min_ratio)
     if balance is not None:
         report["balance"] = balance
     return report
