@@ -56,7 +56,7 @@ class Overlay:
                 self._key_angle(image, pose, state.metrics)
         self._panel(image, state)
         if state.banner is not None:
-            self._banner(image, state.banner.text, BANNER_COLOURS.get(state.banner.severity, PANEL))
+            self.banner(image, state.banner.text, BANNER_COLOURS.get(state.banner.severity, PANEL))
         return image
 
     def _skeleton(self, image: np.ndarray, pose: PoseFrame) -> None:
@@ -105,7 +105,7 @@ class Overlay:
         if is_lean:
             text = f"lean {text}"
         origin = (c[0] + radius + 6, c[1] - radius // 2)
-        self._text(image, text, origin, self.large, ANGLE, degree=True, outline=True)
+        self.text(image, text, origin, self.large, ANGLE, degree=True, outline=True)
 
     def _key_ratio(self, image: np.ndarray, pose: PoseFrame, value: float) -> None:
         name = self.exercise.key_angle.joint.upper()
@@ -114,7 +114,7 @@ class Overlay:
         text = f"{value:.2f}x"
         (tw, _), _ = cv2.getTextSize(text, FONT, self.large, self.thick)
         origin = ((a[0] + b[0]) // 2 - tw // 2, min(a[1], b[1]) - round(14 * self.unit))
-        self._text(image, text, origin, self.large, ANGLE, outline=True)
+        self.text(image, text, origin, self.large, ANGLE, outline=True)
 
     def _panel(self, image: np.ndarray, state: LiveState) -> None:
         ex = self.exercise
@@ -134,13 +134,13 @@ class Overlay:
         w = round(300 * self.unit)
         gauge_h = round(40 * self.unit) if gauge is not None else 0
         h = pad * 2 + line_h * len(lines) + gauge_h
-        self._shade(image, (pad, pad), (pad + w, pad + h), PANEL, 0.6)
+        self.shade(image, (pad, pad), (pad + w, pad + h), PANEL, 0.6)
         for i, (text, scale, colour) in enumerate(lines):
             max_w = w - 2 * pad
             (tw, _), _ = cv2.getTextSize(text, FONT, scale, self.thick)
             if tw > max_w:  # shrink a long line to fit the panel
                 scale *= max_w / tw
-            self._text(image, text, (2 * pad, pad + line_h * (i + 1) - round(8 * self.unit)), scale, colour)
+            self.text(image, text, (2 * pad, pad + line_h * (i + 1) - round(8 * self.unit)), scale, colour)
         if gauge is not None:
             top = pad + line_h * len(lines)
             self._gauge(image, gauge, (2 * pad, top), w - 2 * pad, gauge_h - pad)
@@ -149,7 +149,7 @@ class Overlay:
         """A horizontal bar: the label, the value as a fill, and a tick at the target."""
         x0, y0 = origin
         label_w = round(width * 0.42)
-        self._text(image, gauge.label, (x0, y0 + height - round(6 * self.unit)), self.small * 0.85, WHITE)
+        self.text(image, gauge.label, (x0, y0 + height - round(6 * self.unit)), self.small * 0.85, WHITE)
         bx0, bx1 = x0 + label_w, x0 + width
         by0, by1 = y0 + round(4 * self.unit), y0 + height - round(2 * self.unit)
 
@@ -163,7 +163,9 @@ class Overlay:
         tx = x_of(gauge.target)
         cv2.line(image, (tx, by0 - round(4 * self.unit)), (tx, by1 + round(2 * self.unit)), WHITE, self.thick)
 
-    def _banner(self, image: np.ndarray, text: str, colour) -> None:
+    # -- drawing primitives (the set-up screen draws with them too) ----------------------------
+    def banner(self, image: np.ndarray, text: str, colour) -> None:
+        """One line of text on a coloured bar at the bottom centre, shrunk to fit the width."""
         scale = self.large * 0.85
         (tw, th), base = cv2.getTextSize(text, FONT, scale, self.thick)
         max_w = self.width - round(40 * self.unit)
@@ -174,10 +176,11 @@ class Overlay:
         x0 = (self.width - tw) // 2 - pad
         y1 = self.height - round(16 * self.unit)
         y0 = y1 - th - base - 2 * pad
-        self._shade(image, (x0, y0), (x0 + tw + 2 * pad, y1), colour, 0.85)
-        self._text(image, text, (x0 + pad, y1 - pad - base), scale, WHITE)
+        self.shade(image, (x0, y0), (x0 + tw + 2 * pad, y1), colour, 0.85)
+        self.text(image, text, (x0 + pad, y1 - pad - base), scale, WHITE)
 
-    def _text(self, image, text, origin, scale, colour, degree: bool = False, outline: bool = False) -> None:
+    def text(self, image, text, origin, scale, colour, degree: bool = False, outline: bool = False) -> None:
+        """``text`` at ``origin`` (its baseline's left end), at a size scaled like the overlay's."""
         thick = max(1, round(self.thick * scale / self.large))
         if outline:  # text straight on the video needs a dark edge to stay readable
             cv2.putText(image, text, origin, FONT, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
@@ -189,7 +192,8 @@ class Overlay:
             cv2.circle(image, centre, r, colour, max(1, thick), cv2.LINE_AA)
 
     @staticmethod
-    def _shade(image, top_left, bottom_right, colour, alpha: float) -> None:
+    def shade(image, top_left, bottom_right, colour, alpha: float) -> None:
+        """Blend ``colour`` over a rectangle (``alpha`` = its opacity), clipped to the image."""
         x0, y0 = max(0, top_left[0]), max(0, top_left[1])
         x1, y1 = min(image.shape[1], bottom_right[0]), min(image.shape[0], bottom_right[1])
         if x1 <= x0 or y1 <= y0:

@@ -99,17 +99,17 @@ def draw_setup(overlay, image: np.ndarray, status: SetupStatus) -> np.ndarray:
     pad = round(12 * unit)
     width = round(460 * unit)
     top = round(10 * unit)
-    overlay._shade(image, (pad, top), (pad + width, top + pad * 2 + line_h * (len(status.items) + 1)),
+    overlay.shade(image, (pad, top), (pad + width, top + pad * 2 + line_h * (len(status.items) + 1)),
                    (40, 30, 25), 0.7)
-    overlay._text(image, "Getting set up", (2 * pad, top + line_h), overlay.large * 0.8, (255, 255, 255))
+    overlay.text(image, "Getting set up", (2 * pad, top + line_h), overlay.large * 0.8, (255, 255, 255))
     for i, item in enumerate(status.items, start=2):
         y = top + line_h * i
         centre = (2 * pad + round(8 * unit), y - round(8 * unit))
         cv2.circle(image, centre, max(4, round(9 * unit)), OK_COLOUR if item.ok else BAD_COLOUR, -1, cv2.LINE_AA)
-        overlay._text(image, item.label, (2 * pad + round(26 * unit), y), overlay.small, (255, 255, 255))
+        overlay.text(image, item.label, (2 * pad + round(26 * unit), y), overlay.small, (255, 255, 255))
     problem = status.first_problem
     if problem is not None:
-        overlay._banner(image, problem.hint, (170, 110, 40))
+        overlay.banner(image, problem.hint, (170, 110, 40))
     elif status.countdown_s is not None:
         text = str(int(np.ceil(status.countdown_s))) if status.countdown_s > 0 else "Go!"
         scale = 4.0 * unit
