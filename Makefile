@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_CLIP ?= samples/glute_bridge/bridge_clean_left.mp4
 
-.PHONY: setup demo test samples benchmark clean
+.PHONY: setup demo test samples population accuracy benchmark clean
 
 $(BIN)/formcheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ benchmark: setup
 samples:
 	$(BIN)/pip install --quiet -e ".[samples]"
 	$(BIN)/python -m formcheck.samplegen
+
+# The rendered population's pose tracks (samples/population; ~1 h on 2 cores, resumable).
+population: setup
+	$(BIN)/pip install --quiet -e ".[samples]"
+	$(BIN)/python -m formcheck.samplegen population --jobs 2
+
+# How often formcheck is right: the test half of the population and the filmed clips.
+accuracy: setup
+	$(BIN)/python -m benchmarks.accuracy
 
 clean:
 	rm -rf $(VENV) out

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -51,19 +52,99 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
+MAX_RENDER_WIDTH = 960  # population clips: wider frames are drawn at this width, then scaled up
+
+
+class Rendering:
+    """One clip being rendered: its frames one by one, then its expected outcome.
+
+        rendering = Rendering(spec)
+        for t_s, image in rendering.frames(): ...
+        expect, truth = rendering.outcome()
+    """
+
+    def __init__(self, spec: ClipSpec):
+        self.spec = spec
+        self.body = _body(spec)
+        self.exercise = EXERCISES[spec.exercise](self.body, spec)
+        self.timeline = self.exercise.timeline()
+        self.camera = self.exercise.camera()
+        self.light = Light()
+        self.scene = Scene(floor_rgb=spec.floor_rgb, wall_rgb=spec.wall_rgb, props=self.exercise.props(),
+                           subject=tuple(self.exercise.reference()[0]))
+        fps = spec.camera.fps
+        self.times = np.arange(int(round(self.timeline.duration * fps)) + 1) / fps
+        self.keypoints = np.zeros((len(self.times), len(KEYPOINTS), 3), np.float32)
+        self.angle_rows: list[dict[str, float]] = []
+        self.unique = 0
+
+    def render_camera(self):
+        """The camera the frames are drawn with: frames wider than ``MAX_RENDER_WIDTH`` are
+        drawn smaller and scaled up (the pose model sees them at 256 px anyway)."""
+        c = self.camera
+        if c.width <= MAX_RENDER_WIDTH or not self.spec.band_share:  # sample clips: full size
+            return c
+        scale = MAX_RENDER_WIDTH / c.width
+        return replace(c, width=MAX_RENDER_WIDTH, height=round(c.height * scale))
+
+    def keypoints_in_frame(self, samples: int = 24) -> bool:
+        """Whether every keypoint stays inside the frame, from poses sampled over the clip
+        (cheap: nothing is rendered)."""
+        points = [self.exercise.pose(self.timeline.at(float(t))).keypoints
+                  for t in np.linspace(0.0, self.timeline.duration, samples)]
+        xy = self.camera.project(np.concatenate(points))[:, :2]
+        return _in_frame(xy, self.camera.width, self.camera.height)
+
+    def frames(self):
+        """Yield ``(t_s, BGR image)`` for every frame, recording the true keypoints and angles."""
+        camera = self.render_camera()
+        static = self.scene.render_static(camera, self.light)
+        last_key, image, posed, angles = None, None, None, None
+        for i, t in enumerate(self.times):
+            params = self.timeline.at(float(t))
+            key = tuple(sorted(params.items()))
+            if key != last_key:  # holds reuse the last frame
+                posed = self.exercise.pose(params)
+                angles = self.exercise.angles(posed)
+                frame = static.copy()
+                Scene.draw(frame, camera, self.light, Mesh(posed.vertices, self.body.faces, self.body.colors))
+                image = frame.to_bgr()
+                if camera is not self.camera:
+                    image = cv2.resize(image, (self.camera.width, self.camera.height), interpolation=cv2.INTER_LINEAR)
+                last_key = key
+                self.unique += 1
+            self.keypoints[i] = posed.keypoints
+            self.angle_rows.append(angles)
+            yield float(t), image
+
+    def angle_arrays(self) -> dict[str, np.ndarray]:
+        return {k: np.array([row[k] for row in self.angle_rows]) for k in self.angle_rows[0]}
+
+    def image_xy(self) -> np.ndarray:
+        n = len(self.times)
+        return self.camera.project(self.keypoints.reshape(-1, 3))[:, :2].reshape(n, -1, 2)
+
+    def outcome(self) -> tuple[dict, dict]:
+        """(expect, truth) from the true angles of the frames rendered."""
+        return self.exercise.expectation(self.times, self.angle_arrays())
+
+    def render_params(self) -> dict:
+        render = self.spec.to_dict()
+        render.update({
+            "camera_world": {"position": [round(v, 4) for v in self.camera.position],
+                             "target": [round(v, 4) for v in self.camera.target]},
+            "frames": len(self.times), "duration_s": round(float(self.times[-1]), 3),
+            "unique_frames": self.unique, "height_m": round(float(np.ptp(self.body.rest.vertices[:, 2])), 3),
+            "generator": "formcheck.samplegen",
+        })
+        return render
+
+
 def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None) -> dict:
     """Render one clip into ``out_root/<exercise>/``; returns its expected-file dict."""
     started = time.monotonic()
-    body = _body(spec)
-    exercise = EXERCISES[spec.exercise](body, spec)
-    timeline = exercise.timeline()
-    camera = exercise.camera()
-    light = Light()
-    scene = Scene(props=exercise.props(), subject=tuple(exercise.reference()[0]))
-    static = scene.render_static(camera, light)
-    fps = spec.camera.fps
-    n_frames = int(round(timeline.duration * fps)) + 1
-
+    rendering = Rendering(spec)
+    camera, fps = rendering.camera, spec.camera.fps
     out_dir = out_root / spec.exercise
     out_dir.mkdir(parents=True, exist_ok=True)
     video_path = out_dir / f"{spec.clip}.mp4"
@@ -72,29 +153,12 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
                              (camera.width, camera.height))
     if not writer.isOpened():
         raise RuntimeError(f"cannot open a {FOURCC} video writer for {tmp_path}")
-
-    times = np.arange(n_frames) / fps
-    keypoints = np.zeros((n_frames, len(KEYPOINTS), 3), np.float32)
-    angle_rows: list[dict[str, float]] = []
+    n_frames = len(rendering.times)
     contact_at = set(np.linspace(0, n_frames - 1, 8).round().astype(int).tolist())
     contact: list[np.ndarray] = []
-    last_key, image, posed, angles = None, None, None, None
-    unique = 0
     try:
-        for i, t in enumerate(times):
-            params = timeline.at(float(t))
-            key = tuple(sorted(params.items()))
-            if key != last_key:
-                posed = exercise.pose(params)
-                angles = exercise.angles(posed)
-                frame = static.copy()
-                Scene.draw(frame, camera, light, Mesh(posed.vertices, body.faces, body.colors))
-                image = frame.to_bgr()
-                last_key = key
-                unique += 1
+        for i, (t, image) in enumerate(rendering.frames()):
             writer.write(image)
-            keypoints[i] = posed.keypoints
-            angle_rows.append(angles)
             if i in contact_at:
                 contact.append(_label(image, f"{t:5.1f}s"))
     finally:
@@ -104,26 +168,20 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
         os.replace(tmp_path, video_path)
     tmp_path.unlink(missing_ok=True)
 
-    angle_arrays = {k: np.array([row[k] for row in angle_rows]) for k in angle_rows[0]}
-    expect, truth = exercise.expectation(times, angle_arrays)
-    image_xy = camera.project(keypoints.reshape(-1, 3))[:, :2].reshape(n_frames, -1, 2)
+    angle_arrays = rendering.angle_arrays()
+    expect, truth = rendering.outcome()
+    image_xy = rendering.image_xy()
     _check_in_frame(image_xy, camera.width, camera.height, spec.clip)
     np.savez_compressed(
         out_dir / f"{spec.clip}.truth.npz",
-        times_s=times.astype(np.float32),
+        times_s=rendering.times.astype(np.float32),
         keypoint_names=np.array(KEYPOINTS),
-        world_xyz=keypoints,
+        world_xyz=rendering.keypoints,
         image_xy=image_xy.astype(np.float32),
         **{f"angle_{k}": v.astype(np.float32) for k, v in angle_arrays.items()},
     )
-    render = spec.to_dict()
-    render.update({
-        "camera_world": {"position": [round(v, 4) for v in camera.position],
-                         "target": [round(v, 4) for v in camera.target]},
-        "frames": n_frames, "duration_s": round(float(times[-1]), 3),
-        "unique_frames": unique, "height_m": round(float(np.ptp(body.rest.vertices[:, 2])), 3),
-        "generator": "formcheck.samplegen", "codec": codec,
-    })
+    render = rendering.render_params()
+    render["codec"] = codec
     data = {
         "exercise": spec.exercise,
         "clip": video_path.name,
@@ -148,11 +206,16 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
 IN_FRAME_MARGIN = 0.02  # keypoints stay this share of the frame size inside its edges
 
 
-def _check_in_frame(image_xy: np.ndarray, width: int, height: int, clip: str) -> None:
-    """Every clip expects ``out_of_frame`` absent: insist every keypoint is well inside."""
+def _in_frame(image_xy: np.ndarray, width: int, height: int) -> bool:
     mx, my = IN_FRAME_MARGIN * width, IN_FRAME_MARGIN * height
     x, y = image_xy[..., 0], image_xy[..., 1]
-    if x.min() < mx or x.max() > width - mx or y.min() < my or y.max() > height - my:
+    return bool(x.min() >= mx and x.max() <= width - mx and y.min() >= my and y.max() <= height - my)
+
+
+def _check_in_frame(image_xy: np.ndarray, width: int, height: int, clip: str) -> None:
+    """Every clip expects ``out_of_frame`` absent: insist every keypoint is well inside."""
+    if not _in_frame(image_xy, width, height):
+        x, y = image_xy[..., 0], image_xy[..., 1]
         raise ValueError(f"{clip}: keypoints leave the frame (x {x.min():.0f}..{x.max():.0f} of {width}, "
                          f"y {y.min():.0f}..{y.max():.0f} of {height})")
 

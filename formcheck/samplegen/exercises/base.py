@@ -41,6 +41,12 @@ class ClipSpec:
     camera: CameraSpec = CameraSpec()
     options: dict[str, Any] = field(default_factory=dict)  # exercise-specific script knobs
     seed: int = 0
+    floor_rgb: tuple[int, int, int] = (176, 168, 156)
+    wall_rgb: tuple[int, int, int] = (236, 234, 228)
+    # Population clips: a true value within ``band_share`` x the sample margin of its
+    # threshold is left unscored (not a failure to act a fault clearly); 0 = sample clip.
+    band_share: float = 0.0
+    negative: bool = False         # a move that is not the exercise: nothing may count
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -55,6 +61,16 @@ class Exercise:
     id: ClassVar[str] = ""
     defaults: ClassVar[dict[str, Any]] = {}                    # the script's options
     fault_options: ClassVar[dict[str | None, dict]] = {None: {}}  # what each fault changes
+    # For the random population (see ``population``): where a camera may stand for this
+    # exercise (yaw ranges in degrees, heights and distances in metres), how far beyond the
+    # allowed yaw a ``wrong_view`` clip goes, and the options of a move that is not the
+    # exercise (a negative: nothing may count).
+    yaw_ranges: ClassVar[tuple[tuple[float, float], ...]] = ((-90.0, 90.0),)
+    beyond_deg: ClassVar[float] = 0.0
+    camera_heights_m: ClassVar[tuple[float, float]] = (0.3, 1.2)
+    distances_m: ClassVar[tuple[float, float]] = (2.2, 3.0)
+    portrait_ok: ClassVar[bool] = False
+    negative_options: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, body: Body, spec: ClipSpec):
         self.body = body
@@ -62,6 +78,7 @@ class Exercise:
         self.o = {**self.defaults, **self.fault_options[spec.fault], **spec.options}
         self.reps: list[dict] = []   # scripted rep phases (times in s)
         self.holds: list[dict] = []  # scripted holds
+        self.unscored: dict[str, list[float]] = {}  # codes with a true value inside the band
 
     # --- to override -------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -85,16 +102,38 @@ class Exercise:
         raise NotImplementedError
 
     # --- shared ------------------------------------------------------------
+    def judge(self, code: str, value: float, limit: float, above: bool, margin: float) -> bool:
+        """Whether a true ``value`` is past ``limit`` (above it when ``above``).
+
+        A sample clip must act a fault out clearly or clearly not at all: a value within
+        ``margin`` of the limit is refused. A population clip instead leaves a value within
+        ``band_share`` x ``margin`` unscored: MediaPipe cannot tell it from the limit."""
+        near = abs(value - limit) < margin * (self.spec.band_share or 1.0)
+        if near and not self.spec.band_share:
+            raise ValueError(f"{code}: true value {value:.3g} is within {margin:.3g} of the threshold {limit}")
+        if near:
+            self.unscored.setdefault(code, []).append(round(float(value), 3))
+            return False
+        return value > limit if above else value < limit
+
     def outcome(self, faults: set[str], reps: list[dict] | None = None,
                 holds: list[dict] | None = None) -> tuple[dict, dict]:
         """(expect, truth) from the truth of each rep (or hold) and the faults truly acted out:
-        every other fault of the exercise, and the common ones, must not fire."""
+        every other fault of the exercise, and the common ones, must not fire (but those
+        left in the threshold band are not scored either way)."""
+        if self.spec.negative:  # not the exercise: no rep, no hold, no fault
+            reps, holds, faults = ([] if reps is not None else None), [], set()
+            self.unscored.clear()
         every = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
+        unscored = sorted(set(self.unscored) - faults)
         expect = {"rep_count": len(reps) if reps is not None else None,
                   "holds": [{"side": h["side"], "duration_s": h["duration_s"]} for h in holds or []],
                   "faults_present": sorted(faults),
-                  "faults_absent": [code for code in every if code not in faults]}
-        return expect, {"reps": reps or [], "holds": holds or []}
+                  "faults_absent": [code for code in every if code not in faults and code not in unscored]}
+        if self.spec.band_share:
+            expect["faults_unscored"] = unscored
+        return expect, {"reps": reps or [], "holds": holds or [],
+                        "unscored_values": {c: self.unscored[c] for c in unscored}}
 
     def angles(self, posed: PosedBody) -> dict[str, float]:
         out = standard_angles(posed.keypoints)

@@ -13,7 +13,7 @@ import numpy as np
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, PosedBody
 from formcheck.samplegen.exercises.base import ClipSpec
-from formcheck.samplegen.exercises.stance import STANCE, StandingExercise, beyond
+from formcheck.samplegen.exercises.stance import STANCE, StandingExercise
 from formcheck.samplegen.render import Mesh, chair
 from formcheck.samplegen.timeline import Timeline
 
@@ -43,6 +43,12 @@ class ChairSquat(StandingExercise):
     id = "chair_squat"
     defaults = DEFAULTS
     fault_options = FAULT_OPTIONS
+    yaw_ranges = ((70.0, 110.0), (-110.0, -70.0))
+    beyond_deg = 35.0
+    camera_heights_m = (0.1, 1.4)
+    distances_m = (2.6, 3.4)
+    portrait_ok = True
+    negative_options = {"bottom": {"shin": 4.0, "thigh": 15.0, "lean": 10.0}}  # a shallow knee bend, no chair
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
@@ -117,7 +123,7 @@ class ChairSquat(StandingExercise):
                  S.KNEE_TOE_MARGIN),
             )
             faults |= {code for code, value, limit, above, margin in checks
-                       if beyond(code, value, limit, above, margin)}
+                       if self.judge(code, value, limit, above, margin)}
         return self.outcome(faults, reps=truth_reps)
 
 

@@ -16,7 +16,6 @@ import numpy as np
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import Body, PosedBody, axis_angle, hip, rx
 from formcheck.samplegen.exercises.base import ClipSpec, Exercise
-from formcheck.samplegen.exercises.stance import beyond
 from formcheck.samplegen.geometry import angle_deg
 from formcheck.samplegen.kinematics import Limb, arm_towards
 from formcheck.samplegen.render import Mesh, box
@@ -50,6 +49,11 @@ class Clamshell(Exercise):
     id = "clamshell"
     defaults = DEFAULTS
     fault_options = FAULT_OPTIONS
+    yaw_ranges = ((-30.0, 30.0),)   # in front of the lying body
+    beyond_deg = 0.0
+    camera_heights_m = (1.0, 1.6)
+    distances_m = (1.9, 2.4)
+    negative_options = {"top": {"opening": 7.0}}  # the knee hardly lifts
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)
@@ -153,5 +157,5 @@ class Clamshell(Exercise):
                  r * th["max_feet_gap_ratio"]),
             )
             faults |= {code for code, value, limit, above, margin in checks
-                       if beyond(code, value, limit, above, margin)}
+                       if self.judge(code, value, limit, above, margin)}
         return self.outcome(faults, reps=truth_reps)

@@ -15,7 +15,7 @@ import numpy as np
 
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import PosedBody
-from formcheck.samplegen.exercises.stance import STANCE, StandingExercise, beyond
+from formcheck.samplegen.exercises.stance import STANCE, StandingExercise
 from formcheck.samplegen.geometry import angle_deg, flatten, lateral_axis, line_deviation_deg
 from formcheck.samplegen.timeline import Timeline
 
@@ -47,6 +47,12 @@ class Deadlift(StandingExercise):
     id = "deadlift"
     defaults = DEFAULTS
     fault_options = FAULT_OPTIONS
+    yaw_ranges = ((70.0, 110.0), (-110.0, -70.0))
+    beyond_deg = 40.0
+    camera_heights_m = (0.1, 1.4)
+    distances_m = (2.6, 3.4)
+    portrait_ok = True
+    negative_options = {"bottom": {"shin": 3.0, "thigh": 4.0, "lean": 12.0}}  # a nod of the trunk
 
     def extra_angles(self, posed: PosedBody) -> dict[str, float]:
         kp = posed.kp
@@ -111,5 +117,5 @@ class Deadlift(StandingExercise):
                 ("leaning_back", entry["lean_back_deg"], th["max_lean_back_deg"], True, m),
             )
             faults |= {code for code, value, limit, above, margin in checks
-                       if beyond(code, value, limit, above, margin)}
+                       if self.judge(code, value, limit, above, margin)}
         return self.outcome(faults, reps=truth_reps)

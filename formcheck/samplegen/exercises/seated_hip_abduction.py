@@ -48,6 +48,11 @@ class SeatedHipAbduction(Exercise):
     id = "seated_hip_abduction"
     defaults = DEFAULTS
     fault_options = FAULT_OPTIONS
+    yaw_ranges = ((-25.0, 25.0),)
+    beyond_deg = 35.0
+    camera_heights_m = (0.15, 1.0)
+    distances_m = (1.9, 2.6)
+    negative_options = {"peak_ratio": 0.97}  # knees twitch, never opening
     measure_extra = staticmethod(lambda poses, truth: measure_extra(poses, truth))
 
     def __init__(self, body: Body, spec: ClipSpec):
@@ -185,19 +190,17 @@ class SeatedHipAbduction(Exercise):
                 "left_knee_travel_m": round(travel_l, 3), "right_knee_travel_m": round(travel_r, 3),
                 "travel_share": round(share, 3), "max_trunk_lean_deg": round(max_lean, 2),
             })
-            if peak - rest_ratio < th["rep_rise_ratio"] + RATIO_MARGIN / 2:
+            if peak - rest_ratio < th["rep_rise_ratio"] + RATIO_MARGIN / 2 and not self.spec.negative:
                 raise ValueError(f"rep rises only {peak - rest_ratio:.2f}")
-            faults |= _check(peak < th["min_peak_ratio"], abs(peak - th["min_peak_ratio"]) >= RATIO_MARGIN,
-                             "partial_range", peak)
-            faults |= _check(max_lean > th["max_trunk_lean_deg"],
-                             abs(max_lean - th["max_trunk_lean_deg"]) >= S.ANGLE_MARGIN_DEG, "leaning_back", max_lean)
             f = S.TIME_MARGIN_FRACTION
-            faults |= _check(rep["return_s"] < th["min_return_s"],
-                             not th["min_return_s"] * (1 - f) <= rep["return_s"] <= th["min_return_s"] * (1 + f),
-                             "fast_return", rep["return_s"])
-            faults |= _check(share < th["uneven_fraction"],
-                             not th["uneven_fraction"] * (1 - f) <= share <= th["uneven_fraction"] * (1 + f),
-                             "uneven", share)
+            checks = (
+                ("partial_range", peak, th["min_peak_ratio"], False, RATIO_MARGIN),
+                ("leaning_back", max_lean, th["max_trunk_lean_deg"], True, S.ANGLE_MARGIN_DEG),
+                ("fast_return", rep["return_s"], th["min_return_s"], False, f * th["min_return_s"]),
+                ("uneven", share, th["uneven_fraction"], False, f * th["uneven_fraction"]),
+            )
+            faults |= {code for code, value, limit, above, margin in checks
+                       if self.judge(code, value, limit, above, margin)}
         return self.outcome(faults, reps=truth_reps)
 
 
@@ -213,9 +216,3 @@ def measure_extra(poses, truth) -> dict:
         xy = pose.image_xy
         ratios.append(float(np.linalg.norm(xy[L_KNEE] - xy[R_KNEE]) / np.linalg.norm(xy[L_HIP] - xy[R_HIP])))
     return {"knee_ratio_image": (ratios, truth["angle_knee_ratio"])}
-
-
-def _check(fires: bool, clear: bool, code: str, value: float) -> set[str]:
-    if not clear:
-        raise ValueError(f"{code}: true value {value:.2f} too close to its threshold")
-    return {code} if fires else set()

@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck.samplegen import spec as S
 from formcheck.samplegen.body import PosedBody
-from formcheck.samplegen.exercises.stance import STANCE, StandingExercise, beyond
+from formcheck.samplegen.exercises.stance import STANCE, StandingExercise
 from formcheck.samplegen.timeline import Timeline
 
 DEFAULTS = {
@@ -41,6 +41,11 @@ class Squat(StandingExercise):
     id = "squat"
     defaults = DEFAULTS
     fault_options = FAULT_OPTIONS
+    yaw_ranges = ((-90.0, 90.0),)   # any view
+    camera_heights_m = (0.1, 1.4)
+    distances_m = (2.6, 3.4)
+    portrait_ok = True
+    negative_options = {"bottom": {"shin": 5.0, "thigh": 14.0, "lean": 8.0, "knees_in": -0.05}}  # a small bob
 
     def extra_angles(self, posed: PosedBody) -> dict[str, float]:
         kp = posed.kp
@@ -95,5 +100,5 @@ class Squat(StandingExercise):
                 ("too_fast_down", entry["descent_s"], th["min_descent_s"], False, f * th["min_descent_s"]),
             )
             faults |= {code for code, value, limit, above, margin in checks
-                       if beyond(code, value, limit, above, margin)}
+                       if self.judge(code, value, limit, above, margin)}
         return self.outcome(faults, reps=truth_reps)

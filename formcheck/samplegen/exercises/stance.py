@@ -108,14 +108,6 @@ class StancePoser:
         return self.body.pose(rotations, root, root_t)
 
 
-def beyond(code: str, value: float, limit: float, above: bool, margin: float) -> bool:
-    """Whether a true ``value`` is past ``limit`` (above it when ``above``), refusing one
-    within ``margin`` of it: a clip must act a fault out clearly or clearly not at all."""
-    if abs(value - limit) < margin:
-        raise ValueError(f"{code}: true value {value:.3g} is within {margin:.3g} of the threshold {limit}")
-    return value > limit if above else value < limit
-
-
 class StandingExercise(Exercise):
     """A script whose body stands, feet planted ``feet_apart_m`` apart, posed by ``StancePoser``."""
 

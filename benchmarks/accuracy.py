@@ -1,0 +1,278 @@
+"""How often formcheck is right: the rules replayed on the rendered population's stored pose
+tracks (``samples/population``, see ``formcheck.samplegen.population``) and on the filmed
+clips in ``../shared/real-clips`` against their hand labels (``benchmarks/real_clips.json``).
+
+    .venv/bin/python -m benchmarks.accuracy              # the test half + the filmed clips
+    .venv/bin/python -m benchmarks.accuracy --half tune  # the half thresholds may be tuned on
+
+Prints a table per exercise and camera view, precision and recall per fault code (values
+inside a fault's threshold band are not scored), the filmed clips, and one last line:
+
+    ACCURACY test_clips=N reps_exact=... holds_exact=... fault_precision_min=... ...
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POPULATION = ROOT / "samples" / "population"
+REAL_CLIPS = ROOT.parent / "shared" / "real-clips"
+REAL_LABELS = Path(__file__).resolve().parent / "real_clips.json"
+REAL_CACHE = ROOT / "benchmarks" / ".cache"
+HOLD_TOLERANCE_S = 1.5  # a hold's duration within this of the truth counts as right
+COMMON = ("out_of_frame", "wrong_view")
+
+
+@dataclass
+class Outcome:
+    """What the rules made of one track."""
+
+    rep_count: int
+    holds: list[tuple[str | None, float]]
+    fired: set[str]
+
+
+def replay(track, exercise_id: str, config: dict | None = None) -> Outcome:
+    """Run the exercise's rules over a stored pose track, as ``formcheck analyze`` does."""
+    from formcheck.config import thresholds_for
+    from formcheck.exercises import get_exercise
+    from formcheck.session import Session
+
+    config = config or {}
+    exercise = get_exercise(exercise_id)(thresholds_for(config, exercise_id))
+    session = Session(exercise, thresholds_for(config, "common"), keep_timeline=False)
+    for t_s, pose in zip(track.times_s, track.poses):
+        session.update(t_s, pose)
+    result = session.finish()
+    return Outcome(len(result.reps), [(h.side, h.duration_s) for h in result.holds],
+                   {e.code for e in result.events})
+
+
+# --- scoring ---------------------------------------------------------------------------
+@dataclass
+class Score:
+    """One clip's outcome against its truth."""
+
+    name: str
+    exercise: str
+    view: str
+    clean: bool
+    rep_error: int | None = None        # got - want, None: not a rep exercise / not asserted
+    holds_exact: bool | None = None
+    hold_errors_s: list[float] = field(default_factory=list)
+    sides_right: list[bool] = field(default_factory=list)
+    faults: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # code -> (true, fired)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def score(name: str, exercise: str, view: str, expect: dict, got: Outcome) -> Score:
+    present, absent = set(expect.get("faults_present", [])), set(expect.get("faults_absent", []))
+    s = Score(name, exercise, view, clean=not present)
+    want = expect.get("rep_count")
+    span = expect.get("rep_count_range")
+    if span is not None:
+        s.rep_error = 0 if span[0] <= got.rep_count <= span[1] else got.rep_count - span[1]
+    elif want is not None:
+        s.rep_error = got.rep_count - want
+    if s.rep_error:
+        s.reasons.append(f"{got.rep_count} reps, expected {span or want}")
+    if "holds" in expect and (expect.get("holds") or want is None):
+        wanted = expect["holds"]
+        s.holds_exact = len(got.holds) == len(wanted)
+        if not s.holds_exact:
+            s.reasons.append(f"{len(got.holds)} holds, expected {len(wanted)}")
+        left = list(got.holds)
+        for hold in wanted:
+            same_side = [h for h in left if hold["side"] is None or h[0] == hold["side"]]
+            s.sides_right.append(bool(same_side))
+            pool = same_side or left
+            if not pool:
+                continue
+            match = min(pool, key=lambda h: abs(h[1] - hold["duration_s"]))
+            left.remove(match)
+            error = match[1] - hold["duration_s"]
+            s.hold_errors_s.append(error)
+            if not same_side:
+                s.reasons.append(f"no {hold['side']} hold (got {match[0]})")
+            elif abs(error) > HOLD_TOLERANCE_S:
+                s.reasons.append(f"{hold['side']} hold {match[1]:.1f} s, expected {hold['duration_s']:.1f} s")
+    for code in sorted(present | absent):
+        fired = code in got.fired
+        s.faults[code] = (code in present, fired)
+        if (code in present) != fired:
+            s.reasons.append(f"{code} {'fired' if fired else 'missed'}")
+    return s
+
+
+def view_of(yaw_deg: float, outside_deg: float) -> str:
+    """The camera's view of the body, as a person would name it."""
+    if outside_deg > 0:
+        return "off-view"
+    yaw = abs(yaw_deg)
+    return "front" if yaw <= 30 else "oblique" if yaw < 60 else "side"
+
+
+def _population_one(path: Path) -> Score:
+    from formcheck.samplegen.population import load_track
+
+    track, truth = load_track(path)
+    view = truth["view"]
+    got = replay(track, truth["exercise"])
+    return score(truth["clip"], truth["exercise"], view_of(view["yaw_deg"], view["outside_views_deg"]),
+                 truth["expect"], got)
+
+
+def population_scores(half: str = "test", root: Path = POPULATION, jobs: int = 2) -> list[Score]:
+    paths = sorted(root.glob("*/*.track.xz"))
+    if half != "all":
+        parity = 1 if half == "test" else 0
+        paths = [p for p in paths if int(p.name.split(".")[0].rsplit("-", 1)[1]) % 2 == parity]
+    if jobs > 1 and len(paths) > 8:
+        with ProcessPoolExecutor(jobs) as pool:
+            return list(pool.map(_population_one, paths, chunksize=4))
+    return [_population_one(p) for p in paths]
+
+
+# --- filmed clips ----------------------------------------------------------------------
+def real_track(clip: Path, exercise: str):
+    """The pose track of a filmed clip (``formcheck analyze --landmarks``), cached by content."""
+    from formcheck.pose.landmarks import PoseTrack
+
+    digest = hashlib.sha256(clip.read_bytes()).hexdigest()[:16]
+    cached = REAL_CACHE / f"{clip.stem}.{digest}.npz"
+    if not cached.exists():
+        REAL_CACHE.mkdir(parents=True, exist_ok=True)
+        formcheck = Path(sys.executable).with_name("formcheck")
+        subprocess.run([str(formcheck), "analyze", str(clip), "--exercise", exercise, "--quiet",
+                        "--landmarks", str(cached)], check=True, capture_output=True)
+    return PoseTrack.load(cached)
+
+
+def real_scores() -> list[Score]:
+    labels = json.loads(REAL_LABELS.read_text())
+    scores = []
+    for label in labels["clips"]:
+        clip = REAL_CLIPS / label["file"]
+        got = replay(real_track(clip, label["exercise"]), label["exercise"])
+        s = score(label["file"], label["exercise"], "filmed", label, got)
+        if label.get("unscored"):
+            s.view = "unscored"
+        s.got = got
+        scores.append(s)
+    return scores
+
+
+# --- the table -------------------------------------------------------------------------
+def _share(values) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def _fmt(value, spec: str = ".2f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def summary(scores: list[Score]) -> dict:
+    reps = [s.rep_error for s in scores if s.rep_error is not None]
+    holds = [s.holds_exact for s in scores if s.holds_exact is not None]
+    errors = [abs(e) for s in scores for e in s.hold_errors_s]
+    sides = [x for s in scores for x in s.sides_right]
+    clean = [not any(fired for true, fired in s.faults.values() if not true) for s in scores if s.clean]
+    return {"clips": len(scores), "reps_exact": _share(e == 0 for e in reps),
+            "reps_mae": _share(abs(e) for e in reps), "holds_exact": _share(holds),
+            "hold_error_s": _share(errors), "side_right": _share(sides), "clean_ok": _share(clean),
+            "all_ok": _share(s.ok for s in scores)}
+
+
+def fault_table(scores: list[Score]) -> dict[tuple[str, str], dict]:
+    """(exercise, code) -> true/false positives and negatives."""
+    table: dict[tuple[str, str], dict] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
+    for s in scores:
+        for code, (true, fired) in s.faults.items():
+            key = "tp" if true and fired else "fn" if true else "fp" if fired else "tn"
+            table[(s.exercise, code)][key] += 1
+    for row in table.values():
+        row["precision"] = row["tp"] / (row["tp"] + row["fp"]) if row["tp"] + row["fp"] else None
+        row["recall"] = row["tp"] / (row["tp"] + row["fn"]) if row["tp"] + row["fn"] else None
+    return dict(table)
+
+
+def print_report(scores: list[Score], real: list[Score] | None, half: str, out=sys.stdout) -> str:
+    w = lambda line="": print(line, file=out)  # noqa: E731
+    w(f"Rendered population, {half} half: {len(scores)} clips "
+      f"(unscored bands: angles +-5 deg, times +-25 %, ratios half the sample clips' margin)")
+    w(f"{'exercise':22} {'view':9} {'n':>3} {'reps ok':>7} {'rep MAE':>7} {'holds ok':>8} "
+      f"{'hold err s':>10} {'side ok':>7} {'clean ok':>8} {'all ok':>6}")
+    groups: dict[tuple[str, str], list[Score]] = defaultdict(list)
+    for s in scores:
+        groups[(s.exercise, s.view)].append(s)
+        groups[(s.exercise, "all")].append(s)
+    for (exercise, view), group in sorted(groups.items()):
+        m = summary(group)
+        w(f"{exercise:22} {view:9} {m['clips']:>3} {_fmt(m['reps_exact']):>7} {_fmt(m['reps_mae']):>7} "
+          f"{_fmt(m['holds_exact']):>8} {_fmt(m['hold_error_s']):>10} {_fmt(m['side_right']):>7} "
+          f"{_fmt(m['clean_ok']):>8} {_fmt(m['all_ok']):>6}")
+    w()
+    w(f"{'exercise':22} {'fault':18} {'precision':>9} {'recall':>6} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3}")
+    faults = fault_table(scores)
+    for (exercise, code), row in sorted(faults.items()):
+        w(f"{exercise:22} {code:18} {_fmt(row['precision']):>9} {_fmt(row['recall']):>6} "
+          f"{row['tp']:>3} {row['fp']:>3} {row['fn']:>3} {row['tn']:>3}")
+    if real is not None:
+        w()
+        w("Filmed clips (../shared/real-clips) against their hand labels:")
+        for s in real:
+            got = s.got
+            what = f"{got.rep_count} reps" + (f", holds {[(h[0], round(h[1], 1)) for h in got.holds]}"
+                                              if got.holds else "")
+            status = "unscored" if s.view == "unscored" else ("ok" if s.ok else "WRONG")
+            w(f"  {status:8} {s.name:38} {s.exercise:21} {what}; fired {sorted(got.fired) or '-'}"
+              + (f"; {'; '.join(s.reasons)}" if s.reasons and status != "unscored" else ""))
+    w()
+    failing = [s for s in scores if not s.ok]
+    if failing:
+        w(f"Wrong clips ({len(failing)}):")
+        for s in failing:
+            w(f"  {s.name:28} {s.view:9} {'; '.join(s.reasons)}")
+        w()
+    m = summary(scores)
+    precisions = [r["precision"] for r in faults.values() if r["precision"] is not None]
+    recalls = [r["recall"] for r in faults.values() if r["recall"] is not None]
+    scored_real = [s for s in real or [] if s.view != "unscored"]
+    line = (f"ACCURACY {half}_clips={m['clips']} reps_exact={_fmt(m['reps_exact'])} "
+            f"holds_exact={_fmt(m['holds_exact'])} fault_precision_min={_fmt(min(precisions, default=None))} "
+            f"fault_recall_min={_fmt(min(recalls, default=None))} clean_ok={_fmt(m['clean_ok'])} "
+            f"real_ok={sum(s.ok for s in scored_real)}/{len(scored_real)}")
+    w(line)
+    return line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--half", choices=("test", "tune", "all"), default="test")
+    parser.add_argument("--no-real", action="store_true", help="skip the filmed clips")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    scores = population_scores(args.half, jobs=args.jobs)
+    if not scores:
+        print(f"no stored tracks in {POPULATION}: python -m formcheck.samplegen population", file=sys.stderr)
+        return 1
+    real = None if args.no_real or not REAL_CLIPS.is_dir() else real_scores()
+    print_report(scores, real, args.half)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
