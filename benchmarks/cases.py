@@ -95,21 +95,6 @@ def pose(clip: Path, args) -> dict:
             "model_busy": sum(model_ms) / 1000.0 / (stamps[-1] - stamps[0])}
 
 
-class _FrameClock:
-    """Stands in for analyze's progress bar: notes when each frame leaves the pipeline."""
-
-    stamps: list[float] = []
-
-    def __init__(self, *args, **kwargs):
-        _FrameClock.stamps = []
-
-    def update(self, n: int = 1) -> None:
-        _FrameClock.stamps.append(time.perf_counter())
-
-    def close(self) -> None:
-        """Nothing to release: the stamps are read after the run."""
-
-
 class _ModelClock:
     """Times every call of the pose model inside ``analyze``: how busy the pipeline keeps it."""
 
@@ -138,21 +123,20 @@ class _ModelClock:
 
 
 def _analyze(clip: Path, args, video: bool, pipelined: bool = True) -> dict:
-    from formcheck import analyze
-    analyze.tqdm = _FrameClock
+    from formcheck.analyze import Outputs, analyze_video
     _ModelClock.install()
-    analyze.PIPELINED = pipelined
+    stamps: list[float] = []  # when each frame leaves the pipeline
     with tempfile.TemporaryDirectory() as out:
         out = Path(out)
-        outputs = analyze.Outputs(json=out / "r.json")
+        outputs = Outputs(json=out / "r.json")
         if video:
             outputs.video, outputs.html = out / "a.mp4", out / "r.html"
         started = time.perf_counter()
-        report = analyze.analyze_video(clip, args.exercise, args.model, outputs, progress=False)
+        report = analyze_video(clip, args.exercise, args.model, outputs, progress=False, pipelined=pipelined,
+                               on_frame=lambda: stamps.append(time.perf_counter()))
         wall = time.perf_counter() - started
-    stamps = _FrameClock.stamps
-    return {"frames": report["video"]["frames"], "wall_s": wall, **per_frame(gaps_ms(stamps)),
-            "after_last_frame_s": wall - (stamps[-1] - started), "reps": report["summary"]["rep_count"],
+    return {"frames": report.video.frames, "wall_s": wall, **per_frame(gaps_ms(stamps)),
+            "after_last_frame_s": wall - (stamps[-1] - started), "reps": report.summary.rep_count,
             "model_busy": _ModelClock.share()}
 
 
@@ -184,7 +168,7 @@ def parts(clip: Path, args) -> dict:
     model, the rules (``Session.update`` with smoothing), the overlay and encoding."""
     import cv2
 
-    from formcheck.analyze import Annotator
+    from formcheck.annotate import Annotator
     from formcheck.exercises import get_exercise
     from formcheck.pose.estimator import PoseEstimator, prepare
     from formcheck.session import Session

@@ -3,12 +3,12 @@
 Outputs for ``clips/week1/monday.mp4`` land in ``results/week1/monday.json``,
 ``.html`` and ``.csv`` (plus ``.mp4`` when annotating): the results folder
 mirrors the analysed one. ``results/index.html`` lists every video with its
-verdict and a link to its report; ``results/history.html`` plots the sessions
-over time (see :mod:`formcheck.history`).
+verdict and a link to its report (``formcheck.report.index_page``);
+``results/history.html`` plots the sessions over time (``formcheck.history``).
 
-A small marker, ``results/.formcheck/week1/monday.result.json``, is written
-once all of a video's outputs are in place (or once the video turned out to be
-unusable: unreadable, no person in it). A re-run skips a video whose marker
+A small marker, ``results/.formcheck/week1/monday.result.json`` (see
+``formcheck.markers``), is written once all of a video's outputs are in place (or
+once the video turned out to be unusable: unreadable, no person in it). A re-run skips a video whose marker
 matches the video (size and modification time) and the settings, and whose
 outputs all exist and are newer than the video; an unusable video stays
 failed without being tried again until it changes or ``force`` is given.
@@ -44,18 +44,21 @@ import re
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Callable
 
 from formcheck.errors import FormcheckError
-from formcheck.fileio import atomic_path, write_text_atomic
-from formcheck.report.json_report import write_json_atomic
+from formcheck.fileio import write_bytes_atomic, write_text_atomic
+from formcheck.history import load_sessions, session_date
+from formcheck.markers import marker_path, read_json, read_marker, write_marker
+from formcheck.report.history_page import write_history_html
+from formcheck.report.index_page import FAILED as INDEX_FAILED
+from formcheck.report.index_page import OK, PENDING, IndexEntry, render_index
+from formcheck.report.model import Report
+from formcheck.report.words import exercise_title
 
-MARKER_DIR = ".formcheck"
-MARKER_SUFFIX = ".result.json"
 INDEX_NAME = "index.html"
 HISTORY_NAME = "history.html"
 REPORT_SUFFIXES = (".json", ".html", ".csv")
@@ -106,7 +109,7 @@ class VideoJob:
                        video=self.output(results, ANNOTATED_SUFFIX) if annotate else None)
 
     def marker(self, results: Path) -> Path:
-        return results / MARKER_DIR / (self.stem + MARKER_SUFFIX)
+        return marker_path(results, self.stem)
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def plan_jobs(folder: Path, results: Path) -> list[VideoJob]:
 
 def earlier_outcome(job: VideoJob, folder: Path, results: Path, settings: BatchSettings) -> VideoOutcome | None:
     """What an earlier run found for this video, if it still holds; else None (analyse it)."""
-    marker = _read_json(job.marker(results))
+    marker = read_marker(results, job.stem)
     if not marker:
         return None
     try:
@@ -189,9 +192,7 @@ def earlier_outcome(job: VideoJob, folder: Path, results: Path, settings: BatchS
 
 def _write_marker(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path, settings: BatchSettings) -> None:
     video = (folder / job.relative).stat()
-    marker = job.marker(results)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(marker, {
+    write_marker(results, job.stem, {
         "video": job.relative,
         "status": outcome.status,
         "error": outcome.error,
@@ -203,19 +204,6 @@ def _write_marker(job: VideoJob, outcome: VideoOutcome, folder: Path, results: P
         "analysed_at": dt.datetime.now().isoformat(timespec="seconds"),
         "seconds": round(outcome.seconds, 2),
     })
-
-
-def read_marker(results: Path, stem: str) -> dict | None:
-    """The marker of the video whose outputs are ``results/<stem>.*``, if any."""
-    return _read_json(results / MARKER_DIR / (stem + MARKER_SUFFIX))
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 # --------------------------------------------------------------------------- running
@@ -242,23 +230,10 @@ def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int
         FormcheckError: bad folder, unusable results folder, no model, Ray missing.
         Failures of single videos are not raised: they are in the result.
     """
-    from formcheck.models import ensure_model
-
-    folder = Path(folder).resolve()
-    results = Path(results).resolve()
-    if not folder.is_dir():
-        raise FormcheckError(f"no such folder: {folder}")
-    if folder.is_relative_to(results):
-        raise FormcheckError(f"choose a results folder outside {folder} (not it, nor a folder above it)")
-    try:
-        results.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise FormcheckError(f"cannot create results folder {results}: {error.strerror or error}") from None
-    if not os.access(results, os.W_OK):
-        raise FormcheckError(f"cannot write to results folder: {results}")
+    folder, results = Path(folder).resolve(), Path(results).resolve()
+    _check_folders(folder, results)
     if backend not in ("local", "ray"):
         raise FormcheckError(f"unknown backend {backend!r}; choose local or ray")
-
     all_jobs = plan_jobs(folder, results)
     if not all_jobs:
         raise FormcheckError(f"no videos found in {folder}")
@@ -271,48 +246,79 @@ def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int
         else:
             todo.append(job)
             (results / job.stem).parent.mkdir(parents=True, exist_ok=True)
-
-    history = None
     try:
         if todo:
-            model_path = ensure_model(settings.model_variant, progress=progress)
-            by_relative = {job.relative: job for job in todo}
-            from tqdm import tqdm
-            bar = tqdm(total=len(todo), unit="video", desc="analysing", file=sys.stderr,
-                       disable=True if not progress else None, dynamic_ncols=True)
-
-            def finished(outcome: VideoOutcome) -> None:
-                job = by_relative[outcome.relative]
-                if outcome.status == DONE or outcome.lasting:
-                    _write_marker(job, outcome, folder, results, settings)
-                else:  # retried next time; a stale marker must not vouch for what is there now
-                    job.marker(results).unlink(missing_ok=True)
-                outcomes[outcome.relative] = outcome
-                bar.set_postfix_str(Path(outcome.relative).name[:30], refresh=False)
-                bar.update(1)
-
-            todo.sort(key=lambda job: -(folder / job.relative).stat().st_size)  # big ones first: no long tail
-            try:
-                if backend == "ray":
-                    _run_ray(todo, folder, results, settings, model_path, address, jobs, finished)
-                else:
-                    _run_local(todo, jobs or os.cpu_count() or 1, finished, _analyze_job, _init_worker,
-                               (str(folder), str(results), str(model_path), settings))
-            finally:
-                bar.close()
+            _run(todo, folder, results, settings, outcomes, backend, address, jobs, progress)
     finally:
         # Even after Ctrl-C the index shows what is done (and what is not).
         ordered = [outcomes.get(job.relative, VideoOutcome(job.relative, NOT_RUN)) for job in all_jobs]
-        from formcheck import history as history_mod
-        sessions = history_mod.load_sessions(results)
-        if sessions:
-            history = results / HISTORY_NAME
-            history_mod.write_history_html(history, sessions, index=results / INDEX_NAME)
-        else:
-            (results / HISTORY_NAME).unlink(missing_ok=True)
-        index = results / INDEX_NAME  # written after the history page it links to
-        write_text_atomic(index, render_index(folder, results, all_jobs, ordered, settings, history))
+        history, index = write_pages(folder, results, all_jobs, ordered, settings)
     return BatchResult(folder, results, ordered, index, history)
+
+
+def _check_folders(folder: Path, results: Path) -> None:
+    if not folder.is_dir():
+        raise FormcheckError(f"no such folder: {folder}")
+    if folder.is_relative_to(results):
+        raise FormcheckError(f"choose a results folder outside {folder} (not it, nor a folder above it)")
+    try:
+        results.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FormcheckError(f"cannot create results folder {results}: {error.strerror or error}") from None
+    if not os.access(results, os.W_OK):
+        raise FormcheckError(f"cannot write to results folder: {results}")
+
+
+def _run(todo: list[VideoJob], folder: Path, results: Path, settings: BatchSettings,
+         outcomes: dict[str, VideoOutcome], backend: str, address: str | None, jobs: int | None,
+         progress: bool) -> None:
+    """Analyse ``todo`` on the backend, with one progress bar; each finished video gets its
+    marker and its outcome in ``outcomes``."""
+    from tqdm import tqdm
+
+    from formcheck.models import ensure_model
+
+    model_path = ensure_model(settings.model_variant, progress=progress)
+    by_relative = {job.relative: job for job in todo}
+    bar = tqdm(total=len(todo), unit="video", desc="analysing", file=sys.stderr,
+               disable=True if not progress else None, dynamic_ncols=True)
+
+    def finished(outcome: VideoOutcome) -> None:
+        job = by_relative[outcome.relative]
+        if outcome.status == DONE or outcome.lasting:
+            _write_marker(job, outcome, folder, results, settings)
+        else:  # retried next time; a stale marker must not vouch for what is there now
+            job.marker(results).unlink(missing_ok=True)
+        outcomes[outcome.relative] = outcome
+        bar.set_postfix_str(Path(outcome.relative).name[:30], refresh=False)
+        bar.update(1)
+
+    todo.sort(key=lambda job: -(folder / job.relative).stat().st_size)  # big ones first: no long tail
+    try:
+        if backend == "ray":
+            _run_ray(todo, folder, results, settings, model_path, address, jobs, finished)
+        else:
+            _run_local(todo, jobs or os.cpu_count() or 1, finished, _analyze_job, _init_worker,
+                       (str(folder), str(results), str(model_path), settings))
+    finally:
+        bar.close()
+
+
+def write_pages(folder: Path, results: Path, jobs: list[VideoJob], outcomes: list[VideoOutcome],
+                settings: BatchSettings) -> tuple[Path | None, Path]:
+    """The history page (if any report is there) and the index page that links to it."""
+    sessions = load_sessions(results)
+    history = None
+    if sessions:
+        history = results / HISTORY_NAME
+        write_history_html(history, sessions, index=results / INDEX_NAME)
+    else:
+        (results / HISTORY_NAME).unlink(missing_ok=True)
+    index = results / INDEX_NAME  # written after the history page it links to
+    entries = [index_entry(job, outcome, folder, results) for job, outcome in zip(jobs, outcomes)]
+    write_text_atomic(index, render_index(str(folder), entries, settings.exercise,
+                                          os.path.relpath(history, results) if history else None))
+    return history, index
 
 
 # --- the work on one video (runs in a worker process or a Ray task)
@@ -461,7 +467,7 @@ def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchS
                     outcome, files = VideoOutcome(job.relative, FAILED, "the Ray task failed: "
                                                   + str(error).strip().splitlines()[0], lasting=False), {}
                 for suffix, content in files.items():
-                    _write_bytes_atomic(job.output(results, suffix), content)
+                    write_bytes_atomic(job.output(results, suffix), content)
                 finished(outcome)
     finally:
         if started:
@@ -502,137 +508,40 @@ def _ray_analyze(job: VideoJob, data: bytes, model: tuple[str, list], settings: 
     return outcome, files
 
 
-def _write_bytes_atomic(path: Path, content: bytes) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(content)
-
-
 # --------------------------------------------------------------------------- the index page
 
 
-def render_index(folder: Path, results: Path, jobs: list[VideoJob], outcomes: list[VideoOutcome],
-                 settings: BatchSettings, history: Path | None) -> str:
-    """The ``index.html`` page: one row per video with its verdict and links."""
-    now = dt.datetime.now()
-    rows = [_index_row(job, outcome, folder, results, settings) for job, outcome in zip(jobs, outcomes)]
-    counts = {"videos": len(rows), "good": 0, "faulty": 0, "empty": 0, "failed": 0, "pending": 0}
-    for row in rows:
-        counts[row["state"] if row["state"] != "ok" else row["form"]] += 1
-    return templates().get_template("index.html").render(
-        folder=str(folder), rows=rows, counts=counts,
-        history=os.path.relpath(history, results) if history else None,
-        exercise="exercise recognised automatically" if settings.exercise == "auto" else exercise_title(settings.exercise),
-        date=f"{now.day} {now:%B %Y, %H:%M}",
-    )
-
-
-def _index_row(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path, settings: BatchSettings) -> dict:
-    from formcheck.history import session_date
-    from formcheck.report.html import fault_title
-
-    row = {"video": job.relative, "state": "pending", "form": None, "exercise": exercise_title(settings.exercise),
-           "date": session_date(job.relative, read_marker(results, job.stem), folder / job.relative)[0],
-           "work": "", "faults": [], "verdict": "", "links": {}, "error": outcome.error}
+def index_entry(job: VideoJob, outcome: VideoOutcome, folder: Path, results: Path) -> IndexEntry:
+    """What the index shows of one video: its state, date, report and the files there are."""
+    date = session_date(job.relative, read_marker(results, job.stem), folder / job.relative)[0]
     if outcome.status == FAILED:
-        row.update(state="failed", verdict=f"Could not be analysed: {outcome.error}")
-        return row
-    report = _read_json(job.output(results, ".json")) if outcome.status in (DONE, SKIPPED) else None
+        return IndexEntry(job.relative, INDEX_FAILED, date, error=outcome.error)
+    report = None
+    if outcome.status in (DONE, SKIPPED):
+        data = read_json(job.output(results, ".json"))
+        try:
+            report = Report.from_json(data) if data is not None else None
+        except ValueError:
+            report = None
     if report is None:
-        row["verdict"] = "Not analysed yet — run the command again to finish."
-        return row
-    parts = report.get("segments") or [report]  # a video may hold several recognised exercises
-    reps = [r for part in parts for r in part.get("reps") or []]
-    holds = [h for part in parts for h in part.get("holds") or []]
-    counts: dict[str, int] = {}
-    for part in parts:
-        for code, n in ((part.get("summary") or {}).get("fault_counts") or {}).items():
-            counts[code] = counts.get(code, 0) + n
+        return IndexEntry(job.relative, PENDING, date)
     links = {name: job.stem + suffix for name, suffix in
              (("report", ".html"), ("JSON", ".json"), ("CSV", ".csv"), ("video", ANNOTATED_SUFFIX))
              if job.output(results, suffix).exists()}
-    links.update(_segment_pages(job, results, parts))
-    row.update(
-        state="ok",
-        form="faulty" if counts else ("good" if reps or holds else "empty"),
-        exercise=" → ".join(part.get("exercise_title") or exercise_title(part.get("exercise") or settings.exercise)
-                            for part in parts),
-        work="; ".join(_work_text(part.get("reps") or [], part.get("holds") or []) for part in parts),
-        faults=[{"code": code, "title": fault_title(code), "count": n}
-                for code, n in sorted(counts.items(), key=lambda item: -item[1])],
-        verdict=verdict(report),
-        links=links,
-    )
-    return row
+    links.update(_segment_pages(job, results, report.parts))
+    return IndexEntry(job.relative, OK, date, report=report, links=links)
 
 
-def _segment_pages(job: VideoJob, results: Path, parts: list[dict]) -> dict[str, str]:
+def _segment_pages(job: VideoJob, results: Path, parts: list[Report]) -> dict[str, str]:
     """The extra report pages of a video split into recognised exercises ("clip.2-squat.html")."""
     if len(parts) < 2:
         return {}
     stem = PurePosixPath(job.stem)
-    exercises = {part.get("exercise") for part in parts}
+    exercises = {part.exercise for part in parts}
     pattern = re.compile(rf"{re.escape(stem.name)}\.(\d+)-(\w+)\.html")
     pages = {}
-    folder = (results / job.stem).parent
-    for path in sorted(folder.glob(f"{glob.escape(stem.name)}.*-*.html")):
+    for path in sorted((results / job.stem).parent.glob(f"{glob.escape(stem.name)}.*-*.html")):
         match = pattern.fullmatch(path.name)
         if match and match[2] in exercises:
             pages[f"part {match[1]}: {exercise_title(match[2]).lower()}"] = str(stem.parent / path.name)
     return pages
-
-
-def verdict(report: dict) -> str:
-    """One plain-language sentence on a report, for a list of many videos."""
-    from formcheck.report.html import fault_title
-
-    reps, holds = report.get("reps") or [], report.get("holds") or []
-    if not (report.get("pose") or {}).get("frames_with_pose", 1):
-        return "No one was found in the video."
-    if not reps and not holds:
-        return "No reps or holds were counted — check that the whole movement is in view."
-    counts = (report.get("summary") or {}).get("fault_counts") or {}
-    work = _work_text(reps, holds)
-    if not counts:
-        return f"Good form: {work}, nothing to correct."
-    clean = sum(1 for item in reps + holds if not item.get("faults"))
-    main = max(counts, key=counts.get)
-    message = next((e.get("message") for e in report.get("events") or [] if e.get("code") == main and e.get("message")),
-                   fault_title(main))
-    praise = f", {clean} with good form" if clean else ""
-    return f"{work[:1].upper()}{work[1:]} done{praise}. Main thing to work on: {message.rstrip('. ')}."
-
-
-def _work_text(reps: list, holds: list) -> str:
-    parts = []
-    if reps or not holds:
-        parts.append(f"{len(reps)} rep{'' if len(reps) == 1 else 's'}")
-    if holds:
-        held = sum(h.get("duration_s") or 0.0 for h in holds)
-        parts.append(f"{len(holds)} hold{'' if len(holds) == 1 else 's'} ({held:.0f} s)")
-    return " and ".join(parts)
-
-
-def exercise_title(exercise_id: str) -> str:
-    from formcheck.exercises import EXERCISES
-    if exercise_id == "auto":
-        return "—"
-    cls = EXERCISES.get(exercise_id)
-    return cls.title if cls is not None else exercise_id.replace("_", " ").capitalize()
-
-
-def templates():
-    """The Jinja2 environment for the index and history pages (autoescaping on)."""
-    import jinja2
-
-    from formcheck.report.html import TEMPLATE_DIR
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters["url"] = lambda path: urllib.parse.quote(str(path).replace(os.sep, "/"))
-    return env
-
-
-def summary_counts(outcomes: Iterable[VideoOutcome]) -> dict[str, int]:
-    counts = {DONE: 0, SKIPPED: 0, FAILED: 0, NOT_RUN: 0}
-    for outcome in outcomes:
-        counts[outcome.status] += 1
-    return counts

@@ -23,15 +23,16 @@ def _exercise_choice(value: str, allow_auto: bool = False) -> str:
     return value
 
 
-def summary_line(report: dict) -> str:
-    s = report["summary"]
-    parts = [f"{Path(report['source']).name}: {report['exercise']}"]
-    if s["rep_count"] or not s["hold_count"]:
-        parts.append(f"{s['rep_count']} reps")
-    if s["hold_count"]:
-        holds = ", ".join(f"{h['side'] or '-'} {h['duration_s']:.1f} s" for h in report["holds"])
-        parts.append(f"{s['hold_count']} holds ({holds})")
-    faults = ", ".join(f"{code} x{n}" for code, n in s["fault_counts"].items())
+def summary_line(report) -> str:
+    """One line on a ``Report``: the clip, its exercise, reps or holds, faults."""
+    s = report.summary
+    parts = [f"{Path(report.source).name}: {report.exercise}"]
+    if s.rep_count or not s.hold_count:
+        parts.append(f"{s.rep_count} reps")
+    if s.hold_count:
+        holds = ", ".join(f"{h.side or '-'} {h.duration_s:.1f} s" for h in report.holds)
+        parts.append(f"{s.hold_count} holds ({holds})")
+    faults = ", ".join(f"{code} x{n}" for code, n in s.fault_counts.items())
     parts.append(f"faults: {faults}" if faults else "no faults")
     return "; ".join(parts)
 
@@ -84,7 +85,7 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
     outputs.check_writable()
     report = analyze_video(source, exercise, _model(model_variant), outputs, config=config,
                            progress=not quiet, model_name=f"pose_landmarker_{model_variant}")
-    for warning in report.get("warnings", []):
+    for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(summary_line(report))
 
@@ -113,7 +114,8 @@ def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet,
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Also write the plots as an HTML page here.")
 def history(results_dir, html_out):
     """Reps, hold times and fault rates per exercise over time, from a results folder."""
-    from formcheck.history import format_table, load_sessions, write_history_html
+    from formcheck.history import format_table, load_sessions
+    from formcheck.report.history_page import write_history_html
 
     if not results_dir.is_dir():
         raise FormcheckError(f"no such results folder: {results_dir}")
@@ -149,7 +151,8 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, no_s
     from formcheck.config import load_config, thresholds_for
     from formcheck.exercises import get_exercise
     from formcheck.live import run_live
-    from formcheck.report.json_report import build_report, write_json_atomic
+    from formcheck.fileio import write_text_atomic
+    from formcheck.report.model import LiveFacts, Report, Spoken, VideoFacts
     from formcheck.session import Session
     from formcheck.setup_check import SetupCheck
 
@@ -175,15 +178,15 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, no_s
     finally:
         if coach is not None:
             coach.close()
-    report = build_report(result, source=str(camera), fps=stats.frames_shown / stats.wall_s if stats.wall_s else 0.0,
-                          width=stats.width, height=stats.height, duration_s=length_s, model=f"pose_landmarker_{model_variant}")
-    report["live"] = {"frames_shown": stats.frames_shown, "frames_dropped": stats.frames_dropped,
-                      "latency_p50_ms": round(stats.percentile_ms(50), 1),
-                      "latency_p95_ms": round(stats.percentile_ms(95), 1),
-                      "set_started_s": stats.set_started_s if no_setup_check is False else 0.0}
-    if coach is not None:
-        report["live"]["spoken"] = [{"t_s": round(u.t_s, 2), "text": u.text, "kind": u.kind} for u in coach.said]
-    write_json_atomic(json_out, report)
+    fps = stats.frames_shown / stats.wall_s if stats.wall_s else 0.0
+    report = Report.from_session(result, source=str(camera), model=f"pose_landmarker_{model_variant}",
+                                 video=VideoFacts(fps, result.frames, length_s, stats.width, stats.height))
+    report.live = LiveFacts(
+        frames_shown=stats.frames_shown, frames_dropped=stats.frames_dropped,
+        latency_p50_ms=round(stats.percentile_ms(50), 1), latency_p95_ms=round(stats.percentile_ms(95), 1),
+        set_started_s=stats.set_started_s if no_setup_check is False else 0.0,
+        spoken=[Spoken(round(u.t_s, 2), u.text, u.kind) for u in coach.said] if coach is not None else None)
+    write_text_atomic(json_out, report.dumps())
     click.echo(summary_line(report))
     click.echo(f"live: {stats.describe()}; report saved to {json_out}", err=True)
 
@@ -231,7 +234,8 @@ def recognition():
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
 def recognition_train(folder):
     """Learn from every sample clip and save formcheck/recognition.json."""
-    from formcheck.recognize import MODEL_FILE, train
+    from formcheck.recognition_training import train
+    from formcheck.recognize import MODEL_FILE
     folder = folder or Path(__file__).resolve().parents[1] / "samples"
     recognizer, scores = train(folder, _model())
     for clip, (truth, guess) in scores["per_clip"].items():

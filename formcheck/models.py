@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from formcheck.errors import FormcheckError
+from formcheck.fileio import atomic_path
 
 MODELS_DIR_ENV = "FORMCHECK_MODELS_DIR"
 MODEL_VARIANTS = ("lite", "full", "heavy")
@@ -418,34 +419,16 @@ def _exclusive_lock(path: Path) -> Iterator[None]:
 def _atomic_write(
     target: Path, write: Callable[[BinaryIO], None], check: Callable[[Path], None]
 ) -> None:
-    """Write via a temp file in the same folder: fsync, ``check``, then rename.
+    """Write ``target`` whole (``fileio.atomic_path``): fsync, ``check``, then rename.
 
     Nothing is left behind if writing or checking fails.
     """
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
+    with atomic_path(target, suffix=".part", durable=True) as tmp:
+        with open(tmp, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
         check(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _record_checksum(target: Path, digest: str) -> None:

@@ -6,7 +6,8 @@ are, how far apart the knees are, whether one ankle rests on the other knee, ...
 Each window of a few seconds is summarised (mean, spread, range of each feature)
 and compared with windows of the rendered sample clips, whose exercise is known.
 Consecutive windows that agree make a segment; a video that changes exercise is
-split into segments analysed on their own.
+split into segments analysed on their own. The training data, ``recognition.json``,
+is made by ``formcheck recognition train`` (``recognition_training``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import FormcheckError
+from formcheck.fileio import write_json_atomic
 from formcheck.geometry import angle_deg, lean_from_vertical_deg
 from formcheck.pose.landmarks import Joint, PoseFrame, PoseTrack
 
@@ -128,7 +130,6 @@ class Recognizer:
         return label, sum(self.labels[i] == label for i in nearest) / len(nearest)
 
     def save(self, path: Path = MODEL_FILE) -> None:
-        from formcheck.report.json_report import write_json_atomic
         write_json_atomic(path, {"features": list(FEATURES), "window_s": WINDOW_S,
                                  "vectors": np.round(self.vectors, 4).tolist(), "labels": self.labels,
                                  "clips": self.clips, "mean": self.mean.tolist(), "scale": self.scale.tolist()})
@@ -137,7 +138,7 @@ class Recognizer:
     def load(cls, path: Path = MODEL_FILE) -> "Recognizer":
         if not path.exists():
             raise FormcheckError(f"exercise recognition has no training data ({path}); "
-                                 "run `python -m formcheck.recognize train`")
+                                 "run `formcheck recognition train`")
         data = json.loads(path.read_text())
         if data.get("features") != list(FEATURES):
             raise FormcheckError(f"{path} was trained on other features; retrain it")
@@ -192,44 +193,3 @@ def segments(track: PoseTrack, recognizer: Recognizer | None = None, allowed=Non
         end = t1 if i == len(runs) - 1 else (runs[i][2] + runs[i + 1][1]) / 2
         result.append(Segment(label, float(start), float(end), float(np.mean(confs))))
     return result
-
-
-def sample_tracks(folder: Path, model_path: Path, refresh: bool = False):
-    """(exercise, clip name, PoseTrack) for every sample clip; tracks are cached (git-ignored)
-    in ``samples/.landmarks/`` so retraining needs the model only once."""
-    from formcheck.pose.estimator import PoseEstimator
-    from formcheck.samples import clip_for
-    from formcheck.video import VideoReader
-
-    for expected in sorted(folder.rglob("*.expected.json")):
-        exercise = json.loads(expected.read_text())["exercise"]
-        clip = clip_for(expected)
-        cache = folder / ".landmarks" / exercise / clip.with_suffix(".npz").name
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        if refresh or not cache.exists() or cache.stat().st_mtime < clip.stat().st_mtime:
-            with VideoReader(clip) as video, PoseEstimator(model_path) as estimator:
-                track = PoseTrack(fps=video.info.fps, width=video.info.width, height=video.info.height)
-                for frame in video:
-                    track.append(frame.t_s, estimator.detect(frame.image, frame.t_s))
-            track.save(cache)
-        yield exercise, clip.name, PoseTrack.load(cache)
-
-
-def train(folder: Path, model_path: Path) -> tuple[Recognizer, dict]:
-    """Fit on every sample clip; report leave-one-clip-out accuracy per exercise."""
-    vectors, labels, clips = [], [], []
-    for exercise, name, track in sample_tracks(folder, model_path):
-        for _, _, v in track_windows(track):
-            vectors.append(v)
-            labels.append(exercise)
-            clips.append(name)
-    if not vectors:
-        raise FormcheckError(f"no sample clips to learn from in {folder}")
-    recognizer = Recognizer.fit(vectors, labels, clips)
-    per_clip: dict[str, tuple[str, str]] = {}
-    for name in sorted(set(clips)):
-        rows = [i for i, c in enumerate(clips) if c == name]
-        votes = [recognizer.predict(np.asarray(vectors[i]), exclude_clip=name)[0] for i in rows]
-        per_clip[name] = (labels[rows[0]], max(set(votes), key=votes.count))
-    correct = sum(truth == guess for truth, guess in per_clip.values())
-    return recognizer, {"clips": len(per_clip), "correct": correct, "per_clip": per_clip}

@@ -14,8 +14,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formcheck.analyze import Outputs, analyze_video
 from formcheck.errors import FormcheckError
 from formcheck.exercises import EXERCISES
+from formcheck.report.model import Report
 
 HOLD_TOLERANCE_S = 1.5
 PASS, FAIL, NOT_IMPLEMENTED = "pass", "FAIL", "not implemented"
@@ -44,27 +46,27 @@ def clip_for(expected_path: Path) -> Path:
     return expected_path.parent / name
 
 
-def compare(report: dict, expect: dict) -> list[str]:
+def compare(report: Report, expect: dict) -> list[str]:
     """Why ``report`` does not meet ``expect`` (empty when it does)."""
     reasons = []
     want_reps = expect.get("rep_count")
-    got_reps = report["summary"]["rep_count"]
+    got_reps = len(report.reps)
     if want_reps is not None and got_reps != want_reps:
         reasons.append(f"{got_reps} reps, expected {want_reps}")
     want_holds = expect.get("holds") or []
-    got_holds = list(report["holds"])
+    got_holds = list(report.holds)
     if want_holds or got_holds and want_reps is None:
         if len(got_holds) != len(want_holds):
             reasons.append(f"{len(got_holds)} holds, expected {len(want_holds)}")
         for want in want_holds:
-            match = next((h for h in got_holds if h["side"] == want["side"]
-                          and abs(h["duration_s"] - want["duration_s"]) <= HOLD_TOLERANCE_S), None)
+            match = next((h for h in got_holds if h.side == want["side"]
+                          and abs(h.duration_s - want["duration_s"]) <= HOLD_TOLERANCE_S), None)
             if match is None:
-                seen = ", ".join(f"{h['side']} {h['duration_s']:.1f} s" for h in got_holds) or "none"
+                seen = ", ".join(f"{h.side} {h.duration_s:.1f} s" for h in got_holds) or "none"
                 reasons.append(f"no {want['side']} hold of {want['duration_s']:.1f} s (got {seen})")
             else:
                 got_holds.remove(match)
-    fired = set(report["summary"]["fault_counts"])
+    fired = set(report.summary.fault_counts)
     for code in expect.get("faults_present", []):
         if code not in fired:
             reasons.append(f"{code} did not fire")
@@ -75,8 +77,6 @@ def compare(report: dict, expect: dict) -> list[str]:
 
 
 def check_clip(expected_path: Path, model_path: Path, config: dict | None = None) -> ClipCheck:
-    from formcheck.analyze import Outputs, analyze_video
-
     data = json.loads(expected_path.read_text())
     clip = clip_for(expected_path)
     exercise = data["exercise"]

@@ -18,6 +18,17 @@ from formcheck.errors import FormcheckError
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".gif", ".mpg", ".mpeg", ".wmv"}
 # A corrupt frame is skipped; this many failed reads in a row means the file ends here.
 MAX_CONSECUTIVE_BAD_READS = 10
+# Annotated videos are written at most at 720p: drawing and encoding larger frames costs
+# more than the pose model (4K at 1080p: +13 ms a frame), and 720p shows the form as well.
+MAX_ANNOTATED_SHORT_SIDE_PX = 720
+
+
+def annotated_size(width: int, height: int) -> tuple[int, int]:
+    """The size frames are drawn on (annotated video, thumbnails): at most 720p, even sides."""
+    scale = MAX_ANNOTATED_SHORT_SIDE_PX / min(width, height)
+    if scale < 1:  # even sides: the encoders want them
+        return (2 * round(width * scale / 2), 2 * round(height * scale / 2))
+    return (width, height)
 
 
 def halve(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -33,6 +33,30 @@ def run_cli(*args, cwd=None, timeout=600) -> subprocess.CompletedProcess:
                           text=True, cwd=cwd, timeout=timeout)
 
 
+def interrupted_midway(frame: int, *args, cwd=None) -> tuple[subprocess.CompletedProcess, str]:
+    """Run ``formcheck *args``, press Ctrl-C once its rules have reached ``frame`` (they wait
+    there for it: see ``interrupted_cli.py``), and return how it ended and its stdout before."""
+    import signal
+
+    proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "interrupted_cli.py"), str(frame), *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
+                            preexec_fn=interruptible)
+    try:
+        before = []
+        for line in proc.stdout:
+            if line.startswith("formcheck is now waiting for Ctrl-C"):
+                break
+            before.append(line)
+        else:
+            raise AssertionError(f"formcheck ended before frame {frame}: {proc.stderr.read()}")
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, "".join(before) + stdout, stderr), "".join(before)
+
+
 def interruptible() -> None:
     """For a child process that a test sends Ctrl-C (SIGINT): a shell running commands in the
     background starts them with SIGINT ignored, and Python then never raises KeyboardInterrupt."""

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import cv2
 import numpy as np
 import pytest
 
-from conftest import interruptible, real_clip, run_cli
+from conftest import interrupted_midway, real_clip, run_cli
 from test_cli_errors import assert_clean_failure, outputs
 
 ffmpeg_exe = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
@@ -161,17 +159,9 @@ def test_two_people_one_is_followed(tmp_path, model_path):
 
 def test_ctrl_c_during_analyze_leaves_no_partial_output(tmp_path, out_dir, model_path):
     clip = real_clip("myguides_pelvic-tilt.mp4")
-    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(clip), "--exercise", "glute_bridge",
-                             "--quiet", *map(str, outputs(out_dir))], stderr=subprocess.PIPE, text=True,
-                            preexec_fn=interruptible)
-    deadline = time.monotonic() + 120
-    while not list(out_dir.iterdir()) and time.monotonic() < deadline:  # wait for the video being written
-        time.sleep(0.05)
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert "interrupted" in err and "Traceback" not in err
+    run, _ = interrupted_midway(20, "analyze", clip, "--exercise", "glute_bridge", "--quiet", *outputs(out_dir))
+    assert run.returncode == 130
+    assert "interrupted" in run.stderr and "Traceback" not in run.stderr
     assert list(out_dir.iterdir()) == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -9,26 +10,18 @@ import re
 
 import pytest
 
-from formcheck.history import (FROM_FILE_TIME, FROM_NAME, date_in_name, format_table, load_sessions,
-                               render_history_html, session_from_report)
+from formcheck.history import FROM_FILE_TIME, FROM_NAME, date_in_name, format_table, load_sessions, session_from_report
+from formcheck.report.history_page import render_history_html
+from formcheck.report.model import Report
+from reports import event, events_of, make_report, rep
 
 
-def bridge_report(source: str, reps: list[list[str]], hold_s: float = 2.0, session_faults=()) -> dict:
+def bridge_report(source: str, reps: list[list[str]], hold_s: float = 2.0, session_faults=(),
+                  exercise: str = "glute_bridge") -> Report:
     """A glute-bridge report with one rep per entry of ``reps`` (its fault codes)."""
-    rep_list = [{"index": i, "side": None, "start_s": 2.0 * i, "end_s": 2.0 * i + 1.5, "hold_s": hold_s,
-                 "faults": faults, "metrics": {}} for i, faults in enumerate(reps, start=1)]
-    events = [{"t_s": 1.0, "code": code, "message": code, "severity": "warning", "side": None}
-              for faults in reps for code in faults] + [
-              {"t_s": 1.0, "code": code, "message": code, "severity": "warning", "side": None}
-              for code in session_faults]
-    counts: dict[str, int] = {}
-    for event in events:
-        counts[event["code"]] = counts.get(event["code"], 0) + 1
-    return {"schema": "formcheck.report/1", "source": source, "exercise": "glute_bridge",
-            "video": {"fps": 30.0, "frames": 300, "duration_s": 10.0, "width": 640, "height": 480},
-            "pose": {"frames_with_pose": 300, "model": "pose_landmarker_full"},
-            "reps": rep_list, "holds": [], "events": events,
-            "summary": {"rep_count": len(rep_list), "hold_count": 0, "sides": [], "fault_counts": counts}}
+    rep_list = [rep(i, 2.0 * i, 2.0 * i + 1.5, faults, hold_s=hold_s) for i, faults in enumerate(reps, start=1)]
+    events = events_of(exercise, rep_list) + [event(exercise, code, 30.0) for code in session_faults]
+    return make_report(exercise, reps=rep_list, events=events, source=source, duration_s=10.0)
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -66,7 +59,7 @@ def write_results(results, reports: dict[str, dict], markers: dict[str, dict] = 
     for name, report in reports.items():
         path = results / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report))
+        path.write_text(report.dumps() if isinstance(report, Report) else json.dumps(report))
     for stem, marker in markers.items():
         path = results / ".formcheck" / f"{stem}.result.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,8 +118,8 @@ def test_cli_history_prints_and_writes(tmp_path):
 
 def test_each_recognised_exercise_of_a_video_is_a_session(tmp_path):
     bridge = bridge_report("mix.mp4", [["hips_too_high"], []])
-    squat = {**bridge_report("mix.mp4", [[], [], []]), "exercise": "squat"}
-    write_results(tmp_path, {"2026-11-18_mix.json": {**squat, "segments": [bridge, squat]}})
+    squat = bridge_report("mix.mp4", [[], [], []], exercise="squat")
+    write_results(tmp_path, {"2026-11-18_mix.json": dataclasses.replace(squat, segments=[bridge, squat])})
     sessions = load_sessions(tmp_path)
     assert sorted((s.exercise, s.rep_count) for s in sessions) == [("glute_bridge", 2), ("squat", 3)]
     assert all(s.date == dt.datetime(2026, 11, 18) for s in sessions)

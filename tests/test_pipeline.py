@@ -10,27 +10,30 @@ import numpy as np
 import pytest
 
 from conftest import real_clip
-from formcheck import analyze
-from formcheck.analyze import Annotator, Outputs, analyze_video, run_pipelined, run_sequential
+from formcheck import thumbnails
+from formcheck.analyze import Outputs, analyze_video
+from formcheck.annotate import Annotator
 from formcheck.exercises import get_exercise
+from formcheck.pipeline import run_pipelined, run_sequential
 from formcheck.pose.landmarks import PoseTrack
+from formcheck.report.model import Report
 from formcheck.video import VideoFrame, VideoReader, shrink
 
 
-def _report(clip, model_path, out, pipelined: bool, monkeypatch) -> tuple[dict, bytes]:
-    monkeypatch.setattr(analyze, "PIPELINED", pipelined)
+def _report(clip, model_path, out, pipelined: bool) -> tuple[Report, bytes]:
     out.mkdir()
     report = analyze_video(clip, "glute_bridge", model_path,
-                           Outputs(json=out / "r.json", landmarks=out / "poses.npz"), progress=False)
-    assert json.loads((out / "r.json").read_text()) == report
+                           Outputs(json=out / "r.json", landmarks=out / "poses.npz"), progress=False,
+                           pipelined=pipelined)
+    assert Report.from_json(json.loads((out / "r.json").read_text())) == report
     return report, (out / "poses.npz").read_bytes()
 
 
 @pytest.mark.parametrize("name", ["physioplus_bridging.mp4", "myguides_pelvic-tilt.mp4"])
-def test_pipelined_report_equals_sequential(name, model_path, tmp_path, monkeypatch):
+def test_pipelined_report_equals_sequential(name, model_path, tmp_path):
     clip = real_clip(name)
-    sequential, seq_poses = _report(clip, model_path, tmp_path / "sequential", False, monkeypatch)
-    pipelined, pipe_poses = _report(clip, model_path, tmp_path / "pipelined", True, monkeypatch)
+    sequential, seq_poses = _report(clip, model_path, tmp_path / "sequential", False)
+    pipelined, pipe_poses = _report(clip, model_path, tmp_path / "pipelined", True)
     assert pipelined == sequential
     a, b = PoseTrack.load(tmp_path / "sequential" / "poses.npz"), PoseTrack.load(tmp_path / "pipelined" / "poses.npz")
     assert a.times_s == b.times_s
@@ -94,9 +97,9 @@ def test_thumbnail_frames_by_seeking_equal_decoding(name):
     track = PoseTrack(fps=fps, width=0, height=0, times_s=times, poses=[None] * len(times))
     wanted = sorted({0, 3, 4, 40, 70, len(times) // 2, len(times) - 1})
     backwards = [70, 3, len(times) - 1, 0, 40]  # events need not come in time order
-    sought = analyze._frames_by_seeking(clip, wanted, track)
-    sought_backwards = analyze._frames_by_seeking(clip, backwards, track)
-    decoded = analyze._frames_by_decoding(clip, dict.fromkeys(wanted))
+    sought = thumbnails._frames_by_seeking(clip, wanted, track)
+    sought_backwards = thumbnails._frames_by_seeking(clip, backwards, track)
+    decoded = thumbnails._frames_by_decoding(clip, dict.fromkeys(wanted))
     assert sought is not None and sorted(sought) == sorted(decoded) == wanted
     for i in wanted:
         np.testing.assert_array_equal(sought[i], decoded[i])
@@ -115,13 +118,13 @@ def test_thumbnails_read_during_the_pass_equal_those_read_afterwards():
     exercise = get_exercise("glute_bridge")()
     result = SessionResult(exercise=exercise, events=[Event(round(times[i], 3), "short_hold", "Hold longer")
                                                       for i in (5, 50, 95)])
-    fault_frames = analyze.FaultFrames(clip, track)
+    fault_frames = thumbnails.FaultFrames(clip, track)
     for event in reversed(result.events):
         fault_frames.want(event.t_s)
     prefetched = fault_frames.close()
     assert sorted(prefetched) == [5, 50, 95]
-    during = analyze.fault_thumbnails(clip, result, track, exercise, prefetched)
-    after = analyze.fault_thumbnails(clip, result, track, exercise)
+    during = thumbnails.fault_thumbnails(clip, result, track, prefetched)
+    after = thumbnails.fault_thumbnails(clip, result, track)
     assert len(during) == 3 and during == after
 
 
@@ -160,12 +163,12 @@ def test_halving_first_changes_nothing_the_model_or_the_viewer_sees():
     """The decode stage halves a 4K frame toward the annotated size once; the model's input
     and the annotated frame made from it are exactly those made from the full frame."""
     from formcheck.pose.estimator import prepare
-    from formcheck.video import halve
+    from formcheck.video import annotated_size, halve
 
     rng = np.random.default_rng(1)
     for width, height in [(3840, 2160), (2560, 1440), (2160, 3840), (3000, 1688)]:
         image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
-        annotated = Annotator.size_for(width, height)
+        annotated = annotated_size(width, height)
         halved = halve(image, annotated)
         assert max(halved.shape[:2]) < max(image.shape[:2])
         direct, via_halved = prepare(image), prepare(halved, (width, height))

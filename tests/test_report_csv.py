@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 
 import pytest
 
 from formcheck.report.csv_export import FIXED_COLUMNS, write_csv
+from reports import hold, make_report, rep
 
 
-def sample_report() -> dict:
+def sample_report():
     """Two bridge reps plus two sided holds, with partly overlapping metric keys."""
-    return {
-        "schema": "formcheck.report/1", "source": "clip.mp4", "exercise": "glute_bridge",
-        "video": {"fps": 30.0, "frames": 900, "duration_s": 30.0, "width": 640, "height": 480},
-        "pose": {"frames_with_pose": 890, "model": "pose_landmarker_full"},
-        "reps": [
-            {"index": 1, "side": None, "start_s": 1.2, "end_s": 5.0, "hold_s": 2.6,
-             "faults": [], "metrics": {"peak_hip_extension_deg": 2.0, "lowering_s": 1.4}},
-            {"index": 2, "side": None, "start_s": 6.0, "end_s": 9.5, "hold_s": 0.8,
-             "faults": ["hips_too_high", "short_hold"], "metrics": {"peak_hip_extension_deg": 18.04999}},
-        ],
-        "holds": [
-            {"side": "right", "start_s": 12.0, "end_s": 24.5, "duration_s": 12.5,
-             "faults": ["short_hold"], "metrics": {"max_trunk_lean_deg": 21.0}},
-            {"side": "left", "start_s": 26.0, "end_s": 29.0, "duration_s": 3.0,
-             "faults": [], "metrics": {"max_trunk_lean_deg": 19.5, "duration_s": 3.0}},
-        ],
-        "events": [],
-        "summary": {"rep_count": 2, "hold_count": 2, "sides": ["left", "right"],
-                    "fault_counts": {"hips_too_high": 1, "short_hold": 2}},
-    }
+    return make_report("glute_bridge", reps=[
+        rep(1, 1.2, 5.0, hold_s=2.6, peak_hip_extension_deg=2.0, lowering_s=1.4),
+        rep(2, 6.0, 9.5, ["hips_too_high", "short_hold"], hold_s=0.8, peak_hip_extension_deg=18.04999),
+    ], holds=[
+        hold("right", 12.0, 24.5, ["short_hold"], max_trunk_lean_deg=21.0),
+        hold("left", 26.0, 29.0, max_trunk_lean_deg=19.5, duration_s=3.0),
+    ])
 
 
 def read(path) -> tuple[list[str], list[dict]]:
@@ -60,9 +49,7 @@ def test_one_row_per_rep_and_hold_with_metric_columns(tmp_path):
 
 def test_empty_report_writes_just_the_header(tmp_path):
     path = tmp_path / "empty.csv"
-    report = sample_report()
-    report.update(reps=[], holds=[])
-    write_csv(path, report)
+    write_csv(path, make_report("glute_bridge"))
     columns, rows = read(path)
     assert columns == list(FIXED_COLUMNS) and rows == []
 
@@ -71,7 +58,8 @@ def test_write_is_atomic(tmp_path):
     path = tmp_path / "session.csv"
     path.write_text("previous\n")
     with pytest.raises(Exception):
-        write_csv(path, {"reps": [{"index": 1, "metrics": 5}]})  # metrics that are not a mapping
+        write_csv(path, make_report("glute_bridge", reps=[
+            dataclasses.replace(rep(1, 0.0, 1.0), metrics=5)]))  # metrics that are not a mapping
     assert path.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["session.csv"]
     write_csv(path, sample_report())
@@ -82,6 +70,6 @@ def test_write_is_atomic(tmp_path):
 def test_text_with_commas_and_quotes_round_trips(tmp_path):
     path = tmp_path / "odd.csv"
     report = sample_report()
-    report["reps"][0]["faults"] = ['odd, "quoted" code']
+    report.reps[0].faults = ['odd, "quoted" code']
     write_csv(path, report)
     assert read(path)[1][0]["faults"] == 'odd, "quoted" code'

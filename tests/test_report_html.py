@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import json
 import math
@@ -15,7 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from formcheck.exercises.glute_bridge import GluteBridge
 from formcheck.report.html import render_html, write_html
+from formcheck.report.model import Report, Thumbnail
+from formcheck.report.timeline import Band, Timeline
+from reports import event, hold, make_report, rep
 
 FPS = 30.0
 DURATION_S = 30.0
@@ -54,56 +59,29 @@ def _ease(x: float) -> float:
     return 0.5 - 0.5 * math.cos(math.pi * min(max(x, 0.0), 1.0))
 
 
-def sample_report() -> dict:
-    """A realistic glute-bridge report: 3 reps, one hips_too_high, one short_hold."""
-    frames = int(DURATION_S * FPS)
-    return {
-        "schema": "formcheck.report/1",
-        "source": "clips/2024-05-02_bridge.mp4",
-        "exercise": "glute_bridge",
-        "exercise_title": "Glute bridge",
-        "created_at": "2 May 2024",
-        "video": {"fps": FPS, "frames": frames, "duration_s": DURATION_S, "width": 640, "height": 480},
-        "pose": {"frames_with_pose": frames - 12, "model": "pose_landmarker_full"},
-        "reps": [
-            {"index": 1, "side": None, "start_s": 2.0, "end_s": 8.0, "hold_s": 2.8,
-             "faults": [], "metrics": {"peak_hip_extension_deg": 2.1, "lowering_s": 1.8}},
-            {"index": 2, "side": None, "start_s": 11.0, "end_s": 16.9, "hold_s": 2.5,
-             "faults": ["hips_too_high"], "metrics": {"peak_hip_extension_deg": 16.4, "lowering_s": 2.1}},
-            {"index": 3, "side": None, "start_s": 20.5, "end_s": 24.6, "hold_s": 0.9,
-             "faults": ["short_hold"], "metrics": {"peak_hip_extension_deg": -1.6, "lowering_s": 1.9}},
-        ],
-        "holds": [],
-        "events": [
-            {"t_s": 13.4, "code": "hips_too_high",
-             "message": "Hips too high — stop when shoulders, hips and knees line up",
-             "severity": "warning", "side": None},
-            {"t_s": 22.7, "code": "short_hold", "message": "Hold for 2–3 seconds at the top",
-             "severity": "warning", "side": None},
-        ],
-        "summary": {"rep_count": 3, "hold_count": 0, "sides": [],
-                    "fault_counts": {"hips_too_high": 1, "short_hold": 1}},
-        "verdict": "Good session: 3 bridges with steady lowering. On one rep the hips went too high, "
-                   "and the last top was short — aim for a 2–3 second hold with shoulders, hips and knees in line.",
-    }
+def sample_report() -> Report:
+    """A glute-bridge report: 3 reps, one hips_too_high, one short_hold."""
+    return make_report("glute_bridge", source="clips/2024-05-02_bridge.mp4", duration_s=DURATION_S, fps=FPS,
+                       frames_with_pose=int(DURATION_S * FPS) - 12, reps=[
+                           rep(1, 2.0, 8.0, hold_s=2.8, peak_hip_extension_deg=2.1, lowering_s=1.8),
+                           rep(2, 11.0, 16.9, ["hips_too_high"], hold_s=2.5, peak_hip_extension_deg=16.4,
+                               lowering_s=2.1),
+                           rep(3, 20.5, 24.6, ["short_hold"], hold_s=0.9, peak_hip_extension_deg=-1.6,
+                               lowering_s=1.9),
+                       ], events=[event("glute_bridge", "hips_too_high", 13.4),
+                                  event("glute_bridge", "short_hold", 22.7)])
 
 
-def sample_timeline() -> dict:
+def sample_timeline() -> Timeline:
     times = [round(i / FPS, 4) for i in range(int(DURATION_S * FPS))]
-    return {
-        "t_s": times,
-        "series": {"hip_line_deg": hip_line_curve(times)},
-        "labels": {"hip_line_deg": "Hip vs shoulder–knee line (°)"},
-        "bands": {"hip_line_deg": [
-            {"label": "Hips too high", "min": 10.0, "max": None, "code": "hips_too_high"},
-            {"label": "Hips too low at the top", "min": None, "max": -25.0, "code": "hips_too_low"},
-        ]},
-        "reps": [[start, end] for start, _, _, end, _ in BRIDGE_REPS],
-        "holds": [],
-    }
+    bands = GluteBridge().labelled_bands()["hip_line_deg"]
+    return Timeline(t_s=times, series={"hip_line_deg": hip_line_curve(times)},
+                    labels={"hip_line_deg": "Hip vs shoulder–knee line (°)"},
+                    bands={"hip_line_deg": [Band(**b) for b in bands]},
+                    reps=[(start, end) for start, _, _, end, _ in BRIDGE_REPS])
 
 
-def sample_thumbnails() -> list[dict]:
+def sample_thumbnails() -> list[Thumbnail]:
     """Two fault frames with a skeleton drawn on: from the real bridge clip if present, else synthetic."""
     cv2 = pytest.importorskip("cv2")
     np = pytest.importorskip("numpy")
@@ -120,10 +98,7 @@ def sample_thumbnails() -> list[dict]:
         images.append(np.full((480, 640, 3), (200, 215, 225), np.uint8))
     thumbs = []
     joints = [(150, 300), (330, 250), (450, 300), (470, 400)]  # shoulder, hip, knee, ankle
-    for image, (t, code, message) in zip(images, [
-        (13.4, "hips_too_high", "Hips too high — stop when shoulders, hips and knees line up"),
-        (22.7, "short_hold", "Hold for 2–3 seconds at the top"),
-    ]):
+    for image, moment in zip(images, sample_report().events):
         image = image.copy()
         for a, b in zip(joints, joints[1:]):
             cv2.line(image, a, b, (80, 220, 120), 4, cv2.LINE_AA)
@@ -131,7 +106,7 @@ def sample_thumbnails() -> list[dict]:
             cv2.circle(image, point, 7, (255, 255, 255), -1, cv2.LINE_AA)
         ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
         assert ok
-        thumbs.append({"t_s": t, "code": code, "message": message, "jpeg": jpeg.tobytes()})
+        thumbs.append(Thumbnail(moment.t_s, moment.code, moment.message, jpeg.tobytes()))
     return thumbs
 
 
@@ -181,7 +156,7 @@ def collect(page: str) -> _Collector:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_html(sample_report(), sample_timeline(), sample_thumbnails())
+    return render_html(sample_report(), sample_timeline(), sample_thumbnails(), date="2 May 2024")
 
 
 def test_summary_header_names_exercise_counts_faults_and_verdict(page):
@@ -192,7 +167,7 @@ def test_summary_header_names_exercise_counts_faults_and_verdict(page):
     assert 'data-code="hips_too_high"' in header and 'data-code="short_hold"' in header
     assert "Hips too high" in header and "Hold too short" in header
     assert "Stop when shoulders, hips and knees line up" in header  # cue, without repeating the title
-    assert "Good session: 3 bridges" in header
+    assert "3 reps, 1 with good form. The main thing to work on: hips too high - stop when" in header
 
 
 def test_fault_events_are_marked_on_the_plot_where_they_fired(page):
@@ -237,7 +212,7 @@ def test_thumbnails_are_inline_jpeg_data_uris_with_captions(page):
         assert src.startswith("data:image/jpeg;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:2] == b"\xff\xd8"
     moments = page[page.index('id="moments"'):]
-    assert "0:13.4" in moments and "Hold for 2–3 seconds at the top" in moments
+    assert "0:13.4" in moments and "Hold for 2-3 seconds at the top" in moments
 
 
 def test_page_is_self_contained(page):
@@ -256,8 +231,8 @@ def test_disclaimer_is_present(page):
 
 def test_text_from_the_report_is_escaped():
     report = sample_report()
-    report["exercise_title"] = "<script>alert(1)</script>"
-    report["events"][0]["message"] = "</script><b>boom</b>"
+    report.source = "<script>alert(1)</script>.mp4"
+    report.events[0] = dataclasses.replace(report.events[0], message="</script><b>boom</b>")
     page = render_html(report, sample_timeline(), [])
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
     assert "</script><b>boom" not in page
@@ -266,11 +241,11 @@ def test_text_from_the_report_is_escaped():
 
 def test_no_faults_says_nice_work():
     report = sample_report()
-    for rep in report["reps"]:
-        rep["faults"] = []
-    report.update(events=[], summary={**report["summary"], "fault_counts": {}})
-    del report["verdict"]
+    for item in report.reps:
+        item.faults = []
+    report.events = []
     page = render_html(report, sample_timeline(), [])
+    assert "Good form: 3 reps, nothing to correct." in page
     assert "Nice work" in page and "What to work on" not in page
     (figure,) = figures(page)
     assert not [t for t in figure["data"] if t.get("mode") == "markers"]
@@ -278,66 +253,39 @@ def test_no_faults_says_nice_work():
 
 
 def test_no_pose_found_explains_instead_of_plotting():
-    report = sample_report()
-    report.update(reps=[], events=[], pose={"frames_with_pose": 0, "model": "pose_landmarker_full"},
-                  summary={"rep_count": 0, "hold_count": 0, "sides": [], "fault_counts": {}})
-    del report["verdict"]
-    page = render_html(report, {"t_s": [], "series": {}}, [])
+    report = make_report("glute_bridge", frames_with_pose=0)
+    page = render_html(report, Timeline(), [])
     assert "No one found in the video" in page and "couldn't see a person" in html.unescape(page)
     assert not figures(page) and "Plotly.newPlot" not in page
     assert "not medical advice" in page
 
 
 def test_no_reps_with_pose_found():
-    report = sample_report()
-    report.update(reps=[], events=[], summary={"rep_count": 0, "hold_count": 0, "sides": [], "fault_counts": {}})
-    del report["verdict"]
-    page = render_html(report, {"t_s": [], "series": {}, "labels": {}, "bands": {}, "reps": [], "holds": []}, [])
+    page = render_html(make_report("glute_bridge"), Timeline(), [])
     assert "No reps or holds counted" in page
     assert 'data-kind="reps"' not in page and "Nice work" not in page
 
 
-def sided_report() -> dict:
+def sided_report() -> Report:
     """A seated figure-four: a right hold that leaned too far and a short left hold."""
-    return {
-        "schema": "formcheck.report/1", "source": "figure_four.mp4", "exercise": "seated_figure_four",
-        "video": {"fps": 30.0, "frames": 1800, "duration_s": 60.0, "width": 1280, "height": 720},
-        "pose": {"frames_with_pose": 1790, "model": "pose_landmarker_full"},
-        "reps": [],
-        "holds": [
-            {"side": "right", "start_s": 2.0, "end_s": 24.5, "duration_s": 22.5,
-             "faults": ["leaning_too_far"], "metrics": {"max_trunk_lean_deg": 48.0}},
-            {"side": "left", "start_s": 31.0, "end_s": 42.0, "duration_s": 11.0,
-             "faults": ["short_hold"], "metrics": {"max_trunk_lean_deg": 30.0}},
-        ],
-        "events": [
-            {"t_s": 9.0, "code": "leaning_too_far", "message": "Lean gently — stop at a comfortable stretch",
-             "severity": "warning", "side": "right"},
-            {"t_s": 42.0, "code": "short_hold", "message": "Hold for 5 slow, deep breaths",
-             "severity": "warning", "side": "left"},
-        ],
-        "summary": {"rep_count": 0, "hold_count": 2, "sides": ["left", "right"],
-                    "fault_counts": {"leaning_too_far": 1, "short_hold": 1}},
-        "balance": {"hold_s": {"left": 11.0, "right": 22.5},
-                    "note": "Your left side was held for half as long as your right."},
-    }
+    return make_report("seated_figure_four", source="figure_four.mp4", duration_s=60.0, size=(1280, 720), holds=[
+        hold("right", 2.0, 24.5, ["leaning_too_far"], max_trunk_lean_deg=48.0),
+        hold("left", 31.0, 42.0, ["short_hold"], max_trunk_lean_deg=30.0),
+    ], events=[event("seated_figure_four", "leaning_too_far", 9.0, "right"),
+               event("seated_figure_four", "short_hold", 42.0, "left")])
 
 
 def test_left_right_comparison_for_sided_holds():
     times = [i / 10 for i in range(600)]
-    timeline = {
-        "t_s": times, "series": {"trunk_lean_deg": [20 + 10 * math.sin(t / 5) for t in times]},
-        "labels": {}, "bands": {"trunk_lean_deg": [{"label": "Leaning too far", "min": 45.0, "max": None,
-                                                      "code": "leaning_too_far"}]},
-        "reps": [], "holds": [[2.0, 24.5, "right"], [31.0, 42.0, "left"]],
-    }
+    timeline = Timeline(t_s=times, series={"trunk_lean_deg": [20 + 10 * math.sin(t / 5) for t in times]},
+                        bands={"trunk_lean_deg": [Band("Leaning too far", 45.0, None, "leaning_too_far")]},
+                        holds=[(2.0, 24.5, "right"), (31.0, 42.0, "left")])
     page = render_html(sided_report(), timeline, [])
     sides = page[page.index('id="sides"'):page.index('id="disclaimer"')]
     assert re.search(r"<th scope=\"col\">Left</th><th scope=\"col\">Right</th>", sides)
     assert re.search(r"Total time held</th><td>11.0 s</td><td>22.5 s</td>", sides)
     assert re.search(r"Average max trunk lean \(°\)</th><td>30.0°</td><td>48.0°</td>", sides)
-    assert "half as long as your right" in sides
-    assert re.search(r"<dt>Hold · Right</dt><dd>22.5 s</dd>", sides)  # the producer's balance figures
+    assert "Left side: time held 11 vs 22.5 on the right - work toward evening them out" in sides
     assert collect(page).rows == {"holds": 2, "items sides": 4}
     header = page[:page.index("</header>")]
     assert "Left · 11 s held" in header and "Right · 22 s held" in header
@@ -354,12 +302,9 @@ def test_write_html_is_atomic_and_leaves_no_temp_files(tmp_path):
     assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
-    class Unrenderable(dict):
-        def get(self, *args):
-            raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        write_html(target, Unrenderable(), sample_timeline(), [])
+    unrenderable = dataclasses.replace(sample_report(), video=None)
+    with pytest.raises(AttributeError):
+        write_html(target, unrenderable, sample_timeline(), [])
     assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 

@@ -8,7 +8,9 @@ import shutil
 import pytest
 
 from conftest import SAMPLES, run_cli
+from formcheck.exercises import EXERCISES
 from formcheck.samples import FAIL, NOT_IMPLEMENTED, PASS, check_clip, compare
+from reports import event, hold, make_report, rep
 
 EXPECTED = sorted(SAMPLES.rglob("*.expected.json"))
 
@@ -21,14 +23,17 @@ def test_sample_clip_meets_its_expected_outcome(expected, model_path):
     assert check.status == PASS, "; ".join(check.reasons)
 
 
-def test_samples_exist_for_the_four_exercises():
+def test_every_exercise_has_sample_clips():
     exercises = {json.loads(p.read_text())["exercise"] for p in EXPECTED}
-    assert {"glute_bridge"} <= exercises
+    assert exercises == set(EXERCISES)
 
 
 def report(reps=0, holds=(), faults=()):
-    return {"summary": {"rep_count": reps, "fault_counts": {f: 1 for f in faults}},
-            "holds": [{"side": s, "duration_s": d} for s, d in holds]}
+    """A report with ``reps`` reps, or ``holds`` (side, seconds), in which ``faults`` fired."""
+    exercise = "seated_figure_four" if holds else "glute_bridge"
+    return make_report(exercise, reps=[rep(i, 2.0 * i, 2.0 * i + 1.5) for i in range(1, reps + 1)],
+                       holds=[hold(side, 0.0, seconds) for side, seconds in holds],
+                       events=[event(exercise, code, 1.0) for code in faults])
 
 
 def test_compare_explains_every_mismatch():

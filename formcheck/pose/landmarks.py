@@ -118,9 +118,6 @@ class PoseFrame:
     def xyz(self, joint: Joint) -> np.ndarray:
         return self.world_xyz[joint]
 
-    def visible(self, joints, min_visibility: float = 0.5) -> bool:
-        return bool(np.all(self.visibility[list(joints)] >= min_visibility))
-
     def replace(self, **changes) -> "PoseFrame":
         values = dict(t_s=self.t_s, image_xy=self.image_xy, world_xyz=self.world_xyz,
                       visibility=self.visibility)
@@ -144,10 +141,6 @@ class PoseTrack:
 
     def __len__(self) -> int:
         return len(self.poses)
-
-    @property
-    def detection_rate(self) -> float:
-        return sum(p is not None for p in self.poses) / len(self.poses) if self.poses else 0.0
 
     def save(self, path: str | os.PathLike) -> None:
         """Save as a compressed ``.npz`` (written to a temporary file, then renamed)."""

@@ -1,4 +1,4 @@
-"""The HTML report: one self-contained page a person would rather look at than read.
+"""The report page: one self-contained page a person would rather look at than read.
 
 The page opens offline (Plotly's JavaScript is inlined once, thumbnails are
 data URIs, no fonts or scripts are fetched) and holds, top to bottom:
@@ -12,33 +12,29 @@ data URIs, no fonts or scripts are fetched) and holds, top to bottom:
 * a left/right comparison when the exercise has sides;
 * the medical disclaimer.
 
-Python prepares plain view data; the Jinja2 templates in ``templates/`` (with
-autoescaping on) lay it out.
+Python prepares plain view data from the typed ``Report``; the Jinja2 templates in
+``templates/`` (with autoescaping on) lay it out.
 
 Example:
-    >>> html = render_html(report, timeline, thumbnails)  # doctest: +SKIP
-    >>> write_html("report.html", report, timeline, thumbnails)  # doctest: +SKIP
+    >>> html = render_html(report, Timeline.of(result), thumbnails)  # doctest: +SKIP
+    >>> write_html("report.html", report, Timeline.of(result), thumbnails)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import math
 import numbers
 import os
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import jinja2
-
 from formcheck.fileio import write_text_atomic
+from formcheck.report.model import Event, Hold, Rep, Report, Thumbnail
+from formcheck.report.pages import FAULT_COLORS, plotly_js, render, script_safe_json
+from formcheck.report.timeline import Band, Timeline
+from formcheck.report.words import advice, exercise_title, fault_title, humanize, verdict
 
-TEMPLATE_DIR = Path(__file__).with_name("templates")
-
-# Warm, print-friendly colours handed to fault codes in order of appearance.
-FAULT_COLORS = ("#d9534f", "#e08e2b", "#8e5bb5", "#c2185b", "#6d4c41", "#b8860b", "#5c6bc0")
 SERIES_COLOR = "#2a7f8e"
 SPAN_COLOR = "#2a7f8e"
 HOLD_SPAN_COLORS = {"left": "#3b82c4", "right": "#2aa876", None: "#2a7f8e"}
@@ -58,103 +54,84 @@ PLOTLY_CONFIG = {
 }
 
 
-def render_html(report: dict, timeline: dict, thumbnails: list[dict]) -> str:
+def render_html(report: Report, timeline: Timeline | None = None, thumbnails: Sequence[Thumbnail] = (),
+                date: str | None = None) -> str:
     """Render the report page.
 
     Args:
-        report: a ``formcheck.report/1`` dict, optionally with ``verdict`` (str),
-            ``exercise_title`` (str) and ``balance`` (dict) added.
-        timeline: ``{"t_s": [...], "series": {key: [...]}, "labels": {key: str},
-            "bands": {key: [{"label", "min", "max", "code"}]}, "reps": [[start, end]],
-            "holds": [[start, end, side]]}``; values may be ``None`` where unmeasured.
-        thumbnails: ``[{"t_s", "code", "message", "jpeg": bytes}]`` fault frames.
+        report: the report (one part of it, for a video split into exercises).
+        timeline: the series to plot; None for no plots.
+        thumbnails: fault moments to show.
+        date: the date to print; default today.
 
     Returns:
         The complete, self-contained HTML document.
     """
-    context = _page_context(report, timeline or {}, thumbnails or [])
-    return _environment().get_template("report.html").render(**context)
+    context = _page_context(report, timeline or Timeline(), list(thumbnails), date or _today())
+    return render("report.html", **context)
 
 
-def write_html(path: str | os.PathLike, report: dict, timeline: dict, thumbnails: list[dict]) -> None:
+def write_html(path: str | os.PathLike, report: Report, timeline: Timeline | None = None,
+               thumbnails: Sequence[Thumbnail] = (), date: str | None = None) -> None:
     """Render the page and write it to ``path`` atomically (complete or untouched)."""
-    write_text_atomic(path, render_html(report, timeline, thumbnails))
+    write_text_atomic(path, render_html(report, timeline, thumbnails, date))
 
 
 # --------------------------------------------------------------------------- page data
 
 
-def _page_context(report: dict, timeline: dict, thumbnails: list[dict]) -> dict:
-    reps = list(report.get("reps") or [])
-    holds = list(report.get("holds") or [])
-    events = sorted(report.get("events") or [], key=lambda e: _num(e.get("t_s"), 0.0))
-    summary = report.get("summary") or {}
-    video = report.get("video") or {}
-    pose = report.get("pose") or {}
-
-    pose_found = _pose_found(pose, video)
-    faults = _fault_list(summary, events, reps, holds)
+def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail], date: str) -> dict:
+    reps, holds = report.reps, report.holds
+    events = sorted(report.events, key=lambda e: _num(e.t_s, 0.0))
+    pose_found = report.pose.frames_with_pose > 0
+    faults = _fault_list(report, events)
     colors = {fault["code"]: fault["color"] for fault in faults}
-    plots = _plots(timeline, events, colors, _num(video.get("duration_s"))) if pose_found else []
+    plots = _plots(timeline, events, colors, _num(report.video.duration_s), report.exercise) if pose_found else []
 
     return {
-        "title": _exercise_title(report),
-        "source": report.get("source") or "",
-        "source_name": Path(str(report.get("source") or "")).name,
-        "date": _report_date(report),
-        "video": _video_facts(video, pose),
+        "title": exercise_title(report.exercise),
+        "source": report.source,
+        "source_name": os.path.basename(report.source),
+        "date": date,
+        "video": _video_facts(report),
         "pose_found": pose_found,
         "tallies": _tallies(reps, holds),
         "faults": faults,
-        "verdict": _verdict(report, reps, holds, faults, pose_found),
+        "verdict": verdict(report),
         "tone": "none" if not pose_found else ("work" if faults else "good"),
         "no_work": pose_found and not reps and not holds,
         "plots": plots,
-        "rep_table": _table(reps, "rep", colors),
-        "hold_table": _table(holds, "hold", colors),
-        "thumbnails": [_thumbnail(t, colors) for t in sorted(thumbnails, key=lambda t: _num(t.get("t_s"), 0.0))],
-        "comparison": _comparison(reps, holds, summary),
-        "balance_rows": _balance_rows(report.get("balance")),
-        "balance_notes": _balance_notes(report.get("balance")),
-        "plotly_js": _plotly_js() if plots else "",
+        "rep_table": _table(reps, "rep", colors, report.exercise),
+        "hold_table": _table(holds, "hold", colors, report.exercise),
+        "thumbnails": [_thumbnail(t, colors, report.exercise) for t in sorted(thumbnails, key=lambda t: t.t_s)],
+        "comparison": _comparison(reps, holds, report.summary.sides, report.exercise),
+        "balance_notes": list(report.balance.notes) if report.balance is not None else [],
+        "plotly_js": plotly_js() if plots else "",
         "plotly_config": PLOTLY_CONFIG,
     }
 
 
-def _exercise_title(report: dict) -> str:
-    return report.get("exercise_title") or _humanize(report.get("exercise") or "Exercise")
-
-
-def _report_date(report: dict) -> str:
-    for key in ("created_at", "created", "date"):
-        if report.get(key):
-            return str(report[key])
+def _today() -> str:
     today = dt.date.today()
     return f"{today.day} {today:%B %Y}"
 
 
-def _pose_found(pose: dict, video: dict) -> bool:
-    frames_with_pose = pose.get("frames_with_pose")
-    return frames_with_pose is None or frames_with_pose > 0
-
-
-def _video_facts(video: dict, pose: dict) -> list[str]:
-    facts = []
-    duration = _num(video.get("duration_s"))
+def _video_facts(report: Report) -> list[str]:
+    video, facts = report.video, []
+    duration = _num(video.duration_s)
     if duration is not None:
         facts.append(f"{_duration_text(duration)} of video")
-    if video.get("width") and video.get("height"):
-        facts.append(f"{video['width']}×{video['height']}")
-    fps = _num(video.get("fps"))
+    if video.width and video.height:
+        facts.append(f"{video.width}×{video.height}")
+    fps = _num(video.fps)
     if fps:
         facts.append(f"{fps:g} fps")
-    frames, seen = video.get("frames"), pose.get("frames_with_pose")
-    if frames and seen is not None:
-        facts.append(f"body tracked in {100.0 * seen / frames:.0f}% of frames")
+    if video.frames:
+        facts.append(f"body tracked in {100.0 * report.pose.frames_with_pose / video.frames:.0f}% of frames")
     return facts
 
 
-def _tallies(reps: list[dict], holds: list[dict]) -> list[dict]:
+def _tallies(reps: list[Rep], holds: list[Hold]) -> list[dict]:
     """Big-number tiles: reps (per side if sided) and holds per side with time held."""
     tallies = []
     if reps:
@@ -168,11 +145,11 @@ def _tallies(reps: list[dict], holds: list[dict]) -> list[dict]:
                     "label": f"{'rep' if len(items) == 1 else 'reps'}",
                     "detail": (side or "no side").capitalize(),
                 })
-    top_times = _mean(r.get("hold_s") for r in reps)
+    top_times = _mean(r.hold_s for r in reps)
     if top_times is not None:
         tallies.append({"value": f"{top_times:.1f} s", "label": "average time at the top", "detail": ""})
     for side, items in _group_by_side(holds).items():
-        held = sum(_num(h.get("duration_s"), 0.0) for h in items)
+        held = sum(_num(h.duration_s, 0.0) for h in items)
         tallies.append({
             "value": len(items),
             "label": "hold" if len(items) == 1 else "holds",
@@ -181,32 +158,26 @@ def _tallies(reps: list[dict], holds: list[dict]) -> list[dict]:
     return tallies
 
 
-def _fault_list(summary: dict, events: list[dict], reps: list[dict], holds: list[dict]) -> list[dict]:
+def _fault_list(report: Report, events: list[Event]) -> list[dict]:
     """Each fault that fired, with its count, advice, colour and where it happened."""
-    counts: dict[str, int] = dict(summary.get("fault_counts") or {})
-    for event in events:  # tolerate a summary that forgot a code
-        counts.setdefault(event.get("code"), 0)
-    for item in reps + holds:
-        for code in item.get("faults") or []:
-            counts.setdefault(code, 0)
-    counts.pop(None, None)
-
+    reps, holds = report.reps, report.holds
+    counts = dict(report.summary.fault_counts)
     faults = []
     for number, (code, count) in enumerate(counts.items()):
         where = []
-        affected_reps = [str(r.get("index", i)) for i, r in enumerate(reps, 1) if code in (r.get("faults") or [])]
-        affected_holds = [_hold_name(h, i) for i, h in enumerate(holds, 1) if code in (h.get("faults") or [])]
+        affected_reps = [str(r.index) for r in reps if code in r.faults]
+        affected_holds = [_hold_name(h, i) for i, h in enumerate(holds, 1) if code in h.faults]
         if affected_reps:
             where.append(("rep " if len(affected_reps) == 1 else "reps ") + ", ".join(affected_reps))
         if affected_holds:
             where.append(", ".join(affected_holds))
-        message = next((e.get("message") for e in events if e.get("code") == code and e.get("message")), "")
+        message = next((e.message for e in events if e.code == code and e.message), "")
         faults.append({
             "code": code,
-            "title": fault_title(code),
-            "count": count or sum(1 for e in events if e.get("code") == code) or 1,
+            "title": fault_title(code, report.exercise),
+            "count": count,
             "message": message,
-            "advice": _advice(code, message),
+            "advice": advice(code, message, report.exercise),
             "where": "; ".join(where),
             "color": FAULT_COLORS[number % len(FAULT_COLORS)],
         })
@@ -214,69 +185,14 @@ def _fault_list(summary: dict, events: list[dict], reps: list[dict], holds: list
     return faults
 
 
-def fault_title(code: str, exercise_id: str | None = None) -> str:
-    """A fault's short title as its exercise declares it ("hips_too_high" -> "Hips too high");
-    without an exercise, the first exercise declaring the code; an unknown code is
-    title-cased from its id."""
-    titles = _fault_titles()
-    return titles.get((exercise_id, code)) or titles.get((None, code)) or _humanize(code)
-
-
-@functools.lru_cache(maxsize=1)
-def _fault_titles() -> dict[tuple[str | None, str], str]:
-    from formcheck.exercises import EXERCISES
-    titles: dict[tuple[str | None, str], str] = {}
-    for ex in EXERCISES.values():
-        for fault in ex.faults():
-            titles[(ex.id, fault.code)] = fault.title
-            titles.setdefault((None, fault.code), fault.title)
-    return titles
-
-
-def _advice(code: str, message: str) -> str:
-    """The cue without a leading restatement of the fault's title ("Hips too high — stop when…")."""
-    for title in {fault_title(code), _humanize(code)}:
-        head, sep, rest = message.partition(" — ")
-        if sep and head.strip().lower() == title.lower() and rest:
-            return rest[:1].upper() + rest[1:]
-    return message
-
-
-def _verdict(report: dict, reps: list[dict], holds: list[dict], faults: list[dict], pose_found: bool) -> str:
-    if report.get("verdict"):
-        return str(report["verdict"])
-    if not pose_found:
-        return ("We couldn't see a person clearly in this video, so there is no feedback this time. "
-                "Try again with your whole body in view, in good light.")
-    if not reps and not holds:
-        return ("No reps or holds were counted in this video. Check that the whole movement is in view "
-                "and that the camera is set up the way the exercise needs.")
-    done = _work_phrase(reps, holds)
-    if not faults:
-        return f"Nice work! {done[:1].upper() + done[1:]}, all with good form — nothing to correct."
-    tip = (faults[0]["message"] or faults[0]["title"]).rstrip(". ")
-    clean = sum(1 for item in reps + holds if not item.get("faults"))
-    praise = f", {clean} of them spot on" if clean else ""
-    return f"Good effort: {done}{praise}. The main thing to work on: {tip[:1].lower() + tip[1:]}."
-
-
-def _work_phrase(reps: list[dict], holds: list[dict]) -> str:
-    parts = []
-    if reps:
-        parts.append(f"{len(reps)} rep{'s' if len(reps) != 1 else ''} done")
-    if holds:
-        parts.append(f"{len(holds)} hold{'s' if len(holds) != 1 else ''} done")
-    return " and ".join(parts)
-
-
-def _table(items: list[dict], kind: str, colors: dict[str, str]) -> dict | None:
+def _table(items: list[Rep] | list[Hold], kind: str, colors: dict[str, str], exercise: str) -> dict | None:
     if not items:
         return None
     metric_keys: dict[str, None] = {}
     for item in items:
-        for key in item.get("metrics") or {}:
+        for key in item.metrics:
             metric_keys.setdefault(key)
-    has_side = any(item.get("side") for item in items)
+    has_side = any(item.side for item in items)
     columns = ["Rep" if kind == "rep" else "Hold"]
     columns += ["Side"] if has_side else []
     columns += ["Start", "End"]
@@ -285,61 +201,59 @@ def _table(items: list[dict], kind: str, colors: dict[str, str]) -> dict | None:
 
     rows = []
     for number, item in enumerate(items, start=1):
-        time_held = item.get("hold_s") if kind == "rep" else item.get("duration_s")
-        cells = [str(item.get("index", number))]
-        cells += [(item.get("side") or "—").capitalize()] if has_side else []
-        cells += [_clock(item.get("start_s")), _clock(item.get("end_s")), _seconds(time_held)]
-        cells += [_metric_value(key, (item.get("metrics") or {}).get(key)) for key in metric_keys]
+        time_held = item.hold_s if isinstance(item, Rep) else item.duration_s
+        cells = [str(item.index if isinstance(item, Rep) else number)]
+        cells += [(item.side or "—").capitalize()] if has_side else []
+        cells += [_clock(item.start_s), _clock(item.end_s), _seconds(time_held)]
+        cells += [_metric_value(key, item.metrics.get(key)) for key in metric_keys]
         rows.append({
             "cells": cells,
-            "faults": [{"code": c, "title": fault_title(c), "color": colors.get(c, FAULT_COLORS[0])}
-                       for c in item.get("faults") or []],
+            "faults": [{"code": c, "title": fault_title(c, exercise), "color": colors.get(c, FAULT_COLORS[0])}
+                       for c in item.faults],
         })
     return {"columns": columns, "rows": rows}
 
 
-def _thumbnail(thumb: dict, colors: dict[str, str]) -> dict:
-    data = bytes(thumb.get("jpeg") or b"")
-    code = thumb.get("code") or ""
+def _thumbnail(thumb: Thumbnail, colors: dict[str, str], exercise: str) -> dict:
     return {
-        "src": "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii"),
-        "time": _clock(thumb.get("t_s")),
-        "title": fault_title(code) if code else "Moment",
-        "message": _advice(code, thumb.get("message") or ""),
-        "color": colors.get(code, FAULT_COLORS[0]),
+        "src": "data:image/jpeg;base64," + base64.b64encode(thumb.jpeg).decode("ascii"),
+        "time": _clock(thumb.t_s),
+        "title": fault_title(thumb.code, exercise) if thumb.code else "Moment",
+        "message": advice(thumb.code, thumb.message, exercise),
+        "color": colors.get(thumb.code, FAULT_COLORS[0]),
     }
 
 
 # --------------------------------------------------------------------------- left / right
 
 
-def _comparison(reps: list[dict], holds: list[dict], summary: dict) -> dict | None:
+def _comparison(reps: list[Rep], holds: list[Hold], sides_seen: list[str], exercise: str) -> dict | None:
     """Side-by-side figures when reps or holds carry a side."""
-    sides = [s for s in SIDE_ORDER if any(i.get("side") == s for i in reps + holds)]
-    sides += [s for s in summary.get("sides") or [] if s not in sides and s in SIDE_ORDER]
+    sides = [s for s in SIDE_ORDER if s in sides_seen]
     if not sides:
         return None
     shown = list(SIDE_ORDER)  # always show both, so a missing side stands out
 
     rows = []
-    if any(r.get("side") for r in reps):
-        rows.append(_side_row("Reps", shown, lambda s: str(sum(1 for r in reps if r.get("side") == s))))
+    if any(r.side for r in reps):
+        rows.append(_side_row("Reps", shown, lambda s: str(sum(1 for r in reps if r.side == s))))
         rows.append(_side_row("Average time at top", shown, lambda s: _seconds(
-            _mean(r.get("hold_s") for r in reps if r.get("side") == s))))
-    if any(h.get("side") for h in holds):
-        rows.append(_side_row("Holds", shown, lambda s: str(sum(1 for h in holds if h.get("side") == s))))
+            _mean(r.hold_s for r in reps if r.side == s))))
+    if any(h.side for h in holds):
+        rows.append(_side_row("Holds", shown, lambda s: str(sum(1 for h in holds if h.side == s))))
         rows.append(_side_row("Total time held", shown, lambda s: _seconds(
-            _sum(h.get("duration_s") for h in holds if h.get("side") == s))))
-    sided = [i for i in reps + holds if i.get("side")]
+            _sum(h.duration_s for h in holds if h.side == s))))
+    sided = [i for i in [*reps, *holds] if i.side]
     metric_keys: dict[str, None] = {}
     for item in sided:
-        for key in item.get("metrics") or {}:
+        for key in item.metrics:
             metric_keys.setdefault(key)
     for key in metric_keys:
-        rows.append(_side_row("Average " + metric_label(key)[:1].lower() + metric_label(key)[1:], shown, lambda s, key=key: _metric_value(
-            key, _mean((i.get("metrics") or {}).get(key) for i in sided if i.get("side") == s))))
+        label = metric_label(key)
+        rows.append(_side_row("Average " + label[:1].lower() + label[1:], shown, lambda s, key=key: _metric_value(
+            key, _mean(i.metrics.get(key) for i in sided if i.side == s))))
     rows.append(_side_row("Faults", shown, lambda s: ", ".join(
-        sorted({fault_title(c) for i in sided if i.get("side") == s for c in i.get("faults") or []})) or "none"))
+        sorted({fault_title(c, exercise) for i in sided if i.side == s for c in i.faults})) or "none"))
 
     missing = [s for s in SIDE_ORDER if s not in sides]
     note = ""
@@ -353,144 +267,48 @@ def _side_row(label: str, sides: Sequence[str], value_of) -> dict:
     return {"label": label, "cells": [value_of(side) for side in sides]}
 
 
-def _balance_rows(balance: Any) -> list[dict]:
-    """Flatten an optional ``balance`` dict (shape chosen by its producer) into label/value rows.
-
-    Prose (sentences) is left to :func:`_balance_notes`.
-    """
-    if not isinstance(balance, dict):
-        return []
-    rows = []
-
-    def visit(label: str, value: Any, unit_key: str) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                key = str(key)
-                inner_unit_key = unit_key or (key if _unit(key) else "")
-                visit(f"{label} · {_balance_label(key)}", inner, inner_unit_key)
-        elif not _is_prose(value) and not (isinstance(value, list) and value and all(map(_is_prose, value))):
-            shown = _metric_value(unit_key, value) if unit_key and _num(value) is not None else _plain_value(value)
-            rows.append({"label": label, "value": shown})
-
-    for key, value in balance.items():
-        key = str(key)
-        visit(_balance_label(key), value, key if _unit(key) else "")
-    return rows
-
-
-def _balance_label(key: str) -> str:
-    """A balance key as a label: metric keys lose their unit suffix (the value shows it)."""
-    unit = _unit(key)
-    label = metric_label(key)
-    return label[: -len(f" ({unit})")] if unit else label
-
-
-def _is_prose(value: Any) -> bool:
-    return isinstance(value, str) and " " in value.strip()
-
-
-def _balance_notes(balance: Any) -> list[str]:
-    if not isinstance(balance, dict):
-        return []
-    notes = []
-    for value in balance.values():
-        if _is_prose(value):
-            notes.append(value)
-        elif isinstance(value, list) and value and all(_is_prose(v) for v in value):
-            notes.extend(value)
-    return notes
-
-
 # --------------------------------------------------------------------------- plots
 
 
-def _plots(timeline: dict, events: list[dict], colors: dict[str, str], duration_s: float | None) -> list[dict]:
-    times = [_num(t) for t in timeline.get("t_s") or []]
-    labels = timeline.get("labels") or {}
-    bands = timeline.get("bands") or {}
+def _plots(timeline: Timeline, events: list[Event], colors: dict[str, str], duration_s: float | None,
+           exercise: str) -> list[dict]:
+    times = [_num(t) for t in timeline.t_s]
     plots = []
-    for key, values in (timeline.get("series") or {}).items():
+    for key, values in timeline.series.items():
         values = [_num(v) for v in values]
         if not any(v is not None for v in values) or not times:
             continue
-        label = (labels.get(key) or metric_label(key)).replace("(deg)", "(°)")
-        figure = _series_figure(
-            key, label, times, values, bands.get(key) or [], events, colors,
-            timeline.get("reps") or [], timeline.get("holds") or [], duration_s,
-        )
+        label = (timeline.labels.get(key) or metric_label(key)).replace("(deg)", "(°)")
+        bands = timeline.bands.get(key) or []
+        figure = _series_figure(key, label, times, values, bands, events, colors, timeline, duration_s, exercise)
         plots.append({
             "id": f"plot-{len(plots)}",
             "key": key,
             "label": label,
-            "bands": [_band_text(b, key) for b in bands.get(key) or []],
-            "figure_json": _script_safe_json(figure.to_json()),
+            "bands": [_band_text(b, key) for b in bands],
+            "figure_json": script_safe_json(figure.to_json()),
         })
     return plots
 
 
-def _series_figure(key, label, times, values, bands, events, colors, rep_spans, hold_spans, duration_s):
+def _series_figure(key: str, label: str, times: list, values: list, bands: list[Band], events: list[Event],
+                   colors: dict[str, str], timeline: Timeline, duration_s: float | None, exercise: str):
+    """One series over time: threshold bands, rep and hold spans, the curve, and a marker
+    where each fault fired."""
     import plotly.graph_objects as go  # imported here: heavy, and only needed for plots
 
-    unit = _unit(key)
     n = min(len(times), len(values))
     times, values = times[:n], values[:n]
     low, high = _y_range(values, bands)
-
     figure = go.Figure()
-    for band in bands:
-        y0 = _num(band.get("min"))
-        y1 = _num(band.get("max"))
-        figure.add_hrect(
-            y0=low if y0 is None else max(y0, low), y1=high if y1 is None else min(y1, high),
-            fillcolor=colors.get(band.get("code"), BAND_COLOR), line_width=0, layer="below",
-            opacity=0.13 if band.get("code") in colors else 0.06,
-            annotation_text=band.get("label") or "", annotation_position="top right" if y1 is None else "bottom right",
-            annotation_font={"size": 11, "color": "#8a3b2a"},
-        )
-    for number, span in enumerate(rep_spans, start=1):
-        if len(span) >= 2 and _num(span[0]) is not None and _num(span[1]) is not None:
-            figure.add_vrect(
-                x0=span[0], x1=span[1], fillcolor=SPAN_COLOR, opacity=0.07, line_width=0, layer="below",
-                annotation_text=f"Rep {number}", annotation_position="top left",
-                annotation_font={"size": 10, "color": "#2a5f69"},
-            )
-    for span in hold_spans:
-        if len(span) >= 2 and _num(span[0]) is not None and _num(span[1]) is not None:
-            side = span[2] if len(span) > 2 else None
-            figure.add_vrect(
-                x0=span[0], x1=span[1], fillcolor=HOLD_SPAN_COLORS.get(side, SPAN_COLOR), opacity=0.08,
-                line_width=0, layer="below",
-                annotation_text=f"Hold · {side}" if side else "Hold", annotation_position="top left",
-                annotation_font={"size": 10, "color": "#2a5f69"},
-            )
-
+    _shade_bands(figure, bands, colors, low, high)
+    _shade_spans(figure, timeline)
     figure.add_trace(go.Scatter(
         x=times, y=values, mode="lines", name=label, connectgaps=False,
         line={"color": SERIES_COLOR, "width": 2.2},
-        hovertemplate=f"%{{x:.1f}} s · %{{y:.1f}}{_unit_suffix(unit)}<extra></extra>",
+        hovertemplate=f"%{{x:.1f}} s · %{{y:.1f}}{_unit_suffix(_unit(key))}<extra></extra>",
     ))
-
-    by_code: dict[str, list[dict]] = {}
-    for event in events:
-        if _num(event.get("t_s")) is not None:
-            by_code.setdefault(event.get("code") or "fault", []).append(event)
-    for code, code_events in by_code.items():
-        color = colors.get(code, FAULT_COLORS[0])
-        xs, ys, texts = [], [], []
-        for event in code_events:
-            t = _num(event["t_s"])
-            y = _value_at(times, values, t)
-            xs.append(t)
-            ys.append(high - 0.06 * (high - low) if y is None else y)
-            side = f" ({event['side']})" if event.get("side") else ""
-            texts.append(f"<b>{_clock(t)} · {fault_title(code)}{side}</b><br>{event.get('message') or ''}")
-            figure.add_vline(x=t, line={"color": color, "width": 1.5, "dash": "dot"})
-        figure.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name=f"⚠ {fault_title(code)}",
-            marker={"color": color, "size": 12, "symbol": "diamond", "line": {"color": "white", "width": 1.5}},
-            hovertext=texts, hoverinfo="text", meta={"fault_code": code},
-        ))
-
+    _mark_faults(figure, events, colors, times, values, low, high, exercise)
     x_end = max([t for t in times if t is not None] + [_num(duration_s, 0.0) or 0.0])
     figure.update_layout(
         template="plotly_white",
@@ -498,7 +316,7 @@ def _series_figure(key, label, times, values, bands, events, colors, rep_spans, 
         margin={"l": 60, "r": 20, "t": 34, "b": 40},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13, "color": "#33383d"},
         xaxis={"title": {"text": "Time (s)"}, "range": [0, x_end], "zeroline": False},
-        yaxis={"title": {"text": _axis_title(label, unit)}, "range": [low, high], "zeroline": False},
+        yaxis={"title": {"text": _axis_title(label, _unit(key))}, "range": [low, high], "zeroline": False},
         legend={"orientation": "h", "y": -0.22, "x": 0, "font": {"size": 12}},
         hovermode="closest",
         hoverlabel={"bgcolor": "white", "font": {"size": 13}},
@@ -508,9 +326,62 @@ def _series_figure(key, label, times, values, bands, events, colors, rep_spans, 
     return figure
 
 
-def _y_range(values: list[float | None], bands: list[dict]) -> tuple[float, float]:
+def _shade_bands(figure, bands: list[Band], colors: dict[str, str], low: float, high: float) -> None:
+    for band in bands:
+        y0, y1 = _num(band.min), _num(band.max)
+        figure.add_hrect(
+            y0=low if y0 is None else max(y0, low), y1=high if y1 is None else min(y1, high),
+            fillcolor=colors.get(band.code, BAND_COLOR), line_width=0, layer="below",
+            opacity=0.13 if band.code in colors else 0.06,
+            annotation_text=band.label, annotation_position="top right" if y1 is None else "bottom right",
+            annotation_font={"size": 11, "color": "#8a3b2a"},
+        )
+
+
+def _shade_spans(figure, timeline: Timeline) -> None:
+    for number, (start, end) in enumerate(timeline.reps, start=1):
+        figure.add_vrect(
+            x0=start, x1=end, fillcolor=SPAN_COLOR, opacity=0.07, line_width=0, layer="below",
+            annotation_text=f"Rep {number}", annotation_position="top left",
+            annotation_font={"size": 10, "color": "#2a5f69"},
+        )
+    for start, end, side in timeline.holds:
+        figure.add_vrect(
+            x0=start, x1=end, fillcolor=HOLD_SPAN_COLORS.get(side, SPAN_COLOR), opacity=0.08,
+            line_width=0, layer="below",
+            annotation_text=f"Hold · {side}" if side else "Hold", annotation_position="top left",
+            annotation_font={"size": 10, "color": "#2a5f69"},
+        )
+
+
+def _mark_faults(figure, events: list[Event], colors: dict[str, str], times: list, values: list,
+                 low: float, high: float, exercise: str) -> None:
+    import plotly.graph_objects as go
+
+    by_code: dict[str, list[Event]] = {}
+    for event in events:
+        by_code.setdefault(event.code, []).append(event)
+    for code, code_events in by_code.items():
+        color = colors.get(code, FAULT_COLORS[0])
+        title = fault_title(code, exercise)
+        xs, ys, texts = [], [], []
+        for event in code_events:
+            y = _value_at(times, values, event.t_s)
+            xs.append(event.t_s)
+            ys.append(high - 0.06 * (high - low) if y is None else y)
+            side = f" ({event.side})" if event.side else ""
+            texts.append(f"<b>{_clock(event.t_s)} · {title}{side}</b><br>{event.message}")
+            figure.add_vline(x=event.t_s, line={"color": color, "width": 1.5, "dash": "dot"})
+        figure.add_trace(go.Scatter(
+            x=xs, y=ys, mode="markers", name=f"⚠ {title}",
+            marker={"color": color, "size": 12, "symbol": "diamond", "line": {"color": "white", "width": 1.5}},
+            hovertext=texts, hoverinfo="text", meta={"fault_code": code},
+        ))
+
+
+def _y_range(values: list[float | None], bands: list[Band]) -> tuple[float, float]:
     finite = [v for v in values if v is not None]
-    edges = [e for b in bands for e in (_num(b.get("min")), _num(b.get("max"))) if e is not None]
+    edges = [e for b in bands for e in (_num(b.min), _num(b.max)) if e is not None]
     low, high = min(finite + edges), max(finite + edges)
     pad = max(2.0, 0.12 * (high - low))
     return low - pad, high + pad
@@ -525,9 +396,9 @@ def _value_at(times: list[float | None], values: list[float | None], t: float) -
     return best
 
 
-def _band_text(band: dict, key: str) -> str:
+def _band_text(band: Band, key: str) -> str:
     unit = _unit_suffix(_unit(key))
-    low, high = _num(band.get("min")), _num(band.get("max"))
+    low, high = _num(band.min), _num(band.max)
     if low is not None and high is not None:
         span = f"{low:g}{unit} to {high:g}{unit}"
     elif low is not None:
@@ -536,41 +407,10 @@ def _band_text(band: dict, key: str) -> str:
         span = f"below {high:g}{unit}"
     else:
         span = "anywhere"
-    return f"{band.get('label') or fault_title(band.get('code') or '')}: {span}"
-
-
-@functools.lru_cache(maxsize=1)
-def _plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
-
-
-def _script_safe_json(text: str) -> str:
-    """JSON that can sit inside a <script> element (no '</script>' or '<!--' can form)."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"{band.label}: {span}"
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["script_json"] = lambda value: _script_safe_json(_json_dumps(value))
-    return env
-
-
-def _json_dumps(value: Any) -> str:
-    import json
-
-    return json.dumps(value, separators=(",", ":"))
 
 
 def metric_label(key: str) -> str:
@@ -581,7 +421,7 @@ def metric_label(key: str) -> str:
         if key.endswith(suffix) and name == unit:
             base = key[: -len(suffix)]
             break
-    text = _humanize(base)
+    text = humanize(base)
     return f"{text} ({unit})" if unit else text
 
 
@@ -626,11 +466,6 @@ def _plain_value(value: Any) -> str:
     return str(value)
 
 
-def _humanize(code: str) -> str:
-    text = str(code).replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
 def _num(value: Any, default: float | None = None) -> float | None:
     """``value`` as a finite float, else ``default`` (None, NaN, text and bools are not numbers)."""
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -668,18 +503,14 @@ def _sum(values: Iterable[Any]) -> float | None:
     return sum(numbers_) if numbers_ else None
 
 
-def _group_by_side(items: list[dict]) -> dict[str | None, list[dict]]:
-    groups: dict[str | None, list[dict]] = {}
+def _group_by_side(items: list[Rep] | list[Hold]) -> dict[str | None, list]:
+    groups: dict[str | None, list] = {}
     for side in (*SIDE_ORDER, None):
-        members = [i for i in items if i.get("side") == side]
+        members = [i for i in items if i.side == side]
         if members:
             groups[side] = members
-    for item in items:  # any unexpected side label
-        if item.get("side") not in (*SIDE_ORDER, None):
-            groups.setdefault(item.get("side"), []).append(item)
     return groups
 
 
-def _hold_name(hold: dict, number: int) -> str:
-    side = hold.get("side")
-    return f"{side} hold" if side else f"hold {hold.get('index', number)}"
+def _hold_name(hold: Hold, number: int) -> str:
+    return f"{hold.side} hold" if hold.side else f"hold {number}"
