@@ -6,7 +6,10 @@ or of the rendered samples in samples/ when those are absent) and times
     formcheck analyze FOLDER --exercise glute_bridge --out RESULTS --jobs N --quiet
 
 for N = 1 and N = 2 (fresh results each time), then prints both times and the
-speed-up. It prints, never asserts: timings on a shared machine are noisy.
+speed-up; then runs the last one again, when every video is up to date and skipped,
+and prints how long that took against the first run (it should be a small fraction:
+only the index and history pages are made again). It prints, never asserts: timings
+on a shared machine are noisy.
 
     .venv/bin/python benchmarks/batch_speedup.py [--clips 12] [--jobs 1 2] [--repeat 2]
 """
@@ -105,6 +108,10 @@ def main() -> None:
         base = timings[args.jobs[0]]
         for jobs in args.jobs[1:]:
             print(f"speed-up --jobs {args.jobs[0]} -> --jobs {jobs}: {base / timings[jobs]:.2f}x")
+        jobs = args.jobs[-1]
+        first = all_runs[jobs][-1][0]
+        again, _ = timed_run(folder, Path(tmp, f"results-{jobs}-{args.repeat - 1}"), jobs)
+        print(f"run again, all up to date (--jobs {jobs}): {again:.1f} s, {again / first:.0%} of the first run")
 
 
 if __name__ == "__main__":

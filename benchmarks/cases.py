@@ -252,7 +252,6 @@ def live(clip: Path, args) -> dict:
     class RecordingStats(live_module.LiveStats):
         latencies_ms: deque = field(default_factory=lambda: Latencies(maxlen=live_module.LATENCY_WINDOW))
 
-    live_module.LiveStats = RecordingStats
 
     def on_frame(shown, state):
         nonlocal samples, next_sample
@@ -265,7 +264,7 @@ def live(clip: Path, args) -> dict:
     session = Session(get_exercise(args.exercise)(), keep_timeline=False)  # as `formcheck live` makes it
     started = time.monotonic()
     result, stats, _ = live_module.run_live(clip, session, args.model, window=False, loop=True,
-                                            max_seconds=seconds, on_frame=on_frame)
+                                            max_seconds=seconds, on_frame=on_frame, stats=RecordingStats())
     at, ms = recording.at[:recording.count] - started, recording.ms[:recording.count]
     rss_t, rss_v = rss_at[:samples] - started, rss[:samples]
     minute = min(60.0, stats.wall_s / 4)  # first and last minute (a quarter of a short run)

@@ -170,6 +170,11 @@ def print_length(source: Path, repeats: int) -> None:
           f"{b['after_last_frame_s'] * 1000:.0f} ms")
 
 
+# Live feedback later than this is about the previous moment of the movement (the test
+# suite used to assert it; timings belong here, where they are read, not in pass/fail).
+LIVE_P95_LIMIT_MS = 500
+
+
 def print_live(clip: Path, minutes: float) -> None:
     r = run_case("live", clip, "--minutes", str(minutes))
     w = r["first_window_s"]
@@ -178,6 +183,9 @@ def print_live(clip: Path, minutes: float) -> None:
     print(f"    capture -> overlay latency p50 {r['latency_p50_ms']:.1f} ms, p95 {r['latency_p95_ms']:.1f} ms; "
           f"first {w:.0f} s p50/p95 {r['first_p50_ms']:.1f}/{r['first_p95_ms']:.1f} ms, "
           f"last {w:.0f} s {r['last_p50_ms']:.1f}/{r['last_p95_ms']:.1f} ms")
+    limit = LIVE_P95_LIMIT_MS
+    print(f"    p95 latency {'within' if r['latency_p95_ms'] < limit else 'OVER'} the {limit} ms a coach can lag "
+          "and still be heard as talking about the same rep")
     print(f"    memory (RSS) {r['rss_start_mb']:.0f} MB after warm-up -> {r['rss_end_mb']:.0f} MB at the end "
           f"(trend {r['rss_slope_mb_per_min']:+.2f} MB/min), peak {r['peak_rss_mb']:.0f} MB; "
           f"session timeline holds {r['timeline_frames']} frames; {r['reps']} reps counted")
