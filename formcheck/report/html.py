@@ -46,13 +46,6 @@ UNIT_SUFFIXES = (
 )
 SIDE_ORDER = ("left", "right")
 
-PLOTLY_CONFIG = {
-    "responsive": True,
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
 
 def render_html(report: Report, timeline: Timeline | None = None, thumbnails: Sequence[Thumbnail] = (),
                 date: str | None = None) -> str:
@@ -107,7 +100,6 @@ def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail
         "comparison": _comparison(reps, holds, report.summary.sides, report.exercise),
         "balance_notes": list(report.balance.notes) if report.balance is not None else [],
         "plotly_js": plotly_js() if plots else "",
-        "plotly_config": PLOTLY_CONFIG,
     }
 
 

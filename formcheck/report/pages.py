@@ -1,5 +1,6 @@
-"""What every page shares: one Jinja2 environment over ``templates/`` (autoescaping on),
-Plotly's JavaScript to inline, and JSON that is safe inside a ``<script>`` element."""
+"""What every page shares: one Jinja2 environment over ``templates/`` (autoescaping on;
+every page extends ``_page.html``), Plotly's JavaScript to inline and how figures are
+shown, the fault colours, and JSON that is safe inside a ``<script>`` element."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ import jinja2
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 # Warm, print-friendly colours handed to fault codes in order of appearance.
 FAULT_COLORS = ("#d9534f", "#e08e2b", "#8e5bb5", "#c2185b", "#6d4c41", "#b8860b", "#5c6bc0")
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -29,6 +36,9 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **context: Any) -> str:
+    """A page from ``templates/``: each extends ``_page.html`` (head, disclaimer, and the
+    script that draws the Plotly figures when ``plotly_js`` is given)."""
+    context = {"plotly_js": "", "plotly_config": PLOTLY_CONFIG, **context}
     return environment().get_template(template).render(**context)
 
 
