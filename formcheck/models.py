@@ -715,157 +715,171 @@ def _splice_metadata(model: bytes, metadata: bytes) -> bytes:
     copies the old one's other fields, pointing at the moved originals. The
     result depends only on the input bytes.
     """
-
-    def u16(pos: int) -> int:
-        return int.from_bytes(model[pos : pos + 2], "little")
-
-    def u32(pos: int) -> int:
-        return int.from_bytes(model[pos : pos + 4], "little")
-
-    def i32(pos: int) -> int:
-        return int.from_bytes(model[pos : pos + 4], "little", signed=True)
-
-    def fields(table: int) -> list[int]:  # absolute field positions, 0 = absent
-        vtable = table - i32(table)
-        count = (u16(vtable) - 4) // 2
-        return [table + u16(vtable + 4 + 2 * i) if u16(vtable + 4 + 2 * i) else 0 for i in range(count)]
-
-    def deref(pos: int) -> int:
-        return pos + u32(pos)
-
-    def offset_vector(pos: int) -> list[int]:
-        return [deref(pos + 4 + 4 * i) for i in range(u32(pos))]
-
-    if model[4:8] != b"TFL3":
-        raise _RouteFailed("not a TFLite model")
-    root = u32(0)
-    old = fields(root)
-    if len(old) > _MODEL_FIELDS or not old[_MODEL_BUFFERS]:
-        raise _RouteFailed("unexpected TFLite model layout")
-    old += [0] * (_MODEL_FIELDS - len(old))
-    buffers = offset_vector(deref(old[_MODEL_BUFFERS]))
-    entries = offset_vector(deref(old[_MODEL_METADATA])) if old[_MODEL_METADATA] else []
-    existing = None
-    for i, entry in enumerate(entries):
-        name_field = fields(entry)[_METADATA_NAME]
-        if name_field:
-            name = deref(name_field)
-            if model[name + 4 : name + 4 + u32(name)] == _TFLITE_METADATA_NAME.encode():
-                existing = i
-
-    # Build the block. Offsets are resolved once its length is known: targets
-    # are ("old", absolute position in the input) or ("new", position in output).
-    block = bytearray()
-    fixups: list[tuple[int, str, int]] = []
-    base = 8  # the block starts after the root offset and file identifier
-
-    def here() -> int:
-        return base + len(block)
-
-    def put_u16(value: int) -> None:
-        block.extend(value.to_bytes(2, "little"))
-
-    def put_u32(value: int) -> None:
-        block.extend(value.to_bytes(4, "little", signed=value < 0))
-
-    def put_offset(kind: str, target: int) -> None:
-        fixups.append((here(), kind, target))
-        put_u32(0)
-
-    def align(n: int, extra: int = 0) -> None:
-        while (here() + extra) % n:
-            block.append(0)
-
-    def put_table(values: list[tuple[str, int] | None]) -> int:
-        """vtable then table; each value a 4-byte ("u32"|"old"|"new", x) or None."""
-        present = [i for i, v in enumerate(values) if v is not None]
-        put_u16(4 + 2 * len(values))
-        put_u16(4 + 4 * len(present))
-        slot = 4
-        for v in values:
-            put_u16(slot if v is not None else 0)
-            slot += 4 if v is not None else 0
-        vtable = here() - (4 + 2 * len(values))
-        align(4)
-        table = here()
-        put_u32(table - vtable)
-        for v in values:
-            if v is not None:
-                kind, x = v
-                if kind == "u32":
-                    put_u32(x)
-                else:
-                    put_offset(kind, x)
-        return table
-
-    # Positions of the new objects are known only after writing, so lay out
-    # in two passes: first with dummy targets to learn the positions.
-    def layout(positions: dict[str, int]) -> dict[str, int]:
-        block.clear()
-        fixups.clear()
-        found: dict[str, int] = {}
-        model_values: list[tuple[str, int] | None] = []
-        for i, pos in enumerate(old):
-            if i == _MODEL_VERSION:
-                model_values.append(("u32", u32(pos)) if pos else None)
-            elif i == _MODEL_BUFFERS:
-                model_values.append(("new", positions.get("buffers", 0)))
-            elif i == _MODEL_METADATA:
-                model_values.append(("new", positions.get("metadata", 0)))
-            else:
-                model_values.append(("old", deref(pos)) if pos else None)
-        found["root"] = put_table(model_values)
-
-        align(4)
-        found["buffers"] = here()
-        new_index = existing_buffer if existing is not None else len(buffers)
-        targets = [("old", b) for b in buffers] + ([] if existing is not None else [None])
-        targets[new_index] = ("new", positions.get("buffer", 0))
-        put_u32(len(targets))
-        for kind, x in targets:
-            put_offset(kind, x)
-
-        found["metadata"] = here()
-        meta_targets = [("old", e) for e in entries]
-        if existing is None:
-            meta_targets.append(("new", positions.get("entry", 0)))
-        put_u32(len(meta_targets))
-        for kind, x in meta_targets:
-            put_offset(kind, x)
-
-        if existing is None:
-            found["entry"] = put_table([("new", positions.get("name", 0)), ("u32", new_index)])
-            found["name"] = here()
-            put_u32(len(_TFLITE_METADATA_NAME))
-            block.extend(_TFLITE_METADATA_NAME.encode() + b"\0")
-            align(4)
-        found["buffer"] = put_table([("new", positions.get("data", 0))])
-        align(_TFLITE_BUFFER_ALIGNMENT, extra=4)  # the data itself starts aligned
-        found["data"] = here()
-        put_u32(len(metadata))
-        block.extend(metadata)
-        align(_TFLITE_BUFFER_ALIGNMENT)
-        return found
-
-    existing_buffer = 0
-    if existing is not None:
-        buffer_field = fields(entries[existing])[1]
-        existing_buffer = u32(buffer_field) if buffer_field else 0
-        if not 0 < existing_buffer < len(buffers):
-            raise _RouteFailed("unexpected TFLite metadata entry")
-    positions = layout({})
-    if layout(positions) != positions:
+    old = _OldModel(model)
+    # The new objects' positions are known only once they are written: lay the block
+    # out with dummy targets to learn them, then again with them.
+    positions = _lay_out(old, metadata, {}).found
+    block = _lay_out(old, metadata, positions)
+    if block.found != positions:
         raise _RouteFailed("internal error laying out TFLite metadata")
-    shift = len(block)
-
-    out = bytearray(model[:8]) + block + model[8:]
+    shift = len(block.data)
+    out = bytearray(model[:8]) + block.data + model[8:]
     out[0:4] = positions["root"].to_bytes(4, "little")
-    for pos, kind, target in fixups:
+    for pos, kind, target in block.fixups:
         target = target + shift if kind == "old" else target
         if target <= pos:
             raise _RouteFailed("internal error: backward offset")
         out[pos : pos + 4] = (target - pos).to_bytes(4, "little")
     return bytes(out)
+
+
+class _OldModel:
+    """The parts of a TFLite model's root table that the splice needs: its fields, its
+    buffers, its metadata entries, and which entry (and buffer) is ``TFLITE_METADATA``."""
+
+    def __init__(self, model: bytes):
+        self.model = model
+        if model[4:8] != b"TFL3":
+            raise _RouteFailed("not a TFLite model")
+        fields = self.fields(self.u32(0))
+        if len(fields) > _MODEL_FIELDS or not fields[_MODEL_BUFFERS]:
+            raise _RouteFailed("unexpected TFLite model layout")
+        self.root_fields = fields + [0] * (_MODEL_FIELDS - len(fields))
+        self.buffers = self.offset_vector(self.deref(self.root_fields[_MODEL_BUFFERS]))
+        metadata = self.root_fields[_MODEL_METADATA]
+        self.entries = self.offset_vector(self.deref(metadata)) if metadata else []
+        self.existing: int | None = None  # the index of the TFLITE_METADATA entry, if there is one
+        for i, entry in enumerate(self.entries):
+            name_field = self.fields(entry)[_METADATA_NAME]
+            if name_field:
+                name = self.deref(name_field)
+                if model[name + 4 : name + 4 + self.u32(name)] == _TFLITE_METADATA_NAME.encode():
+                    self.existing = i
+        self.existing_buffer = 0
+        if self.existing is not None:
+            buffer_field = self.fields(self.entries[self.existing])[1]
+            self.existing_buffer = self.u32(buffer_field) if buffer_field else 0
+            if not 0 < self.existing_buffer < len(self.buffers):
+                raise _RouteFailed("unexpected TFLite metadata entry")
+
+    def u16(self, pos: int) -> int:
+        return int.from_bytes(self.model[pos : pos + 2], "little")
+
+    def u32(self, pos: int) -> int:
+        return int.from_bytes(self.model[pos : pos + 4], "little")
+
+    def i32(self, pos: int) -> int:
+        return int.from_bytes(self.model[pos : pos + 4], "little", signed=True)
+
+    def fields(self, table: int) -> list[int]:
+        """A table's absolute field positions, 0 where a field is absent."""
+        vtable = table - self.i32(table)
+        count = (self.u16(vtable) - 4) // 2
+        slots = [self.u16(vtable + 4 + 2 * i) for i in range(count)]
+        return [table + slot if slot else 0 for slot in slots]
+
+    def deref(self, pos: int) -> int:
+        return pos + self.u32(pos)
+
+    def offset_vector(self, pos: int) -> list[int]:
+        return [self.deref(pos + 4 + 4 * i) for i in range(self.u32(pos))]
+
+
+class _Block:
+    """The bytes inserted after the 8-byte header. Offsets are resolved once its length is
+    known: each fixup's target is ("old", a position in the input) or ("new", a position
+    in the output)."""
+
+    BASE = 8  # the block starts after the root offset and file identifier
+
+    def __init__(self):
+        self.data = bytearray()
+        self.fixups: list[tuple[int, str, int]] = []
+        self.found: dict[str, int] = {}  # where each new object was put
+
+    def here(self) -> int:
+        return self.BASE + len(self.data)
+
+    def put_u16(self, value: int) -> None:
+        self.data.extend(value.to_bytes(2, "little"))
+
+    def put_u32(self, value: int) -> None:
+        self.data.extend(value.to_bytes(4, "little", signed=value < 0))
+
+    def put_offset(self, kind: str, target: int) -> None:
+        self.fixups.append((self.here(), kind, target))
+        self.put_u32(0)
+
+    def align(self, n: int, extra: int = 0) -> None:
+        while (self.here() + extra) % n:
+            self.data.append(0)
+
+    def put_table(self, values: list[tuple[str, int] | None]) -> int:
+        """A vtable, then its table; each value a 4-byte ("u32"|"old"|"new", x) or None."""
+        present = [i for i, v in enumerate(values) if v is not None]
+        self.put_u16(4 + 2 * len(values))
+        self.put_u16(4 + 4 * len(present))
+        slot = 4
+        for v in values:
+            self.put_u16(slot if v is not None else 0)
+            slot += 4 if v is not None else 0
+        vtable = self.here() - (4 + 2 * len(values))
+        self.align(4)
+        table = self.here()
+        self.put_u32(table - vtable)
+        for v in values:
+            if v is not None:
+                kind, x = v
+                if kind == "u32":
+                    self.put_u32(x)
+                else:
+                    self.put_offset(kind, x)
+        return table
+
+    def put_vector(self, targets: list[tuple[str, int]]) -> int:
+        start = self.here()
+        self.put_u32(len(targets))
+        for kind, x in targets:
+            self.put_offset(kind, x)
+        return start
+
+
+def _lay_out(old: _OldModel, metadata: bytes, positions: dict[str, int]) -> _Block:
+    """The inserted block: the new root table, the buffers and metadata vectors, the
+    metadata entry and its name (unless the model has one), the new buffer and the data;
+    ``positions`` are where the new objects will be (from a first pass)."""
+    block = _Block()
+    root_values: list[tuple[str, int] | None] = []
+    for i, pos in enumerate(old.root_fields):
+        if i == _MODEL_VERSION:
+            root_values.append(("u32", old.u32(pos)) if pos else None)
+        elif i in (_MODEL_BUFFERS, _MODEL_METADATA):
+            root_values.append(("new", positions.get("buffers" if i == _MODEL_BUFFERS else "metadata", 0)))
+        else:
+            root_values.append(("old", old.deref(pos)) if pos else None)
+    block.found["root"] = block.put_table(root_values)
+
+    block.align(4)
+    new_index = old.existing_buffer if old.existing is not None else len(old.buffers)
+    targets = [("old", b) for b in old.buffers] + ([] if old.existing is not None else [None])
+    targets[new_index] = ("new", positions.get("buffer", 0))
+    block.found["buffers"] = block.put_vector(targets)
+    entries = [("old", e) for e in old.entries] + ([("new", positions.get("entry", 0))] if old.existing is None else [])
+    block.found["metadata"] = block.put_vector(entries)
+
+    if old.existing is None:
+        block.found["entry"] = block.put_table([("new", positions.get("name", 0)), ("u32", new_index)])
+        block.found["name"] = block.here()
+        block.put_u32(len(_TFLITE_METADATA_NAME))
+        block.data.extend(_TFLITE_METADATA_NAME.encode() + b"\0")
+        block.align(4)
+    block.found["buffer"] = block.put_table([("new", positions.get("data", 0))])
+    block.align(_TFLITE_BUFFER_ALIGNMENT, extra=4)  # the data itself starts aligned
+    block.found["data"] = block.here()
+    block.put_u32(len(metadata))
+    block.data.extend(metadata)
+    block.align(_TFLITE_BUFFER_ALIGNMENT)
+    return block
 
 
 def write_bundle(f: BinaryIO, members: list[tuple[str, bytes]]) -> None:
