@@ -1,1 +1,3 @@
-"""Reports: the JSON report (the stable schema), HTML and CSV."""
+"""Everything made from a report: the typed report and its JSON (``model``), the report,
+index and history pages (``html``, ``index_page``, ``history_page``, sharing ``pages``
+and ``words``), and the CSV (``csv_export``)."""
