@@ -41,25 +41,47 @@ class Window:
 class RepCounter:
     """Counts reps of one signal that rises from a resting level and comes back.
 
-    A rep starts when the signal climbs ``enter_rise`` above its resting level and
-    ends when it falls back below ``exit_fraction`` of the rep's height (but at least
-    ``min_exit_rise`` above rest). The resting level follows the signal while at rest.
+    A rep starts when the signal climbs ``enter_rise`` above its resting level. It ends when
+    the signal falls back below ``exit_fraction`` of the rep's height (but at least
+    ``min_exit_rise`` above rest), or, for reps done back to back, at the trough between two
+    peaks: once it has come down past ``trough_fraction`` of the height and climbs again by
+    ``rebound_fraction`` of it, the rep ends at the trough and the next one starts there.
+
+    The resting level follows a slow drift up (time constant ``rest_follow_s``) and drops to
+    a lower level only once that level has lasted ``dip_s``: one glitch at rest does not
+    lower it for good. A video that starts inside a rep (seated, at the bottom of a squat
+    or a deadlift) counts that rise as one rep once the signal has come down by
+    ``enter_rise`` and settled. Every span is in seconds, so 10 and 60 fps count alike.
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
-                 min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5):
+                 min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5,
+                 lead_in_s: float = 2.0, dip_s: float = 0.3, trough_fraction: float = 0.35,
+                 rebound_fraction: float = 0.3, max_opening_s: float = 20.0):
         self.enter_rise = enter_rise
         self.exit_fraction = exit_fraction
         self.min_exit_rise = min_exit_rise
         self.min_rep_s = min_rep_s
-        self.rest_follow_s = rest_follow_s  # time constant with which the resting level drifts up
+        self.rest_follow_s = rest_follow_s
         self.settle_s = settle_s  # the first moments only set the resting level: first detections are rough
+        self.lead_in_s = lead_in_s  # rest samples kept to start a rep where it truly began
+        self.dip_s = dip_s
+        self.trough_fraction = trough_fraction
+        self.rebound_fraction = rebound_fraction
+        self.max_opening_s = max_opening_s  # how long a video may start at the bottom before it rises
+        self.opening_span_s = 0.2  # the level a video starts at: the median of its first moments
         self._first_t: float | None = None
         self._last_t: float | None = None
         self.rest_level: float | None = None
         self.rep: Window | None = None
         self._peak = -np.inf
-        self._lead_in: list[tuple[float, dict]] = []  # recent rest samples, to start a rep where it began
+        self._values: list[float] = []  # the signal over the current rep
+        self._trough: tuple[int, float] | None = None  # (sample index, value) since the rep came down
+        self._lead_in: list[tuple[float, float, dict]] = []  # (t, value, metrics) at rest
+        self._recent: list[tuple[float, float]] = []  # the last dip_s of rest samples
+        self._opening: Window | None = None  # every sample from the start until a rep begins
+        self._opening_level = -np.inf  # where the signal started (median of the first opening_span_s)
+        self._first_values: list[float] = []
 
     @property
     def active(self) -> bool:
@@ -69,42 +91,113 @@ class RepCounter:
         """Feed one sample; returns the finished rep when one completes."""
         if not np.isfinite(value):
             return None
-        if self.rest_level is None:
-            self.rest_level, self._first_t = value, t_s
-        if t_s - self._first_t < self.settle_s:
-            self.rest_level, self._last_t = value, t_s
-            return None
+        if self._first_t is None:
+            self._first_t, self.rest_level, self._opening = t_s, value, Window(start_s=t_s)
         dt = t_s - self._last_t if self._last_t is not None else 0.0
         self._last_t = t_s
-        rise = value - self.rest_level
-        if self.rep is None:
-            # At rest: follow slow drift up, and drop at once to a lower resting level.
-            self.rest_level = min(value, self.rest_level + min(1.0, dt / self.rest_follow_s) * rise)
-            self._lead_in = self._lead_in[-60:]
-            self._lead_in.append((t_s, {**metrics, "_rise": value - self.rest_level}))
-            if value - self.rest_level >= self.enter_rise:
-                start = next((t for t, m in reversed(self._lead_in) if m["_rise"] < self.min_exit_rise), t_s)
-                self.rep = Window(start_s=start, rest_level=self.rest_level)
-                for t, m in self._lead_in:
-                    if t >= start:
-                        self.rep.add(t, {k: v for k, v in m.items() if k != "_rise"})
-                self._peak = value
-                self._lead_in = []
-            return None
-        self.rep.add(t_s, metrics)
-        self._peak = max(self._peak, value)
-        exit_rise = max(self.min_exit_rise, self.exit_fraction * (self._peak - self.rest_level))
-        if rise < exit_rise:
-            rep, self.rep = self.rep, None
-            rep.end_s = t_s
+        if self._opening is not None:
+            self._opening.add(t_s, metrics)
+        if t_s - self._first_t < self.settle_s:
             self.rest_level = min(self.rest_level, value)
-            return rep if rep.duration_s >= self.min_rep_s else None
+            if t_s - self._first_t <= self.opening_span_s:
+                self._first_values.append(value)
+                self._opening_level = float(np.median(self._first_values))
+            self._remember_rest(t_s, value, metrics)
+            return None
+        if self.rep is None:
+            return self._at_rest(t_s, value, metrics, dt)
+        return self._in_rep(t_s, value, metrics)
+
+    def _remember_rest(self, t_s: float, value: float, metrics: dict[str, float]) -> None:
+        self._lead_in.append((t_s, value, metrics))
+        while self._lead_in and t_s - self._lead_in[0][0] > self.lead_in_s:
+            self._lead_in.pop(0)
+        self._recent.append((t_s, value))
+        while t_s - self._recent[0][0] > self.dip_s:
+            self._recent.pop(0)
+
+    def _at_rest(self, t_s: float, value: float, metrics: dict[str, float], dt: float) -> Window | None:
+        self._remember_rest(t_s, value, metrics)
+        if value > self.rest_level:  # follow a slow drift up (and damp slow wobbles)
+            self.rest_level += min(1.0, dt / self.rest_follow_s) * (value - self.rest_level)
+        held_low = max(v for _, v in self._recent)  # the lowest level that lasted dip_s
+        if held_low < self.rest_level and t_s - self._recent[0][0] >= self.dip_s * 0.99:
+            self.rest_level = held_low
+        opening = self._opened_from_the_bottom(t_s)
+        if opening is not None:
+            return opening
+        if value - self.rest_level < self.enter_rise:
+            return None
+        start = next((t for t, v, _ in reversed(self._lead_in) if v - self.rest_level < self.min_exit_rise),
+                     self._lead_in[0][0])
+        self.rep = Window(start_s=start, rest_level=self.rest_level)
+        self._values = []
+        for t, v, m in self._lead_in:
+            if t >= start:
+                self.rep.add(t, m)
+                self._values.append(v)
+        self._peak, self._trough = value, None
+        self._lead_in, self._opening = [], None
         return None
 
-    def finish(self, t_s: float) -> Window | None:
-        """The video ended: an unfinished rep is dropped (it never came back down)."""
-        self.rep = None
+    def _opened_from_the_bottom(self, t_s: float) -> Window | None:
+        """The video started inside a rep: the signal began high and has come down by a
+        whole rep's height to a resting level it held. That rise is one rep."""
+        if self._opening is None:
+            return None
+        if t_s - self._first_t > self.max_opening_s:
+            self._opening = None
+            return None
+        values = [v for _, v in self._recent]
+        settled = max(values) - min(values) < self.min_exit_rise
+        if self._opening_level - self.rest_level < self.enter_rise or not settled:
+            return None
+        rep, self._opening = self._opening, None
+        rep.end_s, rep.rest_level = t_s, self.rest_level
+        return rep if rep.duration_s >= self.min_rep_s else None
+
+    def _in_rep(self, t_s: float, value: float, metrics: dict[str, float]) -> Window | None:
+        rep = self.rep
+        rep.add(t_s, metrics)
+        self._values.append(value)
+        self._peak = max(self._peak, value)
+        height = self._peak - self.rest_level
+        if value - self.rest_level < max(self.min_exit_rise, self.exit_fraction * height):
+            self.rep = None
+            rep.end_s = t_s
+            self.rest_level = min(self.rest_level, value)
+            self._recent = [(t_s, value)]
+            return rep if rep.duration_s >= self.min_rep_s else None
+        if value < self.rest_level + self.trough_fraction * height:  # on the way down: watch the trough
+            if self._trough is None or value < self._trough[1]:
+                self._trough = (len(rep.times_s) - 1, value)
+        if self._trough is not None and value - self._trough[1] >= max(self.min_exit_rise,
+                                                                        self.rebound_fraction * height):
+            return self._split_at_trough()
         return None
+
+    def _split_at_trough(self) -> Window | None:
+        """Back-to-back reps: end this one at the trough; the next starts there."""
+        rep, (i, trough) = self.rep, self._trough
+        nxt = Window(start_s=rep.times_s[i], rest_level=self.rest_level)
+        for k in range(i, len(rep.times_s)):
+            nxt.add(rep.times_s[k], {name: values[k] for name, values in rep.metrics.items()})
+        rep.end_s = rep.times_s[i]
+        rep.times_s = rep.times_s[:i + 1]
+        rep.metrics = {name: values[:i + 1] for name, values in rep.metrics.items()}
+        self._values = self._values[i:]
+        self.rep, self._trough, self._peak = nxt, None, max(self._values)
+        return rep if rep.duration_s >= self.min_rep_s else None
+
+    def finish(self, t_s: float) -> Window | None:
+        """The video ended: an unfinished rep is dropped (it never came back down), but a video
+        that started at the bottom and ends as the rise completes counts that rise."""
+        self.rep = None
+        opening, self._opening = self._opening, None
+        if opening is None or not self._recent or self._opening_level - self._recent[-1][1] < self.enter_rise:
+            return None
+        opening.end_s, opening.rest_level = opening.times_s[-1], self._recent[-1][1]
+        return opening if opening.duration_s >= self.min_rep_s else None
 
 
 # A held_side() answer for a frame on which the posture cannot be seen (a leg hidden under a

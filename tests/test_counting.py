@@ -1,3 +1,4 @@
+import pytest
 import numpy as np
 
 from formcheck.counting import HoldTracker, Persistent, RepCounter
@@ -65,3 +66,61 @@ def test_persistent_needs_an_unbroken_stretch():
     assert not p.update(0.6, False)
     assert not p.update(1.2, True)
     assert p.update(2.2, True)
+
+
+def _reps_signal(fps: float, tops: list[tuple[float, float]], rest: float = 0.0, height: float = 90.0,
+                 start: float | None = None, noise: float = 0.0, seed: int = 0):
+    """A smooth signal at ``fps``: each (start_s, duration_s) a rise to ``rest + height`` and back."""
+    times = np.arange(0.0, max(s + d for s, d in tops) + 2.0, 1.0 / fps)
+    values = np.full(len(times), rest, float)
+    for s, d in tops:
+        inside = (times >= s) & (times <= s + d)
+        values[inside] = rest + height * np.sin(np.pi * (times[inside] - s) / d) ** 2
+    if start is not None:  # the video starts at the top of a rise, coming down to rest by ``start``
+        first = times <= start
+        values[first] = rest + height * np.cos(0.5 * np.pi * times[first] / start) ** 2
+    values += np.random.default_rng(seed).normal(0, noise, len(times))
+    return times, values
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_back_to_back_reps_each_count(fps):
+    # Two squats 0.7 s apart, then three with no pause at all (a bridge set with no top hold).
+    tops = [(1.0, 3.0), (4.7, 3.0), (9.0, 2.5), (11.5, 2.5), (14.0, 2.5)]
+    times, values = _reps_signal(fps, tops, noise=1.0)
+    reps = count(RepCounter(enter_rise=35), times, values)
+    assert len(reps) == 5
+    for rep, (s, d) in zip(reps, tops):
+        assert abs(rep.start_s - s) < 0.6 and abs(rep.end_s - (s + d)) < 0.6
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_one_glitch_at_rest_does_not_lower_the_resting_level(fps):
+    times, values = _reps_signal(fps, [(3.0, 3.0), (7.0, 3.0)])
+    values[np.searchsorted(times, 2.0)] = -60.0  # one frame of a landmark jumping
+    reps = count(RepCounter(enter_rise=35), times, values)
+    assert len(reps) == 2
+    assert all(-1.0 < rep.rest_level < 5.0 for rep in reps)  # not dragged down to -60
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_rep_starting_in_the_first_second_counts(fps):
+    times, values = _reps_signal(fps, [(0.3, 2.5), (3.5, 2.5)])
+    assert len(count(RepCounter(enter_rise=35), times, values)) == 2
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_video_starting_at_the_bottom_counts_the_rise(fps):
+    # Seated (thighs level) at the start, standing up by 1.5 s, then one full rep.
+    times, values = _reps_signal(fps, [(3.0, 3.0)], start=1.5)
+    reps = count(RepCounter(enter_rise=35), times, values)
+    assert len(reps) == 2
+    assert reps[0].start_s == 0.0 and 1.2 < reps[0].end_s < 2.5
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_counting_is_the_same_at_any_frame_rate(fps):
+    tops = [(0.8, 2.0), (3.2, 2.0), (6.0, 1.5)]
+    times, values = _reps_signal(fps, tops, noise=2.0, seed=fps)
+    reps = count(RepCounter(enter_rise=35), times, values)
+    assert [round(r.start_s) for r in reps] == [1, 3, 6]

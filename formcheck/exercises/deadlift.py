@@ -60,18 +60,18 @@ FAULTS = (
 
 
 class LockoutCounter(RepCounter):
-    """A RepCounter that hands over each rep ``settle_s`` after it ends, with the samples of
+    """A RepCounter that hands over each rep ``lockout_s`` after it ends, with the samples of
     that time added, so what happens at the top (leaning back) belongs to the rep."""
 
-    def __init__(self, settle_s: float, **kwargs):
+    def __init__(self, lockout_s: float, **kwargs):
         super().__init__(**kwargs)
-        self.settle_s = settle_s
+        self.lockout_s = lockout_s  # (not settle_s: that is the counter's own start-up time)
         self._pending: Window | None = None
 
     def update(self, t_s: float, value: float, metrics: dict[str, float]) -> Window | None:
         finished = None
         if self._pending is not None:
-            if t_s - self._pending.end_s <= self.settle_s:
+            if t_s - self._pending.end_s <= self.lockout_s:
                 self._pending.add(t_s, metrics)
             else:
                 finished, self._pending = self._pending, None
@@ -83,9 +83,9 @@ class LockoutCounter(RepCounter):
         return finished
 
     def finish(self, t_s: float) -> Window | None:
-        super().finish(t_s)
+        done = super().finish(t_s)  # a video that ends as its first rise completes
         pending, self._pending = self._pending, None
-        return pending
+        return pending or done
 
 
 class Deadlift(RepExercise):
