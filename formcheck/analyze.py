@@ -91,73 +91,80 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
         get_exercise(exercise_id)
     outputs.check_writable()
     with VideoReader(video_path) as video, contextlib.ExitStack() as cleanup:
-        info = video.info
-        track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
-        bar = tqdm(total=info.frame_count, unit="frame", desc=Path(video_path).name[:30],
+        run = _Analysis(Path(video_path), video, model_path, outputs, config, cleanup, pipelined)
+        bar = tqdm(total=video.info.frame_count, unit="frame", desc=Path(video_path).name[:30],
                    disable=True if not progress else None, file=sys.stderr, leave=False)  # None: only on a terminal
         cleanup.callback(bar.close)
-
-        def frame_done() -> None:
-            bar.update(1)
-            if on_frame is not None:
-                on_frame()
-
-        writer = None
-        if outputs.video is not None:
-            writer = cleanup.enter_context(video_writer(outputs.video, info.fps, annotated_size(info.width, info.height)))
-
-        def pose_pass(rest: pipeline.Rest, images: bool = False) -> None:
-            with PoseEstimator(model_path) as estimator:
-                pipeline.run(video, estimator.detect_prepared, rest, images, pipelined)
-            if not any(p is not None for p in track.poses):
-                raise FormcheckError(f"no person was found in {video_path}")
-
-        if exercise_id == "auto":
-            # Pass 1: pose only; then recognise the exercise(s) and replay the rules on the track.
-            pose_pass(lambda frame, pose: (track.append(frame.t_s, pose), frame_done()))
-            parts = _replay_segments(track, config, with_states=writer is not None)
-            if writer is not None:  # pass 2: draw each segment's states on the decoded frames
-                with VideoReader(video_path) as again:
-                    states = (state for part in parts for state in part.states)
-                    for frame, (annotate, state) in zip(again, states):
-                        writer.write(annotate(frame.image, state))
-        else:
-            parts = [_analyze_rules(video_path, exercise_id, config, track, outputs, writer, cleanup, pose_pass,
-                                    frame_done)]
-
-        report = _reports(parts, video, track, str(video_path), model_name)
-        _write(outputs, report, parts, track, video_path)
+        run.frame_done = lambda: (bar.update(1), on_frame() if on_frame is not None else None)
+        parts = run.recognised_exercises() if exercise_id == "auto" else [run.exercise(exercise_id)]
+        report = _reports(parts, video, run.track, str(video_path), model_name)
+        _write(outputs, report, parts, run.track, video_path)
     return report
 
 
-def _analyze_rules(video_path, exercise_id: str, config: dict, track: PoseTrack, outputs: Outputs, writer,
-                   cleanup: contextlib.ExitStack, pose_pass, frame_done: Callable[[], None]) -> _Part:
-    """One exercise's rules on every frame as the pose comes: the session, the annotated
-    frames, and (for the page) the frames of fault moments read on the side."""
-    exercise = get_exercise(exercise_id)(thresholds_for(config, exercise_id))
-    session = Session(exercise, thresholds_for(config, "common"))
-    annotate = Annotator(exercise, track.width, track.height, session.common) if writer is not None else None
-    fault_frames = None
-    if outputs.html is not None:
-        fault_frames = FaultFrames(video_path, track)
-        cleanup.callback(fault_frames.close)
-    events = session.result.events
-    said = 0  # events already handed to fault_frames
+class _Analysis:
+    """One video's analysis in progress: its pose track, and the annotated video being
+    written (it becomes the output file when the analysis ends without an error)."""
 
-    def rest(frame: VideoFrame, pose: PoseFrame | None) -> None:
-        nonlocal said
-        track.append(frame.t_s, pose)
-        state = session.update(frame.t_s, pose)
-        if fault_frames is not None and len(events) > said:
-            for event in events[said:]:
-                fault_frames.want(event.t_s)
-            said = len(events)
-        if writer is not None:
-            writer.write(annotate(frame.image, state))
-        frame_done()
+    def __init__(self, path: Path, video: VideoReader, model_path: Path, outputs: Outputs, config: dict,
+                 cleanup: contextlib.ExitStack, pipelined: bool | None):
+        info = video.info
+        self.path, self.video, self.model_path, self.outputs, self.config = path, video, model_path, outputs, config
+        self.cleanup, self.pipelined = cleanup, pipelined
+        self.track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
+        self.frame_done: Callable[[], object] = lambda: None
+        self.writer = None
+        if outputs.video is not None:
+            size = annotated_size(info.width, info.height)
+            self.writer = cleanup.enter_context(video_writer(outputs.video, info.fps, size))
 
-    pose_pass(rest, images=writer is not None)
-    return _Part(None, session.finish(), [], fault_frames.close() if fault_frames is not None else None)
+    def pose_pass(self, rest: pipeline.Rest, images: bool = False) -> None:
+        """Every frame through the pose model and then ``rest``; fails if nobody was seen."""
+        with PoseEstimator(self.model_path) as estimator:
+            pipeline.run(self.video, estimator.detect_prepared, rest, images, self.pipelined)
+        if not any(p is not None for p in self.track.poses):
+            raise FormcheckError(f"no person was found in {self.path}")
+
+    def exercise(self, exercise_id: str) -> _Part:
+        """One exercise's rules on every frame as its pose comes: the session, the annotated
+        frames, and (for the page) the frames of fault moments, read on the side."""
+        track, writer = self.track, self.writer
+        exercise = get_exercise(exercise_id)(thresholds_for(self.config, exercise_id))
+        session = Session(exercise, thresholds_for(self.config, "common"))
+        annotate = Annotator(exercise, track.width, track.height, session.common) if writer is not None else None
+        fault_frames = None
+        if self.outputs.html is not None:
+            fault_frames = FaultFrames(self.path, track)
+            self.cleanup.callback(fault_frames.close)
+        events = session.result.events
+        said = 0  # events already handed to fault_frames
+
+        def rest(frame: VideoFrame, pose: PoseFrame | None) -> None:
+            nonlocal said
+            track.append(frame.t_s, pose)
+            state = session.update(frame.t_s, pose)
+            if fault_frames is not None and len(events) > said:
+                for event in events[said:]:
+                    fault_frames.want(event.t_s)
+                said = len(events)
+            if writer is not None:
+                writer.write(annotate(frame.image, state))
+            self.frame_done()
+
+        self.pose_pass(rest, images=writer is not None)
+        return _Part(None, session.finish(), [], fault_frames.close() if fault_frames is not None else None)
+
+    def recognised_exercises(self) -> list[_Part]:
+        """Pass 1: the pose only; then recognise the exercise(s) and replay each one's rules
+        on its part of the track; pass 2 (when annotating): draw them on the frames."""
+        self.pose_pass(lambda frame, pose: (self.track.append(frame.t_s, pose), self.frame_done()))
+        parts = _replay_segments(self.track, self.config, with_states=self.writer is not None)
+        if self.writer is not None:
+            with VideoReader(self.path) as again:
+                states = (state for part in parts for state in part.states)
+                for frame, (annotate, state) in zip(again, states):
+                    self.writer.write(annotate(frame.image, state))
+        return parts
 
 
 def _replay_segments(track: PoseTrack, config: dict, with_states: bool) -> list[_Part]:
