@@ -87,6 +87,29 @@ class SessionResult:
     frames_with_pose: int = 0
     timeline_t_s: list[float] = field(default_factory=list)
     timeline: dict[str, list[float | None]] = field(default_factory=dict)
+    not_judged: dict[str, str] = field(default_factory=dict)  # fault code -> why the view hides it
+
+
+class ViewLog:
+    """Which view the camera had when: the changes only, so it stays small in a long session."""
+
+    def __init__(self):
+        self._changes: list[tuple[float, str | None]] = []
+
+    def note(self, t_s: float, view: str | None) -> None:
+        if not self._changes or self._changes[-1][1] != view:
+            self._changes.append((t_s, view))
+
+    def dominant(self, start_s: float, end_s: float) -> str | None:
+        """The view seen longest between ``start_s`` and ``end_s`` (None: the body unseen)."""
+        time: dict[str | None, float] = {}
+        for i, (t, view) in enumerate(self._changes):
+            until = self._changes[i + 1][0] if i + 1 < len(self._changes) else max(end_s, t)
+            overlap = min(until, end_s) - max(t, start_s)
+            if overlap > 0 or (start_s == end_s and t <= start_s < until):
+                time[view] = time.get(view, 0.0) + max(overlap, 0.0)
+        seen = {v: d for v, d in time.items() if v is not None}
+        return max(seen, key=seen.get) if seen else None
 
 
 class Session:
@@ -108,6 +131,7 @@ class Session:
         self._banner: tuple[float, Banner] | None = None
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
+        self.views = ViewLog()
         self._timeline_every = 1  # record every n-th frame in the timeline
 
     # -- per frame ---------------------------------------------------------------------------
@@ -126,8 +150,10 @@ class Session:
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
         right_view = not seen or ex.view_ok(pose, self.common)
         self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
+        view = ex.view_class(pose, self.common) if seen else None
+        self.views.note(t_s, view)
 
-        in_position = seen and right_view and ex.in_position(metrics)
+        in_position = seen and view in ex.count_views and ex.in_position(metrics)
         self._segments.update(t_s, metrics, seen, in_position)
         if seen:
             self._show_live_cues(t_s, metrics)
@@ -176,6 +202,19 @@ class Session:
                 self._say(t_s, Banner(self.exercise.message(code), "warning"))
 
     # -- per rep / hold (see _Reps and _Holds) --------------------------------------------------
+    def _judged(self, faults: list[Fault], start_s: float, end_s: float) -> list[Fault]:
+        """The faults the view of this rep or hold can show; the exercise's other faults are
+        noted as not judged, with the view that would show them (silence is not a pass)."""
+        view = self.views.dominant(start_s, end_s)
+        shown = []
+        for spec in self.exercise.FAULTS:
+            if view in spec.views:
+                shown.append(spec.code)
+            else:
+                wanted = " or ".join(spec.views)
+                self.result.not_judged.setdefault(spec.code, f"needs a {wanted} view (this one was {view})")
+        return [f for f in faults if f.code in shown or f.code not in {s.code for s in self.exercise.FAULTS}]
+
     def _report_faults(self, faults: list[Fault], side: str | None) -> None:
         for fault in faults:
             t = self._live_faults.get(fault.code, fault.t_s)
@@ -255,6 +294,7 @@ class _Reps:
             return
         session, ex = self._session, self._exercise
         faults, metrics = ex.check_rep(window)
+        faults = session._judged(faults, window.start_s, window.end_s)
         index = len(session.result.reps) + 1
         hold_s = metrics.pop(ex.hold_metric) if ex.hold_metric else None
         session.result.reps.append(Rep(index=index, side=window.side, start_s=window.start_s,
@@ -298,14 +338,17 @@ class _Holds:
         session = self._session
         self._finished(self._tracker.finish(end_s))
         windows = [Window(start_s=h.start_s, end_s=h.end_s, side=h.side) for h in session.result.holds]
-        for fault in self._exercise.check_session(windows, end_s):
-            session._add_event(fault.t_s, fault.code)
+        if windows:
+            faults = self._exercise.check_session(windows, end_s)
+            for fault in session._judged(faults, windows[0].start_s, windows[-1].end_s):
+                session._add_event(fault.t_s, fault.code)
 
     def _finished(self, window: Window | None) -> None:
         if window is None:
             return
         session, ex = self._session, self._exercise
         faults, metrics = ex.check_hold(window)
+        faults = session._judged(faults, window.start_s, window.end_s)
         session.result.holds.append(Hold(side=window.side, start_s=window.start_s, end_s=window.end_s,
                                          duration_s=window.duration_s, faults=[f.code for f in faults],
                                          metrics=_rounded(metrics)))

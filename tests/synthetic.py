@@ -46,6 +46,8 @@ def side_pose(t_s: float, hip_line_deg: float, flip: bool = False) -> PoseFrame:
     if flip:  # camera on the other side: the picture mirrored
         xy[:, 0] = 640 - xy[:, 0]
     world = np.c_[(xy - 320) / 400.0, np.zeros(N_LANDMARKS)]
+    for joint in Joint:  # side-on, one side is behind the other
+        world[joint, 2] = {"LEFT": -0.1, "RIGHT": 0.1}.get(joint.name.split("_")[0], 0.0)
     return PoseFrame(t_s=t_s, image_xy=xy, world_xyz=world, visibility=np.ones(N_LANDMARKS))
 
 

@@ -189,11 +189,12 @@ def test_standing_knee_angle_is_the_smaller_of_world_and_image():
 
 
 @pytest.mark.parametrize("yaw_deg, wrong", [(0.0, False), (45.0, False), (88.0, True)])
-def test_figure_four_needs_a_front_or_oblique_view(yaw_deg, wrong):
+def test_figure_four_counts_from_any_view_and_judges_the_lean_from_the_front_or_oblique(yaw_deg, wrong):
     poses = [turned(p, yaw_deg) for p in track(seated_figure_four_pose, [(2, None, {}), (20, "right", {})])]
     result, _ = run(SeatedFigureFour(), poses)
     assert ("wrong_view" in fired(result)) == wrong
-    assert (result.holds == []) == wrong
+    assert [h.side for h in result.holds] == ["right"]
+    assert ("leaning_too_far" in result.not_judged) == wrong
 
 
 def test_standing_short_hold_and_missing_side():

@@ -79,6 +79,8 @@ class CommonThresholds:
     min_visibility: float = 0.5       # a landmark below this is treated as unseen
     out_of_frame_s: float = 1.0       # needed landmarks missing this long -> out_of_frame
     wrong_view_s: float = 2.0         # wrong camera view this long -> wrong_view
+    oblique_from_deg: float = 30.0    # body turned this far from the camera: an oblique view ...
+    side_from_deg: float = 60.0       # ... and this far: a side view (see Exercise.view_class)
     side_view_max_ratio: float = 0.45  # shoulder+hip width / torso length below this = side-on
     front_view_min_ratio: float = 0.45  # ... above this = facing the camera
     oblique_view_min_ratio: float = 0.2  # ... above this = facing or oblique
@@ -149,10 +151,11 @@ def elevation_deg(lower, upper) -> float:
 class CrossedLeg:
     """A figure-four on one frame: one ankle raised and resting on or near the other knee.
 
-    The crossed leg is the one whose ankle is higher (world landmarks, so it holds however
-    the camera looks). Its side is MediaPipe's label of that ankle: seen from the front or
-    obliquely the labels are right, and where MediaPipe swaps them for a while (a leg
-    hidden behind a forward lean) the hold keeps the side it started with (see
+    One ankle is raised (the higher one, world landmarks, whatever its label). The crossed
+    leg is the one whose thigh turns out, its knee furthest out from its hip along the hip
+    line: knees stay apart in the picture and keep their labels where MediaPipe swaps the
+    overlapping ankles' (as it does in side views). Where it swaps a leg's labels for a
+    while (a leg hidden behind a forward lean) the hold keeps the side it started with (see
     ``HoldTracker(keep_side=True)``). "Resting on the other leg" is the ankle's distance
     to the other thigh (the hip-knee segment: on the knee, or higher up the thigh, where
     people also rest it), measured in the image, where it is seen directly (MediaPipe's
@@ -174,14 +177,25 @@ class CrossedLeg:
 
 def crossed_leg(pose: PoseFrame) -> CrossedLeg:
     """The figure-four measures of one frame (see ``CrossedLeg``)."""
-    left_y, right_y = pose.xyz(Joint.LEFT_ANKLE)[1], pose.xyz(Joint.RIGHT_ANKLE)[1]
-    crossed, support = ("left", "right") if left_y < right_y else ("right", "left")  # y points down
-    hip, knee, ankle = (Joint[f"{support.upper()}_{j}"] for j in ("HIP", "KNEE", "ANKLE"))
+    w = pose.world_xyz
+    # The crossed thigh turns out: its knee sits further out from its hip along the hip line
+    # than the supporting knee does. Knees stay apart in the picture, so MediaPipe keeps their
+    # labels; ankles crossed over a knee overlap, and it often swaps theirs.
+    lateral = w[Joint.LEFT_HIP] - w[Joint.RIGHT_HIP]
+    lateral = lateral / max(1e-6, float(np.linalg.norm(lateral)))
+    flare_left = float((w[Joint.LEFT_KNEE] - w[Joint.LEFT_HIP]) @ lateral)
+    flare_right = float((w[Joint.RIGHT_KNEE] - w[Joint.RIGHT_HIP]) @ -lateral)
+    crossed, support = ("left", "right") if flare_left > flare_right else ("right", "left")
+    # The raised ankle is the higher one, whatever its label (y points down).
+    raised, lower = ((Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE) if w[Joint.LEFT_ANKLE][1] < w[Joint.RIGHT_ANKLE][1]
+                     else (Joint.RIGHT_ANKLE, Joint.LEFT_ANKLE))
+    hip, knee = (Joint[f"{support.upper()}_{j}"] for j in ("HIP", "KNEE"))
     torso = geometry.distance(world_midpoint(pose, "hip"), world_midpoint(pose, "shoulder"))
-    shin = geometry.distance(pose.xy(knee), pose.xy(ankle))
-    gap = geometry.segment_distance(pose.xy(Joint[f"{crossed.upper()}_ANKLE"]), pose.xy(hip), pose.xy(knee))
-    return CrossedLeg(side=crossed, raise_ratio=float(abs(left_y - right_y) / torso) if torso > 0 else float("nan"),
-                      gap_ratio=gap / shin if shin > 0 else float("nan"), support=(hip, knee, ankle))
+    shin = geometry.distance(pose.xy(knee), pose.xy(lower))
+    gap = geometry.segment_distance(pose.xy(raised), pose.xy(hip), pose.xy(knee))
+    rise = abs(w[Joint.LEFT_ANKLE][1] - w[Joint.RIGHT_ANKLE][1])
+    return CrossedLeg(side=crossed, raise_ratio=float(rise / torso) if torso > 0 else float("nan"),
+                      gap_ratio=gap / shin if shin > 0 else float("nan"), support=(hip, knee, lower))
 
 
 def sustained_extreme(window: Window, name: str, min_s: float, lowest: bool = False) -> tuple[float, float]:
@@ -241,6 +255,9 @@ class Exercise:
     key_angle: ClassVar[KeyAngle]        # the measure drawn on the video
     plots: ClassVar[dict[str, str]]      # metric -> axis label, for reports
     target_reps: ClassVar[str] = ""      # e.g. "12-15", shown on screen
+    # Views in which reps or holds are counted (where the counting signal holds up); the
+    # faults are judged only in their own declared views, the rest listed as not judged.
+    count_views: ClassVar[tuple[str, ...]] = ANY_VIEW
 
     def __init__(self, thresholds=None):
         self.th = thresholds if thresholds is not None else self.Thresholds()
@@ -281,6 +298,12 @@ class Exercise:
         if self.view == "front":
             return ratio >= th.front_view_min_ratio
         return ratio >= th.oblique_view_min_ratio
+
+    def view_class(self, pose: PoseFrame, th: "CommonThresholds") -> str:
+        """How the camera sees the body: ``FRONT``, ``OBLIQUE`` or ``SIDE`` (the hip line's turn
+        out of the picture, from the world landmarks)."""
+        yaw = facing_yaw_deg(pose)
+        return FRONT if yaw < th.oblique_from_deg else OBLIQUE if yaw < th.side_from_deg else SIDE
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         """Named measurements on one (smoothed) frame."""

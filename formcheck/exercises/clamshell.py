@@ -24,7 +24,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint,
+from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint,
                                       sustained_extreme)
 from formcheck.exercises.lower_body import baseline, sustained_max_or_nan
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -87,6 +87,11 @@ class Clamshell(RepExercise):
     plots = {"opening_deg": "Knee opening (deg)", "pelvis_roll_deg": "Hips' line turned back (deg)",
              "trunk_roll_deg": "Shoulders' line turned back (deg)", "feet_gap_ratio": "Feet apart (thigh lengths)"}
     target_reps = "10-15"
+
+    def view_class(self, pose: PoseFrame, th) -> str:
+        # Lying on one side the hips are stacked, so the hip line's turn says nothing of the
+        # camera; the body's width in the picture does (see view_ok).
+        return FRONT if self.view_ok(pose, th) else SIDE
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         legs = _legs(pose)

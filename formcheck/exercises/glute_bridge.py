@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import SIDE, Fault, FaultSpec, KeyAngle, RepExercise, fall_time_s, midpoint
+from formcheck.exercises.base import OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise, fall_time_s, midpoint
 from formcheck.pose.landmarks import PoseFrame
 
 
@@ -54,6 +54,7 @@ class GluteBridge(RepExercise):
     key_angle = KeyAngle("hip_line_deg", "hip", signed=True)
     plots = {"hip_line_deg": "Hips vs shoulder-knee line (deg)", "knee_deg": "Knee angle (deg)"}
     target_reps = "8-12"
+    count_views = (SIDE, OBLIQUE)  # from the front the hip line is not in the picture
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("shoulder", "hip", "knee", "ankle"))

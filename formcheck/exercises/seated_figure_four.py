@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
                                       sustained_extreme, trunk_lean_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -33,6 +33,10 @@ class Thresholds:
     lean_persist_s: float = 0.5           # a lean must last this long to count
     max_ankle_gap_ratio: float = 0.75     # raised ankle to the other thigh, x that leg's shin (image)
     min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
+    # A hold in progress ends only when the posture is clearly undone (the ankle this far off
+    # or this low): jumpy landmarks between these and the levels above do not end it.
+    release_ankle_gap_ratio: float = 1.1
+    release_ankle_raise_ratio: float = 0.25
     max_thigh_drop_deg: float = 45.0      # both thighs further below level than this: not seated
     max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up"
     hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest hides the crossed
@@ -45,8 +49,8 @@ class Thresholds:
 FAULTS = (
     FaultSpec("leaning_too_far", "Leaning too far", "Lean gently - stop at a comfortable stretch", "max_lean_deg",
               (FRONT, OBLIQUE)),
-    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", (FRONT, OBLIQUE)),
-    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, (FRONT, OBLIQUE)),
+    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", ANY_VIEW),  # a hold lasts as long from any view
+    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, ANY_VIEW),
 )
 
 
@@ -80,11 +84,14 @@ def why_not_crossed(m: dict[str, float], th) -> str | None:
 
 
 def crossed_side(m: dict[str, float], th) -> str | None:
-    """The crossed leg when an ankle rests on the other leg; ``UNSEEN`` when the trunk is
-    folded so far forward that the crossed leg is hidden; else None."""
+    """The crossed leg when an ankle rests on the other leg; ``UNSEEN`` (a hold in progress
+    goes on, none starts) when the trunk is folded so far forward that the crossed leg is
+    hidden, or when the posture is neither clearly crossed nor clearly undone; else None."""
     if (m["ankle_gap_ratio"] <= th.max_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio):
         return "left" if m["crossed_side_sign"] > 0 else "right"
     if m["trunk_lean_deg"] >= th.hidden_leg_lean_deg:
+        return UNSEEN
+    if m["ankle_gap_ratio"] <= th.release_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.release_ankle_raise_ratio:
         return UNSEEN
     return None
 

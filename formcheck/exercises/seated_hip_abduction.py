@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (FRONT, CommonThresholds, Fault, FaultSpec, Gauge, KeyAngle, RepExercise,
+from formcheck.exercises.base import (FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, Gauge, KeyAngle, RepExercise,
                                       elevation_deg, facing_yaw_deg, fall_time_s, sustained_extreme,
                                       trunk_recline_deg, world_midpoint)
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -66,6 +66,7 @@ class SeatedHipAbduction(RepExercise):
     key_angle = KeyAngle("knee_gap_ratio", "knee", draw="span")
     plots = {"knee_gap_pct": "Knee separation (% of hip width)", "trunk_recline_deg": "Trunk recline (deg)"}
     target_reps = "12-15"
+    count_views = (FRONT, OBLIQUE)  # side-on the knees overlap
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         hip_l, hip_r = pose.xy(Joint.LEFT_HIP), pose.xy(Joint.RIGHT_HIP)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck.counting import HoldTracker, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       crossed_leg, facing_yaw_deg, missing_side, sustained_extreme)
 from formcheck.exercises.seated_figure_four import crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -32,6 +32,8 @@ class Thresholds:
     persist_s: float = 0.5                # a depth or lean must last this long to count
     max_ankle_gap_ratio: float = 1.0      # raised ankle to the standing thigh, x its shin (image)
     min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
+    release_ankle_gap_ratio: float = 1.4  # a hold ends only when the ankle is clearly off ...
+    release_ankle_raise_ratio: float = 0.25  # ... or clearly down (see seated_figure_four)
     max_standing_lean_deg: float = 80.0   # beyond this the person is not standing
     hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest (or the chair)
                                           # hides the crossed leg: a hold in progress goes on
@@ -44,8 +46,8 @@ FAULTS = (
     FaultSpec("too_deep", "Sinking too low", "Don't sink so low - protect your knee", "min_knee_deg", (FRONT, OBLIQUE)),
     FaultSpec("torso_not_tall", "Chest not tall", "Keep your chest up and your upper body tall", "max_lean_deg",
               (FRONT, OBLIQUE)),
-    FaultSpec("short_hold", "Hold too short", "Hold the stretch for a few seconds", "min_hold_s", (FRONT, OBLIQUE)),
-    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, (FRONT, OBLIQUE)),
+    FaultSpec("short_hold", "Hold too short", "Hold the stretch for a few seconds", "min_hold_s", ANY_VIEW),  # a hold lasts as long from any view
+    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, ANY_VIEW),
 )
 
 

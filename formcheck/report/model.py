@@ -178,7 +178,8 @@ class Report:
                    video=VideoFacts(round(video.fps, 3), video.frames, round(video.duration_s, 3), video.width,
                                     video.height),
                    pose=PoseFacts(result.frames_with_pose, model), reps=reps, holds=holds,
-                   events=list(result.events), balance=Balance.of(reps, holds, result.common.balance_min_ratio))
+                   events=list(result.events), balance=Balance.of(reps, holds, result.common.balance_min_ratio),
+                   not_judged=[NotJudged(code, why) for code, why in result.not_judged.items()])
 
     @property
     def summary(self) -> Summary:

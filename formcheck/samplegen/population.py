@@ -31,7 +31,7 @@ import numpy as np
 from formcheck.samplegen.body import BodyShape, Outfit
 from formcheck.samplegen.exercises import EXERCISES, CameraSpec, ClipSpec
 
-PER_EXERCISE = 42
+PER_EXERCISE = 40
 BAND_SHARE = 0.5          # unscored band: half the sample clips' margin (5 deg, 25% of a time, ...)
 WRONG_VIEW_BAND_DEG = 15.0  # yaw this close outside the allowed views: wrong_view unscored
 NEGATIVE_SHARE = 0.12
@@ -42,6 +42,7 @@ LANDSCAPE_WEIGHTS = (0.2, 0.2, 0.15, 0.15, 0.18, 0.12)
 PORTRAIT = ((360, 640), (540, 960), (720, 1280), (1080, 1920))
 FPS = (10.0, 15.0, 24.0, 25.0, 30.0, 50.0, 60.0)
 FPS_WEIGHTS = (0.2, 0.22, 0.14, 0.14, 0.18, 0.05, 0.07)
+HOLD_FPS = 5   # stretches (holds of 10-30 s) are filmed at up to 30 fps (the first five rates)
 # Script options that are movements (scaled by the tempo) and pauses (drawn 0-2 s).
 PAUSES = ("rest_s", "between_s")
 STILL = ("start_s", "end_s", "hold_s", "top_s", "bottom_s", "seated_s") + PAUSES
@@ -94,6 +95,11 @@ def _yaw(rng: np.random.Generator, cls, beyond: bool) -> tuple[float, float]:
     return float(yaw), outside
 
 
+def _fps(rng: np.random.Generator, holds: bool) -> float:
+    rates, weights = (FPS[:HOLD_FPS], FPS_WEIGHTS[:HOLD_FPS]) if holds else (FPS, FPS_WEIGHTS)
+    return float(rates[rng.choice(len(rates), p=np.array(weights) / sum(weights))])
+
+
 def _options(rng: np.random.Generator, cls, negative: bool) -> tuple[str | None, dict, float]:
     """(fault acted, script options, severity share)."""
     defaults = cls.defaults
@@ -119,7 +125,7 @@ def _options(rng: np.random.Generator, cls, negative: bool) -> tuple[str | None,
     if "reps" in defaults:
         options["reps"] = int(rng.integers(1, 4))
     if "sides" in defaults and "hold_s" not in options:  # a stretch held a little longer or shorter
-        options["hold_s"] = defaults["hold_s"] * float(rng.uniform(0.6, 1.1))
+        options["hold_s"] = defaults["hold_s"] * float(rng.uniform(*cls.hold_scale))
     if "sides" in defaults and "sides" not in options:
         options["sides"] = ["left", "right"] if rng.uniform() < 0.5 else ["right", "left"]
     if "lean_in_s" in defaults and "hold_s" in options:  # the hold contains the lean in and out
@@ -146,7 +152,7 @@ def draw(exercise_id: str, index: int, attempt: int = 0) -> ClipSpec:
         width, height = LANDSCAPE[rng.choice(len(LANDSCAPE), p=LANDSCAPE_WEIGHTS)]
     camera = CameraSpec(yaw_deg=round(yaw, 1), height_m=round(float(rng.uniform(*cls.camera_heights_m)), 2),
                         distance_m=round(float(rng.uniform(*cls.distances_m)), 2), width=width, height=height,
-                        fps=float(FPS[rng.choice(len(FPS), p=FPS_WEIGHTS)]),
+                        fps=_fps(rng, holds="sides" in cls.defaults),
                         hfov_deg=round(float(rng.uniform(50.0, 72.0)), 1))
     fault, options, share = _options(rng, cls, negative)
     colour = lambda lo, hi: tuple(int(v) for v in rng.integers(lo, hi, 3))  # noqa: E731

@@ -70,6 +70,7 @@ class Exercise:
     camera_heights_m: ClassVar[tuple[float, float]] = (0.3, 1.2)
     distances_m: ClassVar[tuple[float, float]] = (2.2, 3.0)
     portrait_ok: ClassVar[bool] = False
+    hold_scale: ClassVar[tuple[float, float]] = (0.6, 1.1)  # a stretch's hold x its default
     negative_options: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, body: Body, spec: ClipSpec):

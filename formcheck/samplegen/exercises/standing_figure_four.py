@@ -79,6 +79,7 @@ class StandingFigureFour(Exercise):
     camera_heights_m = (0.5, 1.4)
     distances_m = (2.8, 3.5)
     portrait_ok = True
+    hold_scale = (0.35, 0.9)   # sat back 3-7 s
     negative_options = {"sides": [], "start_s": 6.0}  # standing by the chair, never crossing
     measure_extra = staticmethod(lambda poses, truth: measure_extra(poses, truth))
 
