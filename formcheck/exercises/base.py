@@ -151,11 +151,12 @@ def elevation_deg(lower, upper) -> float:
 class CrossedLeg:
     """A figure-four on one frame: one ankle raised and resting on or near the other knee.
 
-    One ankle is raised (the higher one, world landmarks, whatever its label). The crossed
-    leg is the one whose thigh turns out, its knee furthest out from its hip along the hip
-    line: knees stay apart in the picture and keep their labels where MediaPipe swaps the
-    overlapping ankles' (as it does in side views). Where it swaps a leg's labels for a
-    while (a leg hidden behind a forward lean) the hold keeps the side it started with (see
+    The crossed leg is the one whose ankle is higher (world landmarks, so it holds however
+    the camera looks). Its side is MediaPipe's label of that ankle: on the rendered
+    population it is right on every frame seen from the front or obliquely (the knee's
+    outward turn, tried instead, failed on oblique views); side-on the labels swap and no
+    measure tried (knee turn, near/far knee with the facing direction) beat them. Where
+    MediaPipe swaps them for a while the hold keeps the side it started with (see
     ``HoldTracker(keep_side=True)``). "Resting on the other leg" is the ankle's distance
     to the other thigh (the hip-knee segment: on the knee, or higher up the thigh, where
     people also rest it), measured in the image, where it is seen directly (MediaPipe's
@@ -177,25 +178,14 @@ class CrossedLeg:
 
 def crossed_leg(pose: PoseFrame) -> CrossedLeg:
     """The figure-four measures of one frame (see ``CrossedLeg``)."""
-    w = pose.world_xyz
-    # The crossed thigh turns out: its knee sits further out from its hip along the hip line
-    # than the supporting knee does. Knees stay apart in the picture, so MediaPipe keeps their
-    # labels; ankles crossed over a knee overlap, and it often swaps theirs.
-    lateral = w[Joint.LEFT_HIP] - w[Joint.RIGHT_HIP]
-    lateral = lateral / max(1e-6, float(np.linalg.norm(lateral)))
-    flare_left = float((w[Joint.LEFT_KNEE] - w[Joint.LEFT_HIP]) @ lateral)
-    flare_right = float((w[Joint.RIGHT_KNEE] - w[Joint.RIGHT_HIP]) @ -lateral)
-    crossed, support = ("left", "right") if flare_left > flare_right else ("right", "left")
-    # The raised ankle is the higher one, whatever its label (y points down).
-    raised, lower = ((Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE) if w[Joint.LEFT_ANKLE][1] < w[Joint.RIGHT_ANKLE][1]
-                     else (Joint.RIGHT_ANKLE, Joint.LEFT_ANKLE))
-    hip, knee = (Joint[f"{support.upper()}_{j}"] for j in ("HIP", "KNEE"))
+    left_y, right_y = pose.xyz(Joint.LEFT_ANKLE)[1], pose.xyz(Joint.RIGHT_ANKLE)[1]
+    crossed, support = ("left", "right") if left_y < right_y else ("right", "left")  # y points down
+    hip, knee, ankle = (Joint[f"{support.upper()}_{j}"] for j in ("HIP", "KNEE", "ANKLE"))
     torso = geometry.distance(world_midpoint(pose, "hip"), world_midpoint(pose, "shoulder"))
-    shin = geometry.distance(pose.xy(knee), pose.xy(lower))
-    gap = geometry.segment_distance(pose.xy(raised), pose.xy(hip), pose.xy(knee))
-    rise = abs(w[Joint.LEFT_ANKLE][1] - w[Joint.RIGHT_ANKLE][1])
-    return CrossedLeg(side=crossed, raise_ratio=float(rise / torso) if torso > 0 else float("nan"),
-                      gap_ratio=gap / shin if shin > 0 else float("nan"), support=(hip, knee, lower))
+    shin = geometry.distance(pose.xy(knee), pose.xy(ankle))
+    gap = geometry.segment_distance(pose.xy(Joint[f"{crossed.upper()}_ANKLE"]), pose.xy(hip), pose.xy(knee))
+    return CrossedLeg(side=crossed, raise_ratio=float(abs(left_y - right_y) / torso) if torso > 0 else float("nan"),
+                      gap_ratio=gap / shin if shin > 0 else float("nan"), support=(hip, knee, ankle))
 
 
 def sustained_extreme(window: Window, name: str, min_s: float, lowest: bool = False) -> tuple[float, float]:

@@ -294,7 +294,10 @@ def build_one(job: tuple[str, int, str, str]) -> str:
     started = time.monotonic()
     path = track_path(Path(root), exercise_id, index)
     path.parent.mkdir(parents=True, exist_ok=True)
-    track, truth = render_track(exercise_id, index, Path(model_path))
+    try:
+        track, truth = render_track(exercise_id, index, Path(model_path))
+    except Exception as error:  # one clip the scripts cannot act must not stop the others
+        return f"{clip_name(exercise_id, index)}: FAILED {type(error).__name__}: {error}"
     save_track(path, track, truth)
     seen = sum(p is not None for p in track.poses) / max(1, len(track.poses))
     return (f"{truth['clip']}: {len(track)} frames, pose on {seen:.0%}, {path.stat().st_size / 1024:.0f} kB, "

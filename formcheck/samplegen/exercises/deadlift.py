@@ -98,14 +98,16 @@ class Deadlift(StandingExercise):
             in_rep = (times >= rep["start_s"]) & (times <= rep["end_s"])
             at_bottom = (times >= rep["bottom"][0]) & (times <= rep["bottom"][1])
             start = int(np.flatnonzero(at_bottom)[-1])
-            opened = start + int(np.flatnonzero(hip[start:] >= hip[start] + LIFT_CHECK_DEG)[0])
+            opening = np.flatnonzero(hip[start:] >= hip[start] + LIFT_CHECK_DEG)
+            opened = start + int(opening[0]) if len(opening) else len(hip) - 1  # a nod opens less
             after = in_rep & (times >= rep["bottom"][1])
             entry = {
                 "start_s": round(rep["start_s"], 3), "end_s": round(rep["end_s"], 3),
                 "neck_bend_deg": round(float(angles["neck_bend_deg"][at_bottom].max()), 2),
                 "min_knee_deg": round(float(knee[in_rep].min()), 2),
                 "min_hip_deg": round(float(hip[in_rep].min()), 2),
-                "chest_rise_fraction": round(float((lean[start] - lean[opened]) / (hip[opened] - hip[start])), 3),
+                "chest_rise_fraction": round(float((lean[start] - lean[opened]) / max(1e-6, hip[opened] - hip[start])),
+                                             3),
                 "lean_back_deg": round(float(-lean[after].min()), 2),
             }
             truth_reps.append(entry)
