@@ -223,6 +223,8 @@ class HoldTracker:
         self._candidate: Window | None = None
         self._votes: dict[str, int] = {}
         self._last_seen_s = float("nan")
+        self._let_go = False  # the posture was undone for a moment during this hold
+        self._last_sure_s = float("nan")  # the last frame the posture was seen for sure
 
     @property
     def active(self) -> bool:
@@ -231,17 +233,23 @@ class HoldTracker:
     def update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
         """``side`` is the held side, None when the posture is not held, or ``UNSEEN``.
         Returns a finished hold."""
-        if side == UNSEEN:
+        unseen = side == UNSEEN
+        if unseen:
             side = self.hold.side if self.hold is not None else None
         finished = None
         if self.hold is not None:
-            if side == self.hold.side or (side is not None and self.keep_side):
+            # The other side seen straight after this one is a label swap, kept as this side;
+            # seen after the posture was let go of, even briefly, it is a switch of legs.
+            if side == self.hold.side or (side is not None and self.keep_side and not self._let_go):
                 self.hold.add(t_s, metrics)
                 self._last_seen_s = t_s
+                if not unseen:  # a hold that ends after unsure frames ends where it was last sure
+                    self._last_sure_s = t_s
                 return None
             if side is not None or t_s - self._last_seen_s > self.exit_s:
                 finished = self._close()
             else:
+                self._let_go = True
                 return None
         if side is None:
             self._candidate = None
@@ -254,16 +262,17 @@ class HoldTracker:
         if t_s - self._candidate.start_s >= self.enter_s:
             self._candidate.side = max(self._votes, key=self._votes.get)
             self.hold, self._candidate = self._candidate, None
-            self._last_seen_s = t_s
+            self._last_seen_s = self._last_sure_s = t_s
         return finished
 
     def _close(self) -> Window:
-        hold, self.hold = self.hold, None
-        # Trim the trailing samples recorded after the posture was last seen.
-        keep = sum(t <= self._last_seen_s for t in hold.times_s)
+        hold, self.hold, self._let_go = self.hold, None, False
+        # Trim the trailing samples recorded after the posture was last seen for sure.
+        end = self._last_sure_s if self._last_sure_s == self._last_sure_s else self._last_seen_s
+        keep = sum(t <= end for t in hold.times_s)
         hold.times_s = hold.times_s[:keep]
         hold.metrics = {k: v[:keep] for k, v in hold.metrics.items()}
-        hold.end_s = self._last_seen_s
+        hold.end_s = end
         return hold
 
     def finish(self, t_s: float) -> Window | None:
