@@ -125,7 +125,7 @@ def view_of(yaw_deg: float, outside_deg: float) -> str:
 
 
 def _population_one(path: Path) -> Score:
-    from formcheck.samplegen.population import load_track
+    from formcheck.pose.store import load_track
 
     track, truth = load_track(path)
     view = truth["view"]
@@ -172,6 +172,52 @@ def real_scores() -> list[Score]:
         s.got = got
         scores.append(s)
     return scores
+
+
+# --- the recogniser (--exercise auto) ---------------------------------------------------
+def recogniser_pairs(half: str = "test", root: Path = POPULATION) -> list[tuple[str, str]]:
+    """(truth, answer) per clip of ``half``: the exercise, or "none" for a negative."""
+    from formcheck.pose.store import load_track
+    from formcheck.recognition_training import NONE, clip_label
+    from formcheck.recognize import Recognizer
+
+    recognizer = Recognizer.load()
+    pairs = []
+    for path in sorted(root.glob("*/*.track.xz")):
+        track, truth = load_track(path)
+        if half == "all" or truth["half"] == half:
+            pairs.append((NONE if truth["negative"] else truth["exercise"], clip_label(recognizer, track)))
+    return pairs
+
+
+def real_recogniser_pairs() -> list[tuple[str, str]]:
+    from formcheck.recognition_training import clip_label
+    from formcheck.recognize import Recognizer
+
+    recognizer = Recognizer.load()
+    labels = json.loads(REAL_LABELS.read_text())["clips"]
+    seen, pairs = set(), []
+    for label in labels:
+        if label["file"] in seen or label.get("unscored"):
+            continue
+        seen.add(label["file"])
+        truth = "none" if label.get("holds") == [] or label.get("rep_count") == 0 else label["exercise"]
+        pairs.append((truth, clip_label(recognizer, real_track(REAL_CLIPS / label["file"], label["exercise"]))))
+    return pairs
+
+
+def print_confusion(pairs: list[tuple[str, str]], title: str, out=sys.stdout) -> float:
+    """A confusion matrix (rows: truth, columns: answer); returns the share right."""
+    names = sorted({t for t, _ in pairs} | {a for _, a in pairs})
+    short = {n: n.replace("seated_", "s_").replace("standing_", "st_").replace("figure_four", "f4")
+             .replace("hip_abduction", "abd")[:9] for n in names}
+    print(f"{title}: {sum(t == a for t, a in pairs)}/{len(pairs)} right", file=out)
+    print(f"  {'truth / answer':22}" + "".join(f"{short[n]:>10}" for n in names), file=out)
+    for t in names:
+        row = [sum(1 for tt, a in pairs if tt == t and a == n) for n in names]
+        if sum(row):
+            print(f"  {t:22}" + "".join(f"{v:>10}" for v in row), file=out)
+    return sum(t == a for t, a in pairs) / len(pairs) if pairs else 0.0
 
 
 # --- the table -------------------------------------------------------------------------
@@ -264,12 +310,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=("test", "tune", "all"), default="test")
     parser.add_argument("--no-real", action="store_true", help="skip the filmed clips")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-recogniser", dest="recogniser", action="store_false",
+                        help="skip the recogniser's confusion matrices")
     args = parser.parse_args(argv)
     scores = population_scores(args.half, jobs=args.jobs)
     if not scores:
         print(f"no stored tracks in {POPULATION}: python -m formcheck.samplegen population", file=sys.stderr)
         return 1
     real = None if args.no_real or not REAL_CLIPS.is_dir() else real_scores()
+    if args.recogniser:
+        print_confusion(recogniser_pairs(args.half), f"Recogniser (--exercise auto), {args.half} half")
+        if real is not None:
+            print_confusion(real_recogniser_pairs(), "Recogniser on the filmed clips")
+        print()
     print_report(scores, real, args.half)
     return 0
 

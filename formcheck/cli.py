@@ -233,16 +233,15 @@ def recognition():
 @recognition.command("train")
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
 def recognition_train(folder):
-    """Learn from every sample clip and save formcheck/recognition.json."""
-    from formcheck.recognition_training import train
+    """Learn from the tuning half of the rendered population (samples/population) and save
+    formcheck/recognition.json; `python -m benchmarks.accuracy` scores it on the test half."""
+    from formcheck.recognition_training import train_population
     from formcheck.recognize import MODEL_FILE
-    folder = folder or Path(__file__).resolve().parents[1] / "samples"
-    recognizer, scores = train(folder, _model())
-    for clip, (truth, guess) in scores["per_clip"].items():
-        click.echo(f"{clip:<40} {truth:<22} {'ok' if truth == guess else 'WRONG: ' + guess}")
-    click.echo(f"leave-one-clip-out: {scores['correct']}/{scores['clips']} clips recognised")
+    folder = folder or Path(__file__).resolve().parents[1] / "samples" / "population"
+    recognizer = train_population(folder)
     recognizer.save(MODEL_FILE)
-    click.echo(f"saved {MODEL_FILE} ({len(recognizer.labels)} windows)")
+    counts = {label: recognizer.labels.count(label) for label in sorted(set(recognizer.labels))}
+    click.echo(f"saved {MODEL_FILE}: {len(recognizer.labels)} windows " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 @cli.group()

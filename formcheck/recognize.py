@@ -7,7 +7,8 @@ Each window of a few seconds is summarised (mean, spread, range of each feature)
 and compared with windows of the rendered sample clips, whose exercise is known.
 Consecutive windows that agree make a segment; a video that changes exercise is
 split into segments analysed on their own. The training data, ``recognition.json``,
-is made by ``formcheck recognition train`` (``recognition_training``).
+is made by ``formcheck recognition train`` (``recognition_training``) from the tuning half
+of the rendered population, whose negatives teach it a ``"none"`` answer.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from formcheck.geometry import angle_deg, lean_from_vertical_deg
 from formcheck.pose.landmarks import Joint, PoseFrame, PoseTrack
 
 MODEL_FILE = Path(__file__).with_name("recognition.json")
+NONE = "none"  # the answer for a move that is none of the exercises (the population's negatives)
 WINDOW_S = 4.0        # seconds of pose summarised per decision
 STEP_S = 1.0          # one decision per second
 K_NEIGHBOURS = 5
@@ -158,8 +160,12 @@ def segments(track: PoseTrack, recognizer: Recognizer | None = None, allowed=Non
     """The exercises done in the track, as time segments (usually just one)."""
     recognizer = recognizer or Recognizer.load()
     decisions = [(s, e, *recognizer.predict(v)) for s, e, v in track_windows(track)]
-    if allowed is not None:
-        decisions = [d for d in decisions if d[2] in allowed]
+    if not decisions:
+        raise FormcheckError("could not recognise the exercise: too little of the body was seen")
+    if all(d[2] == NONE for d in decisions):
+        raise FormcheckError("this does not look like any exercise formcheck knows "
+                             "(see `formcheck exercises`); name one with --exercise")
+    decisions = [d for d in decisions if d[2] != NONE and (allowed is None or d[2] in allowed)]
     if not decisions:
         raise FormcheckError("could not recognise the exercise: too little of the body was seen")
     labels = [d[2] for d in decisions]

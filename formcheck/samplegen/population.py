@@ -19,15 +19,12 @@ the tuning half, odd ``k`` the test half. Tune only on the tuning half.
 """
 from __future__ import annotations
 
-import io
-import json
-import lzma
-import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from formcheck.pose.store import save_track
 from formcheck.samplegen.body import BodyShape, Outfit
 from formcheck.samplegen.exercises import EXERCISES, CameraSpec, ClipSpec
 
@@ -187,69 +184,6 @@ def prepared(exercise_id: str, index: int, attempts: int = 8):
                 return rendering
             spec = replace(spec, camera=replace(spec.camera, distance_m=round(spec.camera.distance_m * 1.15, 2)))
     raise RuntimeError(f"{clip_name(exercise_id, index)}: no drawable clip in {attempts} attempts")
-
-
-# --- stored tracks ---------------------------------------------------------------
-IMAGE_SCALE = 16384   # normalised image coordinates in 1/16384 of the frame
-WORLD_SCALE = 2000    # world coordinates in 0.5 mm
-VISIBILITY_SCALE = 63
-
-
-def _deltas(values: np.ndarray, dtype) -> np.ndarray:
-    """Frame-to-frame differences, wrapping in ``dtype`` (exactly undone by ``_undelta``)."""
-    q = values.astype(dtype)
-    out = q.copy()
-    out[1:] = q[1:] - q[:-1]
-    return out
-
-
-def _undelta(deltas: np.ndarray) -> np.ndarray:
-    return np.cumsum(deltas, axis=0, dtype=deltas.dtype)
-
-
-def save_track(path: Path, track, truth: dict) -> None:
-    """A pose track and its truth in one small file (quantised, delta-coded, xz-compressed),
-    written whole or not at all."""
-    from formcheck.pose.landmarks import N_LANDMARKS
-
-    n = len(track.poses)
-    present = np.array([p is not None for p in track.poses])
-    image = np.zeros((n, N_LANDMARKS, 2))
-    world = np.zeros((n, N_LANDMARKS, 3))
-    vis = np.zeros((n, N_LANDMARKS))
-    last = None
-    for i, p in enumerate(track.poses):
-        last = p or last  # an empty frame repeats the last pose: zero deltas
-        if last is not None:
-            image[i] = last.image_xy / (track.width, track.height)
-            world[i], vis[i] = last.world_xyz, last.visibility
-    buffer = io.BytesIO()
-    np.savez(buffer, fps=track.fps, size=np.array([track.width, track.height]),
-             times_s=np.array(track.times_s), present=present,
-             image=_deltas(np.round((image + 1.0) * IMAGE_SCALE), np.uint16),
-             world=_deltas(np.round(world * WORLD_SCALE).astype(np.int16).view(np.uint16), np.uint16),
-             visibility=_deltas(np.round(vis * VISIBILITY_SCALE), np.uint8),
-             truth=np.array(json.dumps(truth)))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(lzma.compress(buffer.getvalue(), preset=9 | lzma.PRESET_EXTREME))
-    os.replace(tmp, path)
-
-
-def load_track(path: Path):
-    """(PoseTrack, truth) from ``save_track``'s file."""
-    from formcheck.pose.landmarks import PoseFrame, PoseTrack
-
-    with np.load(io.BytesIO(lzma.decompress(Path(path).read_bytes()))) as data:
-        width, height = (int(v) for v in data["size"])
-        track = PoseTrack(fps=float(data["fps"]), width=width, height=height)
-        image = _undelta(data["image"]).astype(float) / IMAGE_SCALE - 1.0
-        image *= (width, height)
-        world = _undelta(data["world"]).view(np.int16).astype(float) / WORLD_SCALE
-        vis = _undelta(data["visibility"]).astype(float) / VISIBILITY_SCALE
-        for i, (t, seen) in enumerate(zip(data["times_s"], data["present"])):
-            track.append(float(t), PoseFrame(float(t), image[i], world[i], vis[i]) if seen else None)
-        truth = json.loads(str(data["truth"]))
-    return track, truth
 
 
 def render_track(exercise_id: str, index: int, model_path: Path) -> tuple[object, dict]:
