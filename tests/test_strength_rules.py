@@ -188,3 +188,19 @@ def test_clean_clamshells_count_exactly_with_no_faults(swap):
 ])
 def test_each_clamshell_fault_fires_once_per_rep_and_alone(code, top):
     assert_fires_once_per_rep_alone(run(Clamshell(), clamshell_track(reps=2, top=top)), code, 2)
+
+
+def _swapped(pose):
+    """MediaPipe's left and right the other way round (as it does for a while side-on)."""
+    from formcheck.pose.landmarks import Joint
+    order = [Joint[j.name.replace("LEFT", "TMP").replace("RIGHT", "LEFT").replace("TMP", "RIGHT")] for j in Joint]
+    return pose.replace(image_xy=pose.image_xy[order], world_xyz=pose.world_xyz[order],
+                        visibility=pose.visibility[order])
+
+
+def test_a_left_right_swap_mid_squat_is_not_a_heel_lifting():
+    # Side-on from a low camera the near and far heels sit apart in the picture; labels that
+    # swap for a second in every rep must not read as a heel rising.
+    track = squat_track(reps=2, yaw=75.0)
+    track = [_swapped(p) if int(p.t_s) % 2 else p for p in track]
+    assert "heels_lifting" not in codes(run(Squat(), track))

@@ -82,8 +82,9 @@ class Squat(RepExercise):
             "thigh_tilt_deg": thigh_tilt_deg(pose),
             "knee_deg": geometry.angle_deg(*(pose.xy(side_joint(near, j)) for j in ("hip", "knee", "ankle"))),
             "trunk_lean_deg": trunk_lean_deg(pose),
-            "left_heel_y_px": float(pose.xy(Joint.LEFT_HEEL)[1]),
-            "right_heel_y_px": float(pose.xy(Joint.RIGHT_HEEL)[1]),
+            # The heels by height, not by label: a left/right swap (side views) is no movement.
+            "upper_heel_y_px": float(min(pose.xy(Joint.LEFT_HEEL)[1], pose.xy(Joint.RIGHT_HEEL)[1])),
+            "lower_heel_y_px": float(max(pose.xy(Joint.LEFT_HEEL)[1], pose.xy(Joint.RIGHT_HEEL)[1])),
             "shin_px": shin_length_px(pose),
             "hip_y_px": float(midpoint(pose, "hip")[1]),
             "knee_ankle_ratio": self._knee_ankle_ratio(pose),
@@ -147,8 +148,8 @@ class Squat(RepExercise):
         t = np.asarray(rep.times_s)
         shin = baseline(rep.series("shin_px"), standing)
         best, when = float("nan"), rep.start_s
-        for side in ("left", "right"):
-            y = rep.series(f"{side}_heel_y_px")  # y points down: rising = smaller y
+        for heel in ("upper", "lower"):
+            y = rep.series(f"{heel}_heel_y_px")  # y points down: rising = smaller y
             rise = (baseline(y, standing) - sustained_min_or_nan(t, y, self.th.persist_s)) / shin
             if not rise <= best:
                 best, when = rise, float(t[np.nanargmin(y)])
