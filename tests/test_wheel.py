@@ -48,12 +48,13 @@ def test_wheel_installs_and_analyses_a_sample_clip(tmp_path, model_path):
     clip = next(SAMPLES.glob("glute_bridge/bridge_clean_left.mp4"))
     work = tmp_path / "work"  # not the checkout: formcheck must come from the wheel
     work.mkdir()
+    clean = {"PATH": str(env / "bin"), "FORMCHECK_MODELS_DIR": str(model_path.parent)}  # no PYTHONPATH
     run = subprocess.run([env / "bin" / "formcheck", "analyze", clip, "--exercise", "auto", "--quiet",
                           "--json", work / "r.json", "--html", work / "r.html"], cwd=work, capture_output=True,
-                         text=True, timeout=300, env={"PATH": str(env / "bin"), "FORMCHECK_MODELS_DIR": str(model_path.parent)})
+                         text=True, timeout=300, env=clean)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads((work / "r.json").read_text())
     assert report["exercise"] == "glute_bridge" and report["recognized"]["exercise"] == "glute_bridge"
-    where = subprocess.run([python, "-c", "import formcheck; print(formcheck.__file__)"], cwd=work,
+    where = subprocess.run([python, "-c", "import formcheck; print(formcheck.__file__)"], cwd=work, env=clean,
                            capture_output=True, text=True, check=True).stdout
     assert where.startswith(purelib), where
