@@ -72,11 +72,14 @@ def test_leaving_the_frame_is_reported_once_and_counting_resumes():
 def test_facing_the_camera_is_the_wrong_view():
     poses = []
     for pose in bridge_track(reps=1):
-        xy = pose.image_xy.copy()
-        for left, right in ((11, 12), (23, 24)):  # shoulders and hips spread apart
+        xy, world = pose.image_xy.copy(), pose.world_xyz.copy()
+        for left, right in ((11, 12), (23, 24)):  # shoulders and hips spread apart, across the picture
             xy[left, 1] -= 60
             xy[right, 1] += 60
-        poses.append(pose.replace(image_xy=xy))
+            world[[left, right], 2] = 0.0
+            world[left, 1] -= 0.15
+            world[right, 1] += 0.15
+        poses.append(pose.replace(image_xy=xy, world_xyz=world))
     result = run(poses)
     assert "wrong_view" in fired(result)
 

@@ -280,14 +280,12 @@ class Exercise:
 
     def view_ok(self, pose: PoseFrame, th: "CommonThresholds") -> bool:
         """Whether the camera sees the body from the view this exercise needs."""
-        ratio = body_width_ratio(pose)
-        if not np.isfinite(ratio):
-            return True
+        view = self.view_class(pose, th)
         if self.view == "side":
-            return ratio <= th.side_view_max_ratio
+            return view == SIDE
         if self.view == "front":
-            return ratio >= th.front_view_min_ratio
-        return ratio >= th.oblique_view_min_ratio
+            return view == FRONT
+        return view != SIDE
 
     def view_class(self, pose: PoseFrame, th: "CommonThresholds") -> str:
         """How the camera sees the body: ``FRONT``, ``OBLIQUE`` or ``SIDE`` (the hip line's turn

@@ -24,7 +24,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint,
+from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, Fault, body_width_ratio, FaultSpec, KeyAngle, RepExercise, midpoint,
                                       sustained_extreme)
 from formcheck.exercises.lower_body import baseline, sustained_max_or_nan
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -90,8 +90,9 @@ class Clamshell(RepExercise):
 
     def view_class(self, pose: PoseFrame, th) -> str:
         # Lying on one side the hips are stacked, so the hip line's turn says nothing of the
-        # camera; the body's width in the picture does (see view_ok).
-        return FRONT if self.view_ok(pose, th) else SIDE
+        # camera; the body's width in the picture does.
+        ratio = body_width_ratio(pose)
+        return SIDE if ratio < th.oblique_view_min_ratio else FRONT
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         legs = _legs(pose)
