@@ -81,9 +81,8 @@ class CommonThresholds:
     wrong_view_s: float = 2.0         # wrong camera view this long -> wrong_view
     oblique_from_deg: float = 30.0    # body turned this far from the camera: an oblique view ...
     side_from_deg: float = 60.0       # ... and this far: a side view (see Exercise.view_class)
-    side_view_max_ratio: float = 0.45  # shoulder+hip width / torso length below this = side-on
-    front_view_min_ratio: float = 0.45  # ... above this = facing the camera
-    oblique_view_min_ratio: float = 0.2  # ... above this = facing or oblique
+    side_lying_min_width_ratio: float = 0.2  # clamshell: shoulder+hip width / torso length in the
+                                             # picture below this = seen from the side, not the front
     live_cue_s: float = 0.3           # a live cue must persist this long before it is shown
     balance_min_ratio: float = 0.75   # weaker side below this share of the stronger = asymmetric
     draw_min_visibility: float = 0.3  # a landmark at least this visible is drawn (skeleton, thumbnails)

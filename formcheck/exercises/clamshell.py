@@ -92,7 +92,7 @@ class Clamshell(RepExercise):
         # Lying on one side the hips are stacked, so the hip line's turn says nothing of the
         # camera; the body's width in the picture does.
         ratio = body_width_ratio(pose)
-        return SIDE if ratio < th.oblique_view_min_ratio else FRONT
+        return SIDE if ratio < th.side_lying_min_width_ratio else FRONT
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         legs = _legs(pose)
