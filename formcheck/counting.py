@@ -69,7 +69,7 @@ class RepCounter:
         self.trough_fraction = trough_fraction
         self.rebound_fraction = rebound_fraction
         self.max_opening_s = max_opening_s  # how long a video may start at the bottom before it rises
-        self.opening_span_s = 0.2  # the level a video starts at: the median of its first moments
+        self.opening_span_s = settle_s  # the level a video starts at: the median of its first moments
         self._first_t: float | None = None
         self._last_t: float | None = None
         self.rest_level: float | None = None
