@@ -166,9 +166,7 @@ def analyze_all_sequential(clip: Path, args) -> dict:
 def parts(clip: Path, args) -> dict:
     """What each step of a frame costs on its own: decoding, preparing the model's input, the
     model, the rules (``Session.update`` with smoothing), the overlay and encoding."""
-    import cv2
-
-    from formcheck.annotate import Annotator
+    from formcheck.annotate import Annotator, VideoWriter
     from formcheck.exercises import get_exercise
     from formcheck.pose.estimator import PoseEstimator, prepare
     from formcheck.session import Session
@@ -187,7 +185,7 @@ def parts(clip: Path, args) -> dict:
     with tempfile.TemporaryDirectory() as out, VideoReader(clip) as video, PoseEstimator(args.model) as estimator:
         info = video.info
         annotate = Annotator(exercise, info.width, info.height)
-        writer = cv2.VideoWriter(str(Path(out) / "a.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, annotate.size)
+        writer = VideoWriter(Path(out) / "a.mp4", info.fps, annotate.size)
         session = Session(exercise)
         frames = iter(video)
         while (frame := timed("decode", next, frames, None)) is not None:
@@ -196,9 +194,11 @@ def parts(clip: Path, args) -> dict:
             poses.append((frame.t_s, pose_))
             state = timed("rules", session.update, frame.t_s, pose_)
             drawn = timed("overlay", annotate, frame.image, state)
-            timed("encode", writer.write, drawn)
+            timed("encode", writer.write, drawn, frame.t_s)
         times["decode"].pop()  # the end of the video, not a frame
-        writer.release()
+        t0 = time.perf_counter()
+        writer.close()  # the encoder's last frames, and faststart's move of the index
+        times["encode"][-1] += (time.perf_counter() - t0) * 1000.0
     # The rules once more on their own, a few times over, without the rest of the frame
     # competing for the caches: their steady cost.
     rules_only = []

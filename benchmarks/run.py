@@ -109,7 +109,7 @@ def print_parts(parts: dict) -> None:
     print(f"per-frame cost of each step, one after another ({size}, annotated at {annotated}):")
     names = {"decode": "decode", "prepare": "resize + RGB for the model", "model": "pose model",
              "rules": "rules: Session.update incl. smoothing", "overlay": "overlay (incl. scaling to 720p)",
-             "encode": "encode (mp4v)"}
+             "encode": "encode (H.264)"}
     for key, label in names.items():
         print(f"    {label:40s} median {parts[key]['median_ms']:7.3f} ms   p95 {parts[key]['p95_ms']:7.3f} ms")
     print(f"    rules replayed alone: {parts['rules_replay_ms']:.3f} ms per frame  (target <= 0.2)")

@@ -20,7 +20,7 @@ from typing import Callable
 from tqdm import tqdm
 
 from formcheck import pipeline
-from formcheck.annotate import Annotator, video_writer
+from formcheck.annotate import Annotator, check_video_path, video_writer
 from formcheck.config import thresholds_for
 from formcheck.errors import FormcheckError
 from formcheck.exercises import get_exercise
@@ -49,7 +49,10 @@ class Outputs:
         return [p for p in (self.json, self.video, self.html, self.csv, self.landmarks) if p is not None]
 
     def check_writable(self) -> None:
-        """Fail before any work if an output folder is missing or read-only."""
+        """Fail before any work if an output folder is missing or read-only, or the annotated
+        video's name asks for a container it is not written in."""
+        if self.video is not None:
+            check_video_path(self.video)
         for path in self.paths():
             folder = path.parent
             if not folder.is_dir():
@@ -148,7 +151,7 @@ class _Analysis:
                     fault_frames.want(event.t_s)
                 said = len(events)
             if writer is not None:
-                writer.write(annotate(frame.image, state))
+                writer.write(annotate(frame.image, state), frame.t_s)
             self.frame_done()
 
         self.pose_pass(rest, images=writer is not None)
@@ -163,7 +166,7 @@ class _Analysis:
             with VideoReader(self.path) as again:
                 states = (state for part in parts for state in part.states)
                 for frame, (annotate, state) in zip(again, states):
-                    self.writer.write(annotate(frame.image, state))
+                    self.writer.write(annotate(frame.image, state), frame.t_s)
         return parts
 
 
@@ -223,4 +226,4 @@ def _write(outputs: Outputs, report: Report, parts: list[_Part], track: PoseTrac
             path = outputs.html if part is main else outputs.html.with_name(
                 f"{outputs.html.stem}.{number}-{part.result.exercise.id}{outputs.html.suffix}")
             thumbnails = fault_thumbnails(video_path, part.result, track, part.fault_frames)
-            write_html(path, part.report, Timeline.of(part.result), thumbnails)
+            write_html(path, part.report, Timeline.of(part.result), thumbnails, video=outputs.video)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import av
 import cv2
 import pytest
 
+from browser import chromium_page
 from conftest import real_clip, run_cli
 from formcheck.report.model import Report
 
@@ -47,6 +49,14 @@ def test_annotated_video_has_every_frame(bridge_run):
     ok, image = cap.read()
     cap.release()
     assert frames == 91 and ok and image.shape == (480, 640, 3)
+    with av.open(str(out / "a.mp4")) as video:  # what a browser needs: H.264, 4:2:0, MP4
+        stream = video.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
+        assert "mp4" in video.format.name
+        times = [frame.time for frame in video.decode(stream)]
+    assert times == pytest.approx([i / 30 for i in range(91)], abs=1e-3)  # the clip's own frame times
+    head = (out / "a.mp4").read_bytes()
+    assert head.find(b"moov") < head.find(b"mdat"), "faststart: the index comes before the frames"
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
     modes = {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()}
     assert len(set(modes.values())) == 1, f"outputs readable alike, not {modes}"
@@ -75,3 +85,27 @@ def test_second_filmed_bridge_dark_clothes(model_path, tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["rep_count"] == 1
     assert report["reps"][0]["hold_s"] == pytest.approx(1.5, abs=0.4)
+
+
+def test_report_plays_the_annotated_video_and_a_fault_mark_jumps_to_it(bridge_run):
+    _, out, _ = bridge_run
+    report = json.loads((out / "r.json").read_text())
+    fault_t = report["events"][0]["t_s"]
+    with chromium_page() as (page, errors):
+        page.goto((out / "r.html").as_uri())
+        video = page.locator("video#fc-video")
+        assert video.get_attribute("src") == "a.mp4"  # beside the page, linked relative to it
+        page.wait_for_function("document.getElementById('fc-video').readyState >= 2", timeout=30_000)
+        assert page.evaluate("document.getElementById('fc-video').duration") == pytest.approx(91 / 30, abs=0.05)
+        assert page.evaluate("document.getElementById('fc-video').videoWidth") == 640
+        page.evaluate("(() => { const v = document.getElementById('fc-video'); v.muted = true; return v.play(); })()")
+        page.wait_for_function("document.getElementById('fc-video').currentTime > 0.2", timeout=30_000)
+
+        page.locator(".mark-list button.seek").first.click()
+        page.wait_for_function("!document.getElementById('fc-video').seeking", timeout=10_000)
+        state = page.evaluate("(() => { const v = document.getElementById('fc-video'); "
+                              "return [v.currentTime, v.paused]; })()")
+        assert state[0] == pytest.approx(fault_t, abs=0.05) and state[1] is True
+        page.locator(".thumb button.seek").first.click()  # the fault's picture jumps there too
+        assert page.evaluate("document.getElementById('fc-video').currentTime") == pytest.approx(fault_t, abs=0.05)
+    assert not errors, errors

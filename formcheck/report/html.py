@@ -4,7 +4,10 @@ The page opens offline (Plotly's JavaScript is inlined once, thumbnails are
 data URIs, no fonts or scripts are fetched) and holds, top to bottom:
 
 * a summary header: exercise, source and date, reps or holds per side, the
-  faults with how often they fired, and a plain-language verdict;
+  faults with how often they fired, and a plain-language verdict; what could not be
+  judged from the camera's view and any warning (a different exercise seen, ...);
+* the annotated video, when one was written beside the page, with a mark at each
+  fault moment that jumps to it;
 * one interactive angle-over-time plot per measured series, with the threshold
   bands shaded, rep/hold spans tinted and every fault event marked where it fired;
 * a table per rep and per hold with its metrics and faults;
@@ -48,7 +51,7 @@ SIDE_ORDER = ("left", "right")
 
 
 def render_html(report: Report, timeline: Timeline | None = None, thumbnails: Sequence[Thumbnail] = (),
-                date: str | None = None) -> str:
+                date: str | None = None, video: str | None = None) -> str:
     """Render the report page.
 
     Args:
@@ -56,24 +59,33 @@ def render_html(report: Report, timeline: Timeline | None = None, thumbnails: Se
         timeline: the series to plot; None for no plots.
         thumbnails: fault moments to show.
         date: the date to print; default today.
+        video: the annotated video to show, as a link relative to the page (e.g.
+            ``"annotated.mp4"``); its times are the report's.
 
     Returns:
-        The complete, self-contained HTML document.
+        The complete HTML document: self-contained but for the annotated video.
     """
-    context = _page_context(report, timeline or Timeline(), list(thumbnails), date or _today())
+    context = _page_context(report, timeline or Timeline(), list(thumbnails), date or _today(), video)
     return render("report.html", **context)
 
 
 def write_html(path: str | os.PathLike, report: Report, timeline: Timeline | None = None,
-               thumbnails: Sequence[Thumbnail] = (), date: str | None = None) -> None:
-    """Render the page and write it to ``path`` atomically (complete or untouched)."""
-    write_text_atomic(path, render_html(report, timeline, thumbnails, date))
+               thumbnails: Sequence[Thumbnail] = (), date: str | None = None,
+               video: str | os.PathLike | None = None) -> None:
+    """Render the page and write it to ``path`` atomically (complete or untouched).
+
+    ``video``: the annotated video's path (it is linked relative to the page)."""
+    link = None
+    if video is not None:
+        link = os.path.relpath(os.path.abspath(video), os.path.dirname(os.path.abspath(path)))
+    write_text_atomic(path, render_html(report, timeline, thumbnails, date, link))
 
 
 # --------------------------------------------------------------------------- page data
 
 
-def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail], date: str) -> dict:
+def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail], date: str,
+                  video: str | None = None) -> dict:
     reps, holds = report.reps, report.holds
     events = sorted(report.events, key=lambda e: _num(e.t_s, 0.0))
     pose_found = report.pose.frames_with_pose > 0
@@ -100,7 +112,24 @@ def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail
         "comparison": _comparison(reps, holds, report.summary.sides, report.exercise),
         "balance_notes": list(report.balance.notes) if report.balance is not None else [],
         "plotly_js": plotly_js() if plots else "",
+        "warnings": list(report.warnings),
+        "not_judged": [{"code": n.code, "title": fault_title(n.code, report.exercise), "why": n.why}
+                       for n in report.not_judged],
+        "player": _player(video, events, colors, _num(report.video.duration_s), report.exercise) if video else None,
     }
+
+
+def _player(video: str, events: list[Event], colors: dict[str, str], duration_s: float | None,
+            exercise: str) -> dict:
+    """The annotated video and a mark per fault moment (its place on a bar as long as the video)."""
+    duration = duration_s or max([_num(e.t_s, 0.0) for e in events] + [1.0])
+    marks = []
+    for e in events:
+        t = _num(e.t_s, 0.0)
+        marks.append({"t": f"{t:.3f}", "time": _clock(t), "title": fault_title(e.code, exercise),
+                      "side": e.side or "", "color": colors.get(e.code, FAULT_COLORS[0]),
+                      "left": f"{min(100.0, max(0.0, 100.0 * t / duration)):.2f}"})
+    return {"src": video.replace(os.sep, "/"), "marks": marks}
 
 
 def _today() -> str:
@@ -208,6 +237,7 @@ def _table(items: list[Rep] | list[Hold], kind: str, colors: dict[str, str], exe
 
 def _thumbnail(thumb: Thumbnail, colors: dict[str, str], exercise: str) -> dict:
     return {
+        "t": f"{thumb.t_s:.3f}",
         "src": "data:image/jpeg;base64," + base64.b64encode(thumb.jpeg).decode("ascii"),
         "time": _clock(thumb.t_s),
         "title": fault_title(thumb.code, exercise) if thumb.code else "Moment",
