@@ -56,6 +56,21 @@ def segment_distance(p, a, b) -> float:
     return float(np.linalg.norm(p - (a + along * ab)))
 
 
+def local_rate(times_s, values, span_s: float) -> np.ndarray:
+    """The signal's rate of change per second at each sample: the slope of a straight line
+    fitted to the samples within ``span_s`` around it, so frame-to-frame jitter averages out
+    the same way at 10 and at 60 fps."""
+    t = np.asarray(times_s, float)
+    v = np.asarray(values, float)
+    rates = np.full(len(v), np.nan)
+    for i in range(len(v)):
+        near = (np.abs(t - t[i]) <= span_s / 2) & np.isfinite(v)
+        if near.sum() >= 2 and np.ptp(t[near]) > 0:
+            dt = t[near] - t[near].mean()
+            rates[i] = float(dt @ (v[near] - v[near].mean()) / (dt @ dt))
+    return rates
+
+
 def sustained_max(times_s, values, min_duration_s: float) -> float:
     """The highest level the signal stayed at or above for at least ``min_duration_s``.
 

@@ -54,7 +54,7 @@ def side_pose(t_s: float, hip_line_deg: float, flip: bool = False) -> PoseFrame:
 def bridge_signal(reps: int = 3, rest_deg: float = -50.0, top_deg: float = 0.0, rise_s: float = 1.0,
                   hold_s: float = 2.5, lower_s: float = 1.5, pause_s: float = 1.5, fps: float = 30.0,
                   noise_deg: float = 0.0, seed: int = 0):
-    """Times and hip-line angles of ``reps`` bridges, piecewise linear."""
+    """Times and hip-line angles of ``reps`` bridges, each move eased in and out."""
     knots_t, knots_v = [0.0], [rest_deg]
     t = pause_s
     knots_t.append(t); knots_v.append(rest_deg)
@@ -63,7 +63,12 @@ def bridge_signal(reps: int = 3, rest_deg: float = -50.0, top_deg: float = 0.0, 
             t += dt
             knots_t.append(t); knots_v.append(v)
     times = np.arange(0, t, 1.0 / fps)
-    values = np.interp(times, knots_t, knots_v)
+    # Eased like a person moves (speeding up, then slowing down), not at a constant speed.
+    i = np.clip(np.searchsorted(knots_t, times, side="right") - 1, 0, len(knots_t) - 2)
+    t0, t1 = np.asarray(knots_t)[i], np.asarray(knots_t)[i + 1]
+    v0, v1 = np.asarray(knots_v)[i], np.asarray(knots_v)[i + 1]
+    ease = 0.5 - 0.5 * np.cos(np.pi * np.clip((times - t0) / (t1 - t0), 0.0, 1.0))
+    values = v0 + (v1 - v0) * ease
     values += np.random.default_rng(seed).normal(0, noise_deg, len(values)) if noise_deg else 0
     return times, values
 

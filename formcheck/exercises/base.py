@@ -198,12 +198,19 @@ def sustained_extreme(window: Window, name: str, min_s: float, lowest: bool = Fa
     return geometry.sustained_max(t, values, min_s), float(t[np.nanargmax(values)])
 
 
-def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float, middle_share: float = 0.6) -> float:
+# The middle 60% of a smooth movement (speeding up, then slowing down, as people move) takes
+# about 40% of its time.
+SMOOTH_MIDDLE_SHARE = 0.4
+
+
+def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float,
+                middle_share: float = SMOOTH_MIDDLE_SHARE) -> float:
     """Time to come down from ``top`` to ``floor``, measured from 20% to 80% of the way
     down and scaled to the whole descent (so noise at either end does not matter).
 
     ``middle_share`` is the share of the whole movement those middle 60% take: 0.6 for a
-    constant speed; about 0.4 for a smooth human movement that speeds up and slows down."""
+    constant speed; about 0.4 (the default) for a smooth human movement that speeds up and
+    slows down."""
     height = top - floor
     if not height > 0:
         return float("nan")

@@ -25,7 +25,9 @@ class Thresholds:
     min_hold_s: float = 1.5            # time held at the top
     min_lowering_s: float = 0.7        # top back to the floor
     lift_to_count_deg: float = 15.0    # hips must rise this much off the floor to be a rep
-    top_band_deg: float = 8.0          # within this of the rep's peak counts as "at the top"
+    top_band_deg: float = 8.0          # within this of the rep's peak counts as "at the top" ...
+    hold_max_speed_deg_s: float = 12.0  # ... while the hips move slower than this: held, not passing
+    speed_span_s: float = 0.3          # the hips' speed is measured over this span
     peak_hold_s: float = 0.3           # a peak must be held this long to count (ignores jitter)
     max_lying_torso_deg: float = 50.0  # torso within this of horizontal = lying down
     max_bent_knee_deg: float = 150.0   # knees must be bent (feet flat), not legs straight
@@ -79,7 +81,10 @@ class GluteBridge(RepExercise):
         t, line = np.asarray(rep.times_s), rep.series("hip_line_deg")
         peak = geometry.sustained_max(t, line, th.peak_hold_s)
         peak_t = float(t[np.nanargmax(line)])
-        at_top = line >= peak - th.top_band_deg
+        # Held = near the top and still: on the way up and down the hips pass through the top
+        # band too, for a good second of a smooth lift and lowering.
+        still = np.abs(geometry.local_rate(t, line, th.speed_span_s)) <= th.hold_max_speed_deg_s
+        at_top = (line >= peak - th.top_band_deg) & still
         hold_s = _longest_run_s(t, at_top)
         lowering_s = fall_time_s(t, line, top=peak, floor=rep.rest_level)
         faults = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck import geometry
-from formcheck.exercises.base import midpoint
+from formcheck.exercises.base import SMOOTH_MIDDLE_SHARE, midpoint
 from formcheck.pose.landmarks import PoseFrame, side_joint
 
 
@@ -58,10 +58,6 @@ def knee_past_toe_ratio(pose: PoseFrame) -> float:
     ahead = (midpoint(pose, "knee")[0] - midpoint(pose, "foot_index")[0]) * facing_sign(pose)
     shin = shin_length_px(pose)
     return ahead / shin if shin > 0 else float("nan")
-
-
-# The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.
-SMOOTH_MIDDLE_SHARE = 0.4
 
 
 def rise_time_s(t: np.ndarray, signal: np.ndarray, rest: float, peak: float) -> float:

@@ -42,9 +42,6 @@ class Thresholds:
     max_view_yaw_deg: float = 40.0       # body turned from the camera: facing it, give or take
 
 
-# The middle 60% of a smooth movement (speeding up, then slowing down) takes about 40% of it.
-SMOOTH_MIDDLE_SHARE = 0.4
-
 FAULTS = (
     FaultSpec("partial_range", "Partial range", "Press your knees further apart", "min_peak_ratio", (FRONT,)),
     FaultSpec("leaning_back", "Leaning back", "Sit tall - keep your back straight", "max_recline_deg", (FRONT,)),
@@ -105,7 +102,7 @@ class SeatedHipAbduction(RepExercise):
         t, ratio = np.asarray(rep.times_s), rep.series("knee_gap_ratio")
         peak, peak_t = sustained_extreme(rep, "knee_gap_ratio", th.peak_hold_s)
         recline, recline_t = sustained_extreme(rep, "trunk_recline_deg", th.recline_persist_s)
-        return_s = fall_time_s(t, ratio, top=peak, floor=rep.rest_level, middle_share=SMOOTH_MIDDLE_SHARE)
+        return_s = fall_time_s(t, ratio, top=peak, floor=rep.rest_level)
         travel = self._knee_travel(rep, peak)
         faults = []
         if peak < th.min_peak_ratio:
