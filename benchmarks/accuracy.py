@@ -124,14 +124,43 @@ def view_of(yaw_deg: float, outside_deg: float) -> str:
     return "front" if yaw <= 30 else "oblique" if yaw < 60 else "side"
 
 
+# A scripted rep counts as a rep only when its movement passes the exercise's counting
+# threshold: (the true amplitude of a rep, the threshold, the unscored band around it). A
+# partial rep acted far below it is no rep; one in the band leaves the count unscored.
+COUNTED_WHEN = {
+    "glute_bridge": (lambda r: r["peak_hip_line_deg"] - r["rest_hip_line_deg"], 15.0, 5.0),
+    "seated_hip_abduction": (lambda r: r["peak_ratio"] - r["rest_ratio"], 0.3, 0.075),
+    "clamshell": (lambda r: r["peak_opening_deg"] - r["rest_opening_deg"], 12.0, 5.0),
+    "squat": (lambda r: 90.0 - r["thigh_above_parallel_deg"], 35.0, 5.0),
+}
+
+
+def expected_reps(exercise: str, expect: dict, reps: list[dict]) -> dict:
+    """``expect`` with the rep count of only the reps that pass the counting threshold
+    (``rep_count`` None when one of them is too close to it to say; the faults acted then
+    unscored)."""
+    if exercise not in COUNTED_WHEN or expect.get("rep_count") is None or not reps:
+        return expect
+    amplitude, threshold, band = COUNTED_WHEN[exercise]
+    sizes = [amplitude(r) for r in reps]
+    counted = sum(a >= threshold for a in sizes)
+    if counted == len(sizes) and all(abs(a - threshold) >= band for a in sizes):
+        return expect
+    # Faults acted in reps that do not count cannot be asked for: leave them unscored.
+    unscored = sorted(set(expect.get("faults_unscored", [])) | set(expect["faults_present"]))
+    return {**expect, "faults_present": [], "faults_unscored": unscored,
+            "rep_count": None if any(abs(a - threshold) < band for a in sizes) else counted}
+
+
 def _population_one(path: Path) -> Score:
     from formcheck.pose.store import load_track
 
     track, truth = load_track(path)
     view = truth["view"]
     got = replay(track, truth["exercise"])
+    expect = expected_reps(truth["exercise"], truth["expect"], truth["truth"]["reps"])
     return score(truth["clip"], truth["exercise"], view_of(view["yaw_deg"], view["outside_views_deg"]),
-                 truth["expect"], got)
+                 expect, got)
 
 
 def population_scores(half: str = "test", root: Path = POPULATION, jobs: int = 2) -> list[Score]:
