@@ -19,12 +19,18 @@ def sections() -> dict[str, str]:
     return dict(zip(found[1::2], found[2::2]))
 
 
+def views_text(views) -> str:
+    """How the README says where a fault is judged from: "side", "oblique or front", "any view"."""
+    named = [v for v in ("side", "oblique", "front") if v in views]
+    return "any view" if len(named) == 3 else " or ".join(named)
+
+
 def fault_rows(section: str) -> dict[str, list[str]]:
-    """``| `code` | fires when | message |`` rows: code -> the other cells."""
+    """``| `code` | fires when | judged from | message |`` rows: code -> the other cells."""
     rows = {}
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        code = re.fullmatch(r"`([a-z_]+)`", cells[0]) if len(cells) == 3 else None
+        code = re.fullmatch(r"`([a-z_]+)`", cells[0]) if len(cells) == 4 else None
         if code:
             rows[code.group(1)] = cells[1:]
     return rows
@@ -40,8 +46,10 @@ def test_readme_documents_the_exercise(exercise_id):
     rows = fault_rows(section)
     assert list(rows) == [f.code for f in ex.FAULTS], f"README's {exercise_id} faults are not the declared ones"
     for fault in ex.FAULTS:
-        fires_when, message = rows[fault.code]
+        fires_when, judged_from, message = rows[fault.code]
         assert message == fault.cue, f"README's message for {exercise_id} {fault.code} is not its cue"
+        assert judged_from == views_text(fault.views), \
+            f"README says {exercise_id} {fault.code} is judged from {judged_from!r}, not {views_text(fault.views)!r}"
         if fault.threshold is not None:
             assert f"(`{fault.threshold}`" in fires_when, \
                 f"README does not name {exercise_id} {fault.code}'s threshold {fault.threshold}"
