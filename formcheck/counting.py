@@ -113,15 +113,15 @@ class RepCounter:
         while self._lead_in and t_s - self._lead_in[0][0] > self.lead_in_s:
             self._lead_in.pop(0)
         self._recent.append((t_s, value))
-        while t_s - self._recent[0][0] > self.dip_s:
-            self._recent.pop(0)
+        while len(self._recent) > 1 and t_s - self._recent[1][0] >= self.dip_s:
+            self._recent.pop(0)  # keep the last dip_s, and the one sample just before it
 
     def _at_rest(self, t_s: float, value: float, metrics: dict[str, float], dt: float) -> Window | None:
         self._remember_rest(t_s, value, metrics)
         if value > self.rest_level:  # follow a slow drift up (and damp slow wobbles)
             self.rest_level += min(1.0, dt / self.rest_follow_s) * (value - self.rest_level)
         held_low = max(v for _, v in self._recent)  # the lowest level that lasted dip_s
-        if held_low < self.rest_level and t_s - self._recent[0][0] >= self.dip_s * 0.99:
+        if held_low < self.rest_level and t_s - self._recent[0][0] >= self.dip_s:
             self.rest_level = held_low
         opening = self._opened_from_the_bottom(t_s)
         if opening is not None:

@@ -124,3 +124,11 @@ def test_counting_is_the_same_at_any_frame_rate(fps):
     times, values = _reps_signal(fps, tops, noise=2.0, seed=fps)
     reps = count(RepCounter(enter_rise=35), times, values)
     assert [round(r.start_s) for r in reps] == [1, 3, 6]
+
+
+@pytest.mark.parametrize("fps", [10, 15, 25, 30, 60])
+def test_the_resting_level_comes_back_down_after_a_slow_rise(fps):
+    # A slow first rise lets the resting level drift up a little; standing still again for
+    # a second must bring it back down, whatever the frame rate, or the next rep is lost.
+    times, values = _reps_signal(fps, [(1.5, 6.0), (9.0, 3.0)], height=50.0)
+    assert len(count(RepCounter(enter_rise=35), times, values)) == 2
