@@ -19,7 +19,7 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from formcheck import pipeline
+from formcheck import pipeline, reasons
 from formcheck.annotate import Annotator, check_video_path, video_writer
 from formcheck.config import thresholds_for
 from formcheck.errors import FormcheckError
@@ -101,6 +101,8 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
         run.frame_done = lambda: (bar.update(1), on_frame() if on_frame is not None else None)
         parts = run.recognised_exercises() if exercise_id == "auto" else [run.exercise(exercise_id)]
         report = _reports(parts, video, run.track, str(video_path), model_name)
+        if exercise_id != "auto" and not report.reps and not report.holds:
+            report.warnings += reasons.nothing_counted(run.track, exercise_id, config, run.samples.images)
         _write(outputs, report, parts, run.track, video_path)
     return report
 
@@ -116,17 +118,25 @@ class _Analysis:
         self.cleanup, self.pipelined = cleanup, pipelined
         self.track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
         self.frame_done: Callable[[], object] = lambda: None
+        self.samples = reasons.FrameSamples()  # a few of the frames, to say why nothing counted
         self.writer = None
         if outputs.video is not None:
             size = annotated_size(info.width, info.height)
             self.writer = cleanup.enter_context(video_writer(outputs.video, info.fps, size))
 
     def pose_pass(self, rest: pipeline.Rest, images: bool = False) -> None:
-        """Every frame through the pose model and then ``rest``; fails if nobody was seen."""
+        """Every frame through the pose model and then ``rest``; fails if nobody was seen,
+        saying why (too dark, on its side, too small: see ``reasons``)."""
+        samples = self.samples
+
+        def detect(model_input, t_s: float):
+            samples.offer(model_input.bgr)
+            return estimator.detect_prepared(model_input, t_s)
+
         with PoseEstimator(self.model_path) as estimator:
-            pipeline.run(self.video, estimator.detect_prepared, rest, images, self.pipelined)
+            pipeline.run(self.video, detect, rest, images, self.pipelined)
         if not any(p is not None for p in self.track.poses):
-            raise FormcheckError(f"no person was found in {self.path}")
+            raise FormcheckError(reasons.nobody_found(samples.images, self.model_path, str(self.path)))
 
     def exercise(self, exercise_id: str) -> _Part:
         """One exercise's rules on every frame as its pose comes: the session, the annotated

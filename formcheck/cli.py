@@ -85,9 +85,14 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
     outputs.check_writable()
     report = analyze_video(source, exercise, _model(model_variant), outputs, config=config,
                            progress=not quiet, model_name=f"pose_landmarker_{model_variant}")
+    from formcheck.report.words import not_judged_text
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(summary_line(report))
+    for part in report.parts:
+        note = not_judged_text(part.not_judged, part.exercise)
+        if note:
+            click.echo(f"  {part.exercise}: {note}" if len(report.parts) > 1 else f"  {note}")
 
 
 def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet, jobs, force, annotate, backend, address):

@@ -53,6 +53,11 @@ class ModelInput:
     width: int   # of the original frame: landmarks are given in its pixels
     height: int
 
+    def bgr(self) -> np.ndarray:
+        """The model's picture as a BGR array of its own (to look at again, e.g. to say why
+        nobody was found)."""
+        return cv2.cvtColor(self.image.numpy_view(), cv2.COLOR_RGB2BGR)
+
 
 def prepare(image_bgr: np.ndarray, full_size: tuple[int, int] | None = None) -> ModelInput:
     """Downscale a BGR frame to at most ``MAX_INFERENCE_SIDE_PX`` and convert it to RGB.
@@ -79,7 +84,9 @@ class PoseEstimator:
     (MediaPipe rejects repeats) without changing their spacing.
     """
 
-    def __init__(self, model_path: str | Path, min_confidence: float = 0.5):
+    def __init__(self, model_path: str | Path, min_confidence: float = 0.5, quiet: bool = False):
+        """``quiet``: silence MediaPipe's native logging on every frame, not only the first
+        few (pictures of changing sizes, as when probing crops, make it log)."""
         options = mp_pose.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
             running_mode=VisionTaskRunningMode.VIDEO,
@@ -96,6 +103,7 @@ class PoseEstimator:
                                  "Rebuild it with `formcheck models fetch --force`") from None
         self._last_ms = -1
         self._frames = 0
+        self._quiet = quiet
 
     def detect(self, image_bgr: np.ndarray, t_s: float) -> PoseFrame | None:
         return self.detect_prepared(prepare(image_bgr), t_s)
@@ -105,7 +113,7 @@ class PoseEstimator:
         t_ms = max(int(round(t_s * 1000)), self._last_ms + 1)
         self._last_ms = t_ms
         self._frames += 1
-        if self._frames <= NOISY_FIRST_FRAMES:
+        if self._frames <= NOISY_FIRST_FRAMES or self._quiet:
             with _native_stderr_silenced():
                 result = self._landmarker.detect_for_video(frame.image, t_ms)
         else:

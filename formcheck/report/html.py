@@ -36,7 +36,7 @@ from formcheck.fileio import write_text_atomic
 from formcheck.report.model import Event, Hold, Rep, Report, Thumbnail
 from formcheck.report.pages import FAULT_COLORS, plotly_js, render, script_safe_json
 from formcheck.report.timeline import Band, Timeline
-from formcheck.report.words import advice, exercise_title, fault_title, humanize, verdict
+from formcheck.report.words import advice, exercise_title, fault_title, humanize, not_judged_text, verdict
 
 SERIES_COLOR = "#2a7f8e"
 SPAN_COLOR = "#2a7f8e"
@@ -113,8 +113,7 @@ def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail
         "balance_notes": list(report.balance.notes) if report.balance is not None else [],
         "plotly_js": plotly_js() if plots else "",
         "warnings": list(report.warnings),
-        "not_judged": [{"code": n.code, "title": fault_title(n.code, report.exercise), "why": n.why}
-                       for n in report.not_judged],
+        "not_judged": not_judged_text(report.not_judged, report.exercise),
         "player": _player(video, events, colors, _num(report.video.duration_s), report.exercise) if video else None,
     }
 

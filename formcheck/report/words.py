@@ -91,3 +91,19 @@ def humanize(code: str) -> str:
     """``"hips_too_high"`` -> ``"Hips too high"``."""
     text = str(code).replace("_", " ").replace("-", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def not_judged_text(not_judged, exercise_id: str) -> str | None:
+    """"not judged from this camera view (it needs a side view; this one was front): back
+    rounding; hips rising first"; None if nothing was left unjudged. ``not_judged``:
+    ``NotJudged`` items or ``(code, why)`` pairs; faults with the same reason go together."""
+    items = [(n.code, n.why) if hasattr(n, "code") else tuple(n) for n in not_judged]
+    if not items:
+        return None
+    by_why: dict[str, list[str]] = {}
+    for code, why in items:
+        title = fault_title(code, exercise_id)
+        by_why.setdefault(why, []).append(title[:1].lower() + title[1:])
+    return "not judged from this camera view " + "; ".join(
+        f"(it {why.replace(' (', '; ').rstrip(')') if why.count('(') == 1 else why}): {'; '.join(names)}"
+        for why, names in by_why.items())
