@@ -38,6 +38,7 @@ class Outcome:
     rep_count: int
     holds: list[tuple[str | None, float]]
     fired: set[str]
+    not_judged: set[str] = field(default_factory=set)  # faults the view could not show
 
 
 def replay(track, exercise_id: str, config: dict | None = None) -> Outcome:
@@ -53,7 +54,7 @@ def replay(track, exercise_id: str, config: dict | None = None) -> Outcome:
         session.update(t_s, pose)
     result = session.finish()
     return Outcome(len(result.reps), [(h.side, h.duration_s) for h in result.holds],
-                   {e.code for e in result.events})
+                   {e.code for e in result.events}, set(result.not_judged))
 
 
 # --- scoring ---------------------------------------------------------------------------
@@ -70,6 +71,7 @@ class Score:
     hold_errors_s: list[float] = field(default_factory=list)
     sides_right: list[bool] = field(default_factory=list)
     faults: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # code -> (true, fired)
+    unjudged: list[str] = field(default_factory=list)  # codes the view hid (listed in not_judged)
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -108,7 +110,10 @@ def score(name: str, exercise: str, view: str, expect: dict, got: Outcome) -> Sc
                 s.reasons.append(f"no {hold['side']} hold (got {match[0]})")
             elif abs(error) > HOLD_TOLERANCE_S:
                 s.reasons.append(f"{hold['side']} hold {match[1]:.1f} s, expected {hold['duration_s']:.1f} s")
-    for code in sorted(present | absent):
+    # A fault the report says it could not judge from this view is not scored (the view
+    # table's coverage column counts how often that happens).
+    s.unjudged = sorted((present | absent) & got.not_judged)
+    for code in sorted((present | absent) - got.not_judged):
         fired = code in got.fired
         s.faults[code] = (code in present, fired)
         if (code in present) != fired:
@@ -273,11 +278,13 @@ def summary(scores: list[Score]) -> dict:
 
 def fault_table(scores: list[Score]) -> dict[tuple[str, str], dict]:
     """(exercise, code) -> true/false positives and negatives."""
-    table: dict[tuple[str, str], dict] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
+    table: dict[tuple[str, str], dict] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "nj": 0})
     for s in scores:
         for code, (true, fired) in s.faults.items():
             key = "tp" if true and fired else "fn" if true else "fp" if fired else "tn"
             table[(s.exercise, code)][key] += 1
+        for code in s.unjudged:
+            table[(s.exercise, code)]["nj"] += 1
     for row in table.values():
         row["precision"] = row["tp"] / (row["tp"] + row["fp"]) if row["tp"] + row["fp"] else None
         row["recall"] = row["tp"] / (row["tp"] + row["fn"]) if row["tp"] + row["fn"] else None
@@ -300,11 +307,12 @@ def print_report(scores: list[Score], real: list[Score] | None, half: str, out=s
           f"{_fmt(m['holds_exact']):>8} {_fmt(m['hold_error_s']):>10} {_fmt(m['side_right']):>7} "
           f"{_fmt(m['clean_ok']):>8} {_fmt(m['all_ok']):>6}")
     w()
-    w(f"{'exercise':22} {'fault':18} {'precision':>9} {'recall':>6} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3}")
+    w(f"{'exercise':22} {'fault':18} {'precision':>9} {'recall':>6} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3} "
+      f"{'not judged':>10}")
     faults = fault_table(scores)
     for (exercise, code), row in sorted(faults.items()):
         w(f"{exercise:22} {code:18} {_fmt(row['precision']):>9} {_fmt(row['recall']):>6} "
-          f"{row['tp']:>3} {row['fp']:>3} {row['fn']:>3} {row['tn']:>3}")
+          f"{row['tp']:>3} {row['fp']:>3} {row['fn']:>3} {row['tn']:>3} {row['nj']:>10}")
     if real is not None:
         w()
         w("Filmed clips (../shared/real-clips) against their hand labels:")

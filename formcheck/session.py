@@ -212,7 +212,8 @@ class Session:
                 shown.append(spec.code)
             else:
                 wanted = " or ".join(spec.views)
-                self.result.not_judged.setdefault(spec.code, f"needs a {wanted} view (this one was {view})")
+                article = "an" if wanted[0] in "aeiou" else "a"
+                self.result.not_judged.setdefault(spec.code, f"needs {article} {wanted} view (this one was {view})")
         return [f for f in faults if f.code in shown or f.code not in {s.code for s in self.exercise.FAULTS}]
 
     def _report_faults(self, faults: list[Fault], side: str | None) -> None:

@@ -72,7 +72,8 @@ def test_seated_a_leg_hidden_under_a_deep_lean_does_not_end_the_hold():
     hidden = {"lean_deg": 60.0}  # the crossing is lost: legs read as uncrossed while folded
     result, _ = seated([(2, None, {}), (3, "right", {}), (18, None, hidden), (3, "right", {}), (3, None, {})])
     assert holds(result) == [("right", 24)]
-    assert fired(result) == {"leaning_too_far", "missing_side"}
+    assert fired(result) == {"missing_side"}
+    assert "leaning_too_far" in result.not_judged  # a lean toward a camera in front reads low
 
 
 def test_seated_folding_forward_without_crossing_is_no_hold():
@@ -80,13 +81,20 @@ def test_seated_folding_forward_without_crossing_is_no_hold():
     assert result.holds == []
 
 
-def test_seated_leaning_too_far_fires_once_per_hold():
+def test_seated_leaning_too_far_fires_once_per_hold_seen_side_on():
     far = {"lean_deg": 58.0}
-    result, _ = seated([(2, None, {}), (5, "right", {}), (15, "right", far), (3, None, {}),
-                        (20, "left", far), (2, None, {})])
+    script = [(2, None, {}), (5, "right", {}), (15, "right", far), (3, None, {}), (20, "left", far), (2, None, {})]
+    result, _ = run(SeatedFigureFour(), [turned(p, 88.0) for p in track(seated_figure_four_pose, script)])
     assert [h.faults for h in result.holds] == [["leaning_too_far"], ["leaning_too_far"]]
-    assert [e.code for e in result.events] == ["leaning_too_far", "leaning_too_far"]
-    assert 5 <= result.events[0].t_s <= 8  # when the lean began, not when the hold ended
+    leans = [e for e in result.events if e.code == "leaning_too_far"]
+    assert len(leans) == 2 and 5 <= leans[0].t_s <= 8  # when the lean began, not when the hold ended
+
+
+def test_seated_leaning_from_the_front_is_not_judged_not_passed():
+    far = {"lean_deg": 58.0}
+    result, _ = seated([(2, None, {}), (5, "right", {}), (15, "right", far), (2, None, {})])
+    assert "leaning_too_far" not in fired(result)
+    assert result.not_judged["leaning_too_far"].startswith("needs a side view")
 
 
 def test_seated_short_hold():
@@ -161,6 +169,9 @@ def test_standing_hold_keeps_its_side_through_a_label_swap():
 def test_standing_fault_fires_once_per_hold_and_alone(code, extra):
     result, _ = standing([(2, None, {}), (6, "left", extra), (3, None, {}), (6, "right", extra), (2, None, {})])
     assert holds(result) == [("left", 6), ("right", 6)]
+    if code in result.not_judged:  # a lean toward a camera in front is judged side-on only
+        assert code == "torso_not_tall" and fired(result) == set()
+        return
     assert [h.faults for h in result.holds] == [[code], [code]]
     assert fired(result) == {code}
 
@@ -177,7 +188,7 @@ def test_standing_a_deep_lean_hiding_the_leg_keeps_the_hold_and_is_reported():
     result, _ = standing([(2, None, {}), (1.5, "left", {}), (8, None, folded), (1.5, "left", {}), (2, None, {}),
                           (6, "right", {}), (2, None, {})])
     assert holds(result) == [("left", 11), ("right", 6)]
-    assert fired(result) == {"torso_not_tall"}
+    assert fired(result) == set() and "torso_not_tall" in result.not_judged  # the lean is toward the camera
 
 
 def test_standing_knee_angle_is_the_smaller_of_world_and_image():
@@ -189,12 +200,12 @@ def test_standing_knee_angle_is_the_smaller_of_world_and_image():
 
 
 @pytest.mark.parametrize("yaw_deg, wrong", [(0.0, False), (45.0, False), (88.0, True)])
-def test_figure_four_counts_from_any_view_and_judges_the_lean_from_the_front_or_oblique(yaw_deg, wrong):
+def test_figure_four_counts_from_any_view_and_judges_the_lean_side_on(yaw_deg, wrong):
     poses = [turned(p, yaw_deg) for p in track(seated_figure_four_pose, [(2, None, {}), (20, "right", {})])]
     result, _ = run(SeatedFigureFour(), poses)
     assert ("wrong_view" in fired(result)) == wrong
     assert [h.side for h in result.holds] == ["right"]
-    assert ("leaning_too_far" in result.not_judged) == wrong
+    assert ("leaning_too_far" in result.not_judged) == (not wrong)  # the lean is judged side-on only
 
 
 def test_standing_short_hold_and_missing_side():

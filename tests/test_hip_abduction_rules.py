@@ -36,14 +36,14 @@ def test_knee_labels_swapped_change_nothing():
     assert fired(result) == set()
 
 
-@pytest.mark.parametrize("code, kwargs", [
-    ("partial_range", {"open_m": 0.045}),
-    ("leaning_back", {"recline_deg": 45.0}),
-    ("fast_return", {"return_s": 0.3}),
-    ("uneven", {"open_m": 0.13, "right_share": 0.2}),
+@pytest.mark.parametrize("code, kwargs, yaw", [
+    ("partial_range", {"open_m": 0.045}, 0.0),
+    ("leaning_back", {"recline_deg": 45.0}, 40.0),  # a recline shows obliquely, not from the front
+    ("fast_return", {"return_s": 0.3}, 0.0),
+    ("uneven", {"open_m": 0.13, "right_share": 0.2}, 0.0),
 ])
-def test_each_fault_fires_once_per_rep_and_alone(code, kwargs):
-    result = run(abduction_track(reps=3, noise_m=0.003, **{**CLEAN, **kwargs}))
+def test_each_fault_fires_once_per_rep_and_alone(code, kwargs, yaw):
+    result = run([turned(p, yaw) for p in abduction_track(reps=3, noise_m=0.003, **{**CLEAN, **kwargs})])
     assert len(result.reps) == 3
     assert [rep.faults for rep in result.reps] == [[code]] * 3
     assert [e.code for e in result.events] == [code] * 3
@@ -61,9 +61,15 @@ def test_a_small_wobble_is_not_a_rep():
 
 
 def test_reclining_only_a_little_is_fine_but_not_past_the_threshold():
-    assert fired(run(abduction_track(reps=2, recline_deg=25.0, **CLEAN))) == set()
-    assert fired(run(abduction_track(reps=2, recline_deg=25.0, **CLEAN), Thresholds(max_recline_deg=20))) == {
-        "leaning_back"}
+    oblique = [turned(p, 40.0) for p in abduction_track(reps=2, recline_deg=25.0, **CLEAN)]
+    assert fired(run(oblique)) == set()
+    assert fired(run(oblique, Thresholds(max_recline_deg=20))) == {"leaning_back"}
+
+
+def test_a_recline_seen_from_the_front_is_not_judged():
+    result = run(abduction_track(reps=2, recline_deg=45.0, **CLEAN))
+    assert len(result.reps) == 2 and "leaning_back" not in fired(result)
+    assert "needs an oblique view" in result.not_judged["leaning_back"]
 
 
 def test_gauge_shows_the_opening_against_the_target():

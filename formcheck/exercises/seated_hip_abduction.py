@@ -44,7 +44,9 @@ class Thresholds:
 
 FAULTS = (
     FaultSpec("partial_range", "Partial range", "Press your knees further apart", "min_peak_ratio", (FRONT,)),
-    FaultSpec("leaning_back", "Leaning back", "Sit tall - keep your back straight", "max_recline_deg", (FRONT,)),
+    # A recline away from a camera in front reads about half of what it is (the population):
+    # judged only from an oblique view.
+    FaultSpec("leaning_back", "Leaning back", "Sit tall - keep your back straight", "max_recline_deg", (OBLIQUE,)),
     FaultSpec("fast_return", "Returning too fast", "Bring your knees back together slowly", "min_return_s", (FRONT,)),
     FaultSpec("uneven", "Uneven sides", "Open both knees evenly", "uneven_fraction", (FRONT,)),
 )

@@ -24,7 +24,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, Fault, FaultSpec, KeyAngle, RepExercise,
+from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise,
                                       body_width_ratio, midpoint, sustained_extreme, trunk_lean_deg)
 from formcheck.exercises.lower_body import (baseline, near_side, rise_time_s, shin_length_px,
                                             sustained_min_or_nan, thigh_tilt_deg)
@@ -53,7 +53,8 @@ FAULTS = (
               (FRONT, OBLIQUE)),
     FaultSpec("heels_lifting", "Heels lifting", "Keep your heels down - weight through the whole foot",
               "max_heel_rise_ratio", ANY_VIEW),
-    FaultSpec("leaning_forward", "Leaning forward", "Keep your chest up", "max_lean_deg", ANY_VIEW),
+    FaultSpec("leaning_forward", "Leaning forward", "Keep your chest up", "max_lean_deg", (SIDE,)),  # toward a
+    # camera in front, or obliquely, a lean reads 30-50% low
     FaultSpec("too_fast_down", "Going down too fast", "Go down slowly and with control", "min_descent_s", ANY_VIEW),
 )
 
