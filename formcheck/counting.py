@@ -178,7 +178,7 @@ class RepCounter:
 
     def _split_at_trough(self) -> Window | None:
         """Back-to-back reps: end this one at the trough; the next starts there."""
-        rep, (i, trough) = self.rep, self._trough
+        rep, (i, _) = self.rep, self._trough
         nxt = Window(start_s=rep.times_s[i], rest_level=self.rest_level)
         for k in range(i, len(rep.times_s)):
             nxt.add(rep.times_s[k], {name: values[k] for name, values in rep.metrics.items()})

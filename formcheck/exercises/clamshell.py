@@ -24,8 +24,8 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, Fault, body_width_ratio, FaultSpec, KeyAngle, RepExercise, midpoint,
-                                      sustained_extreme)
+from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise, body_width_ratio,
+                                      midpoint, sustained_extreme)
 from formcheck.exercises.lower_body import baseline, sustained_max_or_nan
 from formcheck.pose.landmarks import Joint, PoseFrame
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+from formcheck.exercises.base import (ANY_VIEW, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
                                       sustained_extreme, trunk_lean_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -51,7 +51,8 @@ FAULTS = (
     # obliquely too (the population); only side-on is it right.
     FaultSpec("leaning_too_far", "Leaning too far", "Lean gently - stop at a comfortable stretch", "max_lean_deg",
               (SIDE,)),
-    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", ANY_VIEW),  # a hold lasts as long from any view
+    # A hold lasts as long, and its side shows, from any view.
+    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", ANY_VIEW),
     FaultSpec("missing_side", "Other side missing", "Now switch legs", None, ANY_VIEW),
 )
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck.counting import HoldTracker, Window
-from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
+                                      KeyAngle,
                                       crossed_leg, facing_yaw_deg, missing_side, sustained_extreme)
 from formcheck.exercises.seated_figure_four import crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -47,7 +48,8 @@ FAULTS = (
     # A lean toward the camera reads 30-50% low from the front and obliquely (see seated).
     FaultSpec("torso_not_tall", "Chest not tall", "Keep your chest up and your upper body tall", "max_lean_deg",
               (SIDE,)),
-    FaultSpec("short_hold", "Hold too short", "Hold the stretch for a few seconds", "min_hold_s", ANY_VIEW),  # a hold lasts as long from any view
+    # A hold lasts as long, and its side shows, from any view.
+    FaultSpec("short_hold", "Hold too short", "Hold the stretch for a few seconds", "min_hold_s", ANY_VIEW),
     FaultSpec("missing_side", "Other side missing", "Now switch legs", None, ANY_VIEW),
 )
 
