@@ -58,3 +58,8 @@ def standard_angles(kp: np.ndarray) -> dict[str, float]:
     mid_sh = (g("left_shoulder") + g("right_shoulder")) / 2
     out["trunk_lean_deg"] = lean_from_vertical_deg(mid_hip, mid_sh)
     return out
+
+
+# MediaPipe landmark indices used to measure the model on rendered clips.
+L_SH, R_SH, L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANK, R_ANK = 11, 12, 23, 24, 25, 26, 27, 28
+SIDES = {"left": (L_SH, L_HIP, L_KNEE, L_ANK), "right": (R_SH, R_HIP, R_KNEE, R_ANK)}

@@ -13,11 +13,9 @@ import cv2
 import numpy as np
 
 from formcheck.samplegen.exercises import EXERCISES, ClipSpec
-from formcheck.samplegen.geometry import angle_deg, lean_from_vertical_deg, line_deviation_deg
+from formcheck.samplegen.geometry import (L_HIP, L_KNEE, L_SH, R_HIP, R_KNEE, R_SH, SIDES, angle_deg,
+                                          lean_from_vertical_deg, line_deviation_deg)
 
-# MediaPipe landmark indices.
-L_SH, R_SH, L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANK, R_ANK = 11, 12, 23, 24, 25, 26, 27, 28
-SIDES = {"left": (L_SH, L_HIP, L_KNEE, L_ANK), "right": (R_SH, R_HIP, R_KNEE, R_ANK)}
 IMAGE_UP = np.array([0.0, -1.0])
 
 

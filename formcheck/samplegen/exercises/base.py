@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from formcheck.samplegen import spec as S
+from formcheck.exercises import EXERCISES as ANALYSER  # each exercise's fault codes are declared there
 from formcheck.samplegen.body import Body, BodyShape, Outfit, PosedBody
 from formcheck.samplegen.geometry import standard_angles
 from formcheck.samplegen.render import Camera, Mesh
@@ -125,7 +125,7 @@ class Exercise:
         if self.spec.negative:  # not the exercise: no rep, no hold, no fault
             reps, holds, faults = ([] if reps is not None else None), [], set()
             self.unscored.clear()
-        every = list(S.FAULTS[self.id]) + list(S.COMMON_FAULTS)
+        every = ANALYSER[self.id].all_codes()
         unscored = sorted(set(self.unscored) - faults)
         expect = {"rep_count": len(reps) if reps is not None else None,
                   "holds": [{"side": h["side"], "duration_s": h["duration_s"]} for h in holds or []],

@@ -202,7 +202,7 @@ class SeatedFigureFour(Exercise):
                           "duration_s": round(duration, 2),
                           "fully_crossed_s": round(h["uncross_start_s"] - h["crossed_s"], 2),
                           "max_trunk_lean_deg": round(max_lean, 2)})
-            if self.judge("leaning_too_far", max_lean, th["max_trunk_lean_deg"], True, m):
+            if self.judge("leaning_too_far", max_lean, th["max_lean_deg"], True, m):
                 faults.add("leaning_too_far")
             if self.judge("short_hold", duration, th["min_hold_s"], False, f * th["min_hold_s"]):
                 faults.add("short_hold")

@@ -195,7 +195,7 @@ class SeatedHipAbduction(Exercise):
             f = S.TIME_MARGIN_FRACTION
             checks = (
                 ("partial_range", peak, th["min_peak_ratio"], False, RATIO_MARGIN),
-                ("leaning_back", max_lean, th["max_trunk_lean_deg"], True, S.ANGLE_MARGIN_DEG),
+                ("leaning_back", max_lean, th["max_recline_deg"], True, S.ANGLE_MARGIN_DEG),
                 ("fast_return", rep["return_s"], th["min_return_s"], False, f * th["min_return_s"]),
                 ("uneven", share, th["uneven_fraction"], False, f * th["uneven_fraction"]),
             )
@@ -206,7 +206,7 @@ class SeatedHipAbduction(Exercise):
 
 def measure_extra(poses, truth) -> dict:
     """Knee separation / hip width from the image landmarks vs the truth."""
-    from formcheck.samplegen.measure import L_HIP, L_KNEE, R_HIP, R_KNEE
+    from formcheck.samplegen.geometry import L_HIP, L_KNEE, R_HIP, R_KNEE
 
     ratios = []
     for pose in poses:

@@ -51,7 +51,7 @@ def measure_extra(poses, truth) -> dict:
     """Standing-leg knee angle (the leg whose true ankle is lower) from MediaPipe's
     world landmarks and from the image, against the truth."""
     from formcheck.samplegen.geometry import angle_deg
-    from formcheck.samplegen.measure import SIDES
+    from formcheck.samplegen.geometry import SIDES
 
     names = list(truth["keypoint_names"])
     la, ra = names.index("left_ankle"), names.index("right_ankle")
@@ -215,8 +215,8 @@ class StandingFigureFour(Exercise):
                           "sat_back_s": round(h["plateau"][1] - h["plateau"][0], 2),
                           "min_standing_knee_deg": round(knee, 2), "max_trunk_lean_deg": round(lean, 2)})
             checks = (
-                ("too_deep", knee, th["min_knee_angle_deg"], False, m),
-                ("torso_not_tall", lean, th["max_trunk_lean_deg"], True, m),
+                ("too_deep", knee, th["min_knee_deg"], False, m),
+                ("torso_not_tall", lean, th["max_lean_deg"], True, m),
                 ("short_hold", duration, th["min_hold_s"], False, f * th["min_hold_s"]),
             )
             faults |= {code for code, value, limit, above, margin in checks
