@@ -44,6 +44,7 @@ HOLD_FPS = 5   # stretches (holds of 10-30 s) are filmed at up to 30 fps (the fi
 PAUSES = ("rest_s", "between_s")
 STILL = ("start_s", "end_s", "hold_s", "top_s", "bottom_s", "seated_s") + PAUSES
 HOLD_MARGIN_S = 0.5       # a stretch's hold stays this much longer than its lean in and out
+MIN_MOVE_S = 0.1          # the shortest movement or hold a graded fault may make
 
 
 def exercise_number(exercise_id: str) -> int:
@@ -109,6 +110,9 @@ def _options(rng: np.random.Generator, cls, negative: bool) -> tuple[str | None,
         share = float(rng.uniform(0.35, 1.3) if fault else rng.uniform(0.0, 0.3))
         options = blend(defaults, cls.fault_options[toward], share)
         options = {k: v for k, v in options.items() if k in cls.fault_options[toward]}
+        for key, value in options.items():  # a severity past the fault's own may not reverse time
+            if key.endswith("_s") and isinstance(value, float) and key not in PAUSES:
+                options[key] = max(value, MIN_MOVE_S)
     tempo = float(rng.uniform(0.75, 1.35))
     for key, value in defaults.items():
         if not key.endswith("_s") or key in options:
