@@ -37,20 +37,27 @@ TIME_BASE = Fraction(1, 90_000)  # frame times as the video had them (variable f
 
 
 class Annotator:
-    """Draws the overlay on a frame, first scaled down to at most 720p (``size``)."""
+    """Draws the overlay on a frame, first scaled down to ``size`` (width, height; by default
+    at most 720p), so the overlay is drawn at the size it is seen."""
 
-    def __init__(self, exercise: Exercise, width: int, height: int, common: CommonThresholds | None = None):
-        self.size = annotated_size(width, height)
+    def __init__(self, exercise: Exercise, width: int, height: int, common: CommonThresholds | None = None,
+                 size: tuple[int, int] | None = None):
+        self.size = size or annotated_size(width, height)
         self._scale = np.array([self.size[0] / width, self.size[1] / height])
         self._resize = self.size != (width, height)
         self.overlay = Overlay(exercise, *self.size, common)
 
-    def __call__(self, image: np.ndarray, state: LiveState) -> np.ndarray:
+    def shrink(self, image: np.ndarray) -> np.ndarray:
+        """The frame at the drawing size."""
+        return shrink(image, self.size) if self._resize else image
+
+    def __call__(self, image: np.ndarray, state: LiveState, mirror: bool = False) -> np.ndarray:
+        """The frame with the overlay (``mirror``: flipped for a selfie view, the text not)."""
         if self._resize:
             image = shrink(image, self.size)
             if state.pose is not None:
                 state = replace(state, pose=state.pose.replace(image_xy=state.pose.image_xy * self._scale))
-        return self.overlay.draw(image, state)
+        return self.overlay.draw(image, state, mirror=mirror)
 
 
 def check_video_path(path: Path) -> None:

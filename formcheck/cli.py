@@ -158,6 +158,7 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, no_s
     from formcheck.live import run_live
     from formcheck.fileio import write_text_atomic
     from formcheck.report.model import LiveFacts, Report, Spoken, VideoFacts
+    from formcheck.report.words import not_judged_text
     from formcheck.session import Session
     from formcheck.setup_check import SetupCheck
 
@@ -174,12 +175,14 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, no_s
         if speak_to:
             Outputs(json=speak_to).check_writable()
         coach = Coach(WavVoice(speak_to) if speak_to else SpeakerVoice())
-    click.echo(f"{ex.title}: {ex.setup}. Press q or Esc to finish.", err=True)
+    click.echo(f"{ex.title}: {ex.setup}." + ("" if no_window else " Press q or Esc to finish."), err=True)
+    say = (lambda line: click.echo(line)) if no_window else None
     try:
         result, stats, length_s = run_live(camera, session, _model(model_variant), window=not no_window,
                                            loop=loop, max_seconds=max_seconds,
                                            setup=None if no_setup_check else SetupCheck(ex, session.common),
-                                           on_frame=(lambda image, state: coach.update(state)) if coach else None)
+                                           on_frame=(lambda image, state: coach.update(state)) if coach else None,
+                                           say=say, config=config)
     finally:
         if coach is not None:
             coach.close()
@@ -191,8 +194,14 @@ def live(exercise, camera, no_window, json_out, config_path, model_variant, no_s
         latency_p50_ms=round(stats.percentile_ms(50), 1), latency_p95_ms=round(stats.percentile_ms(95), 1),
         set_started_s=stats.set_started_s if no_setup_check is False else 0.0,
         spoken=[Spoken(round(u.t_s, 2), u.text, u.kind) for u in coach.said] if coach is not None else None)
+    report.warnings = list(stats.warnings)
     write_text_atomic(json_out, report.dumps())
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(summary_line(report))
+    note = not_judged_text(report.not_judged, report.exercise)
+    if note:
+        click.echo(f"  {note}")
     click.echo(f"live: {stats.describe()}; report saved to {json_out}", err=True)
 
 

@@ -10,17 +10,21 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
 
+from formcheck import reasons
+from formcheck.annotate import Annotator
 from formcheck.errors import FormcheckError
-from formcheck.overlay import Overlay
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.session import Session, SessionResult
-from formcheck.setup_check import SetupCheck, draw_setup
+from formcheck.pose.landmarks import PoseFrame, PoseTrack
+from formcheck.report.words import not_judged_text
+from formcheck.session import Banner, Session, SessionResult
+from formcheck.setup_check import SetupCheck, SetupStatus, draw_setup
 from formcheck.video import parse_source
 
 WINDOW = "formcheck"
@@ -121,6 +125,7 @@ class LiveStats:
     width: int = 0
     height: int = 0
     set_started_s: float | None = None  # session time when the set-up check passed
+    warnings: list[str] = field(default_factory=list)  # why nothing counted, said at the end
 
     def percentile_ms(self, q: float) -> float:
         return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else float("nan")
@@ -133,18 +138,29 @@ class LiveStats:
 
 def run_live(source, session: Session, model_path: Path, window: bool = True, loop: bool = False,
              max_seconds: float | None = None, on_frame=None, setup: SetupCheck | None = None,
-             stats: LiveStats | None = None) -> tuple[SessionResult, LiveStats, float]:
+             stats: LiveStats | None = None, say: Callable[[str], None] | None = None,
+             config: dict | None = None) -> tuple[SessionResult, LiveStats, float]:
     """Coach until the source ends, q/Esc, the window is closed, Ctrl-C or ``max_seconds``.
 
     With ``setup``, the set starts only once the camera set-up check has passed
-    (and its countdown run out); until then the screen shows the checklist.
+    (and its countdown run out); until then the screen shows the checklist. A file
+    played as the camera loses nothing to the check: what was done meanwhile is counted
+    when the set starts (or at the end, if the check never passed).
+
+    ``say``: called with a line for each change of the set-up state and each rep or hold
+    as it finishes, with its cue (for a run without a window). ``config``: the thresholds,
+    for the rules replayed to tell why nothing counts.
 
     Always returns the session result for what was done (also after Ctrl-C), the
-    stats, and the session length in seconds.
+    stats (with ``warnings``: why nothing was counted, if it was not), and the session
+    length in seconds.
     """
     camera = CameraSource(source, loop=loop)
-    overlay = None
+    view: Annotator | None = None
     stats = stats if stats is not None else LiveStats()
+    narrator = Narrator(session, say)
+    why = WhyNothingCounts(session, model_path, config, name=_source_name(camera))
+    held: list[tuple[float, PoseFrame | None]] = []  # a file's poses while the set-up check runs
     t_s = 0.0
     started = time.monotonic()
     try:
@@ -157,23 +173,35 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
                 if frame is None:
                     break
                 t_s = frame.t_s
-                if overlay is None:
+                if view is None:
                     stats.height, stats.width = frame.image.shape[:2]
-                    overlay = Overlay(session.exercise, stats.width, stats.height, session.common)
+                    size = fit_on_screen(stats.width, stats.height) if window else None
+                    view = Annotator(session.exercise, stats.width, stats.height, session.common, size=size)
                     if window:
-                        cv2.resizeWindow(WINDOW, stats.width, stats.height)
+                        cv2.resizeWindow(WINDOW, *view.size)
                 pose = estimator.detect(frame.image, frame.t_s)
+                hint = why.look(frame.t_s, frame.image, pose)
+                narrator.hint(hint)
                 if setup is not None:
                     status = setup.update(frame.t_s, frame.image, pose)
+                    narrator.setup(frame.t_s, status)
+                    if camera.is_file:
+                        held.append((frame.t_s, pose))
+                    image = view.shrink(frame.image)
                     if camera.is_device:
-                        cv2.flip(frame.image, 1, dst=frame.image)
-                    shown = draw_setup(overlay, frame.image, status)
+                        image = cv2.flip(image, 1)
+                    shown = draw_setup(view.overlay, image, status, hint.text if hint is not None else None)
                     if status.ready:
                         setup = None  # the set starts with the next frame
                         stats.set_started_s = frame.t_s
+                        narrator.started(frame.t_s)
+                        _catch_up(session, held, narrator)
                 else:
                     state = session.update(frame.t_s, pose)
-                    shown = overlay.draw(frame.image, state, mirror=camera.is_device)
+                    narrator.progress()
+                    if hint is not None and (state.banner is None or state.banner.severity == "info"):
+                        state = replace(state, banner=hint)
+                    shown = view(frame.image, state, mirror=camera.is_device)
                     if on_frame is not None:
                         on_frame(shown, state)
                 if window:
@@ -191,6 +219,213 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
         camera.close()
         if window:
             cv2.destroyAllWindows()
+    if held and setup is not None:  # a file whose set-up check never passed: count it all the same
+        narrator.line("set-up: not done by the end; what was filmed is counted from its start all the same")
+        _catch_up(session, held, narrator)
     stats.frames_dropped = camera.frames_dropped
     stats.wall_s = time.monotonic() - started
-    return session.finish(), stats, t_s
+    result = session.finish()
+    narrator.progress()
+    stats.warnings = why.finish(result)
+    return result, stats, t_s
+
+
+def _catch_up(session: Session, held: list[tuple[float, PoseFrame | None]], narrator: "Narrator") -> None:
+    """Hand the session the poses held back while the set-up check ran (a file's)."""
+    for t_s, pose in held:
+        session.update(t_s, pose)
+        narrator.progress()
+    held.clear()
+
+
+def _source_name(camera: CameraSource) -> str:
+    return f"camera {camera.source}" if camera.is_device else Path(str(camera.source)).name
+
+
+# -- the window ---------------------------------------------------------------------------------
+
+SCREEN_SHARE = 0.9  # of the screen's width and height the window may take at most
+
+
+def fit_on_screen(width: int, height: int, screen: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The size to show a ``width`` x ``height`` picture at: scaled down (never up) to fit
+    ``SCREEN_SHARE`` of the screen (``screen_size()`` when not given), even sides."""
+    screen = screen or screen_size()
+    if screen is None:
+        return width, height
+    scale = min(1.0, SCREEN_SHARE * screen[0] / width, SCREEN_SHARE * screen[1] / height)
+    if scale >= 1.0:
+        return width, height
+    return 2 * round(width * scale / 2), 2 * round(height * scale / 2)
+
+
+def screen_size() -> tuple[int, int] | None:
+    """The screen's size in pixels (X11 or Windows), or None when it cannot be told."""
+    import ctypes
+    import ctypes.util
+    import os
+    import sys
+
+    try:
+        if sys.platform == "win32":
+            user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+            return int(user32.GetSystemMetrics(0)), int(user32.GetSystemMetrics(1))
+        if os.environ.get("DISPLAY") and (name := ctypes.util.find_library("X11")):
+            x11 = ctypes.CDLL(name)
+            x11.XOpenDisplay.restype = ctypes.c_void_p
+            x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+            display = x11.XOpenDisplay(None)
+            if display:
+                try:
+                    x11.XDefaultScreen.argtypes = [ctypes.c_void_p]
+                    x11.XDisplayWidth.argtypes = x11.XDisplayHeight.argtypes = [ctypes.c_void_p, ctypes.c_int]
+                    number = x11.XDefaultScreen(display)
+                    return int(x11.XDisplayWidth(display, number)), int(x11.XDisplayHeight(display, number))
+                finally:
+                    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+                    x11.XCloseDisplay(display)
+    except (OSError, AttributeError):
+        pass
+    return None
+
+
+# -- what is said: the set-up state, reps and holds, and why nothing counts ------------------------
+
+SETUP_STEADY_S = 0.5  # a set-up state is said once it has lasted this long (no flicker)
+
+
+class Narrator:
+    """Lines for a run without a window: each set-up state as it settles, the start of the
+    set, each rep or hold as it finishes with its cue, and the camera-view problems."""
+
+    def __init__(self, session: Session, say: Callable[[str], None] | None):
+        self._session, self._say = session, say
+        self._reps = self._holds = self._events = 0
+        self._setup_said: str | None = None
+        self._setup_seen: tuple[str, float] | None = None
+        self._hint: str | None = None
+
+    def setup(self, t_s: float, status: SetupStatus) -> None:
+        problem = status.first_problem
+        line = (f"set-up: {problem.label.lower()}? not yet - {problem.hint}" if problem is not None
+                else f"set-up: all good - starting in {setup_countdown(status)}")
+        key = line if problem is not None else "ready"
+        if self._setup_seen is None or self._setup_seen[0] != key:
+            self._setup_seen = (key, t_s)
+        if key != self._setup_said and t_s - self._setup_seen[1] >= (SETUP_STEADY_S if problem else 0.0):
+            self._setup_said = key
+            self._line(line)
+
+    def started(self, t_s: float) -> None:
+        self._line(f"set-up: done at {t_s:.1f} s - go!")
+
+    def progress(self) -> None:
+        """Say what finished since the last call."""
+        if self._say is None:
+            return
+        result, ex = self._session.result, self._session.exercise
+        for rep in result.reps[self._reps:]:
+            side = f" ({rep.side})" if rep.side else ""
+            held = f", held {rep.hold_s:.1f} s" if rep.hold_s is not None else ""
+            self._line(f"rep {rep.index}{side} at {rep.end_s:.1f} s{held}: {self._cues(rep.faults)}")
+        for number, hold in enumerate(result.holds[self._holds:], start=self._holds + 1):
+            side = f" ({hold.side} leg)" if hold.side else ""
+            self._line(f"hold {number}{side}: {hold.duration_s:.1f} s: {self._cues(hold.faults)}")
+        rep_faults = {code for window in [*result.reps, *result.holds] for code in window.faults}
+        for event in result.events[self._events:]:
+            if event.code not in rep_faults:  # out of frame, wrong view, a missing side
+                self._line(f"{event.t_s:.1f} s: {ex.message(event.code)}")
+        self._reps, self._holds, self._events = len(result.reps), len(result.holds), len(result.events)
+
+    def hint(self, banner: Banner | None) -> None:
+        """Say why nothing counts (or what is not judged) when that changes."""
+        text = banner.text if banner is not None else None
+        if text != self._hint and text is not None:
+            self._line(text)
+        self._hint = text
+
+    def _cues(self, faults: list[str]) -> str:
+        ex = self._session.exercise
+        return "; ".join(ex.message(code) for code in faults) if faults else "good form"
+
+    def line(self, text: str) -> None:
+        if self._say is not None:
+            self._say(text)
+
+    _line = line
+
+
+def setup_countdown(status: SetupStatus) -> str:
+    return f"{status.countdown_s:.0f} s" if status.countdown_s else "now"
+
+
+class WhyNothingCounts:
+    """Watches for the reasons nothing would count (``reasons``), to say them on the screen as
+    they appear and in the summary at the end: too dark, another exercise, faults the view
+    hides. Keeps the last ``TRACK_S`` of poses and a few frames where nobody was seen."""
+
+    TRACK_S = 30.0      # poses kept to recognise the exercise
+    CHECK_EVERY_S = 3.0
+    FIRST_CHECK_S = 8.0  # of poses, before the exercise is second-guessed
+    DARK_AFTER_S = 2.0   # nobody seen this long in a dark picture: say it is too dark
+    NOT_JUDGED_S = 4.0   # how long a newly not-judged fault is shown
+
+    def __init__(self, session: Session, model_path: Path, config: dict | None, name: str):
+        self._session, self._model_path, self._config, self._name = session, model_path, config or {}, name
+        self._poses: deque[tuple[float, PoseFrame | None]] = deque()
+        self.samples = reasons.FrameSamples()
+        self._unseen_since: float | None = None
+        self._dark = False
+        self._next_check_s = self.FIRST_CHECK_S
+        self._other: str | None = None
+        self._not_judged: set[str] = set()
+        self._not_judged_banner: tuple[float, Banner] | None = None
+
+    def look(self, t_s: float, image: np.ndarray, pose: PoseFrame | None) -> Banner | None:
+        """A banner saying why nothing counts (or what is not judged), or None."""
+        self._poses.append((t_s, pose))
+        while self._poses and self._poses[0][0] < t_s - self.TRACK_S:
+            self._poses.popleft()
+        if pose is None:
+            self.samples.offer(lambda: image)
+            if self._unseen_since is None:
+                self._unseen_since, self._dark = t_s, reasons.grey_level(image) < reasons.DARK_GREY_LEVEL
+        else:
+            self._unseen_since, self._dark = None, False
+        result = self._session.result
+        if not result.reps and not result.holds and t_s >= self._next_check_s:
+            self._next_check_s = t_s + self.CHECK_EVERY_S
+            self._other = reasons.another_exercise(self.track(), self._session.exercise.id, self._config)
+        elif result.reps or result.holds:
+            self._other = None
+        new = set(result.not_judged) - self._not_judged
+        if new:
+            self._not_judged |= new
+            text = not_judged_text([(c, result.not_judged[c]) for c in sorted(new)], self._session.exercise.id)
+            self._not_judged_banner = (t_s, Banner(text[:1].upper() + text[1:], "info"))
+        if self._unseen_since is not None and self._dark and t_s - self._unseen_since >= self.DARK_AFTER_S:
+            return Banner(f"Too dark to see you: {reasons.DARK_ADVICE}", "warning")
+        if self._other is not None:
+            return Banner(self._other[:1].upper() + self._other[1:].replace("use --exercise", "restart with --exercise"),
+                          "warning")
+        if self._not_judged_banner is not None and t_s - self._not_judged_banner[0] <= self.NOT_JUDGED_S:
+            return self._not_judged_banner[1]
+        return None
+
+    def track(self) -> PoseTrack:
+        """The poses kept (the last ``TRACK_S``)."""
+        track = PoseTrack(fps=30.0, width=1, height=1)
+        for t_s, pose in self._poses:
+            track.append(t_s, pose)
+        if track.poses:
+            span = track.times_s[-1] - track.times_s[0]
+            track.fps = (len(track) - 1) / span if span > 0 else 30.0
+        return track
+
+    def finish(self, result: SessionResult) -> list[str]:
+        """Why nothing was counted, for the summary (empty when something was)."""
+        if result.frames == 0 or result.reps or result.holds:
+            return []
+        if result.frames_with_pose == 0:
+            return [reasons.nobody_found(self.samples.images, self._model_path, self._name)]
+        return reasons.nothing_counted(self.track(), self._session.exercise.id, self._config, self.samples.images)

@@ -152,11 +152,9 @@ def nothing_counted(track: PoseTrack, exercise_id: str, config: dict | None = No
     config = config or {}
     warnings = []
     others = looks_like(track, exercise_id)
-    counting = [other for other in others if counted(track, other, config)]
-    if counting:
-        warnings.append(f"this looks like {_a(' or '.join(_title(o) for o in counting))}, not "
-                        f"{_a(_title(exercise_id))}: use --exercise {counting[0]}"
-                        + "".join(f" (or {o})" for o in counting[1:]))
+    other = another_exercise(track, exercise_id, config, others)
+    if other is not None:
+        warnings.append(other)
     else:
         turned = on_its_side(track, exercise_id, config)
         if turned is not None:
@@ -176,6 +174,19 @@ def nothing_counted(track: PoseTrack, exercise_id: str, config: dict | None = No
     if size is not None and size < SMALL_BODY_FRACTION:
         warnings.append(f"the person is small in the picture (the body spans {size:.0%} of it); {SMALL_ADVICE}")
     return warnings
+
+
+def another_exercise(track: PoseTrack, exercise_id: str, config: dict | None = None,
+                     others: list[str] | None = None) -> str | None:
+    """"this looks like a squat, not a glute bridge: use --exercise squat" when the recogniser
+    sees another exercise and that exercise's rules count on the track; else None.
+    ``others``: what ``looks_like`` gave, if it was asked already."""
+    others = looks_like(track, exercise_id) if others is None else others
+    counting = [other for other in others if counted(track, other, config)]
+    if not counting:
+        return None
+    return (f"this looks like {_a(' or '.join(_title(o) for o in counting))}, not {_a(_title(exercise_id))}: "
+            f"use --exercise {counting[0]}" + "".join(f" (or {o})" for o in counting[1:]))
 
 
 def counted(track: PoseTrack, exercise_id: str, config: dict | None = None) -> int:

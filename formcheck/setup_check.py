@@ -56,11 +56,13 @@ class SetupCheck:
         whole = seen and ex.sees_body(pose, self.common.min_visibility) and self._inside(pose, w, h)
         view = whole and ex.view_ok(pose, self.common)
         size = whole and self._body_fraction(pose, w, h) >= th.min_body_fraction
+        # The light first: in a dark room the person goes unseen, and "Step into view" would
+        # send someone already in view to look for the wrong fix.
         items = (
+            SetupItem("Enough light", brightness >= th.min_brightness, "Too dark: turn on a light or face a window"),
             SetupItem("Person in view", seen, f"Step into view: {ex.setup}"),
             SetupItem("Whole body in the picture", whole, "Move back so your whole body is in the picture"),
             SetupItem(f"Camera sees you from the {ex.view_name}", view, ex.message("wrong_view")),
-            SetupItem("Enough light", brightness >= th.min_brightness, "Turn on a light or face a window"),
             SetupItem("Close enough", size, "Come a little closer to the camera"),
         )
         if all(item.ok for item in items):
@@ -92,8 +94,9 @@ class SetupCheck:
         return float(max(span[0] / w, span[1] / h))
 
 
-def draw_setup(overlay, image: np.ndarray, status: SetupStatus) -> np.ndarray:
-    """The checklist, and the countdown once everything is right."""
+def draw_setup(overlay, image: np.ndarray, status: SetupStatus, hint: str | None = None) -> np.ndarray:
+    """The checklist, and the countdown once everything is right. ``hint``: a line to show
+    instead of the first problem's (e.g. why nothing counts)."""
     unit = overlay.unit
     line_h = round(34 * unit)
     pad = round(12 * unit)
@@ -108,8 +111,8 @@ def draw_setup(overlay, image: np.ndarray, status: SetupStatus) -> np.ndarray:
         cv2.circle(image, centre, max(4, round(9 * unit)), OK_COLOUR if item.ok else BAD_COLOUR, -1, cv2.LINE_AA)
         overlay.text(image, item.label, (2 * pad + round(26 * unit), y), overlay.small, (255, 255, 255))
     problem = status.first_problem
-    if problem is not None:
-        overlay.banner(image, problem.hint, (170, 110, 40))
+    if hint is not None or problem is not None:
+        overlay.banner(image, hint or problem.hint, (170, 110, 40))
     elif status.countdown_s is not None:
         text = str(int(np.ceil(status.countdown_s))) if status.countdown_s > 0 else "Go!"
         scale = 4.0 * unit

@@ -22,10 +22,14 @@ MARK = "formcheck is now waiting for Ctrl-C"
 
 
 def wait_at(frame: int) -> None:
+    """Wait at ``frame`` of the first session that gets there (the rules replayed afterwards,
+    e.g. to say why nothing counted, run on)."""
     update = formcheck.session.Session.update
+    waited = []
 
     def update_or_wait(self, t_s, pose):
-        if self.result.frames == frame:
+        if self.result.frames == frame and not waited:
+            waited.append(self)
             print(MARK, flush=True)
             while True:
                 time.sleep(1.0)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
 from conftest import interrupted_midway, real_clip, run_cli
+from formcheck.live import fit_on_screen
+
+ffmpeg_exe = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
 
 
 def test_live_headless_on_a_file_source(model_path, tmp_path):
@@ -23,6 +27,47 @@ def test_live_headless_on_a_file_source(model_path, tmp_path):
     assert 100 <= live["frames_shown"] + live["frames_dropped"] <= 106
     assert live["frames_shown"] >= 10
     assert "1 reps" in r.stdout
+    # without a window: each rep as it finishes, with its cue; no keys to press
+    assert [line for line in r.stdout.splitlines() if line.startswith("rep 1 at ")]
+    assert "Press q" not in r.stdout + r.stderr
+
+
+def test_live_headless_says_the_set_up_and_a_file_loses_no_rep_to_the_countdown(model_path, tmp_path):
+    clip = real_clip("physioplus_bridging.mp4")  # 3 s: over before the set-up countdown is
+    r = run_cli("live", "--exercise", "glute_bridge", "--camera", clip, "--no-window", "--json", tmp_path / "l.json")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("set-up: ")
+    rep_line = next(line for line in lines if line.startswith("rep 1 at "))
+    assert rep_line.endswith(("good form", "Lower slowly and with control"))  # the cue of its fault
+    assert json.loads((tmp_path / "l.json").read_text())["summary"]["rep_count"] == 1
+
+
+def test_live_headless_says_at_the_end_that_nobody_was_seen_and_why(model_path, tmp_path):
+    dark = tmp_path / "dark.mp4"
+    subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(real_clip("physioplus_bridging.mp4")), "-vf",
+                    "eq=brightness=-0.4", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(dark)], check=True)
+    r = run_cli("live", "--exercise", "glute_bridge", "--camera", dark, "--no-window", "--json", tmp_path / "l.json")
+    assert r.returncode == 0, r.stderr
+    assert "set-up: enough light? not yet - Too dark" in r.stdout  # the failing check leads
+    assert "warning: no person was found in dark.mp4: the picture is too dark" in r.stderr
+    report = json.loads((tmp_path / "l.json").read_text())
+    assert report["pose"]["frames_with_pose"] == 0 and "too dark" in report["warnings"][0]
+
+
+def test_live_says_when_another_exercise_is_being_done(model_path, tmp_path):
+    r = run_cli("live", "--exercise", "glute_bridge", "--camera", real_clip("tobefrank_goblet-squat.mp4"),
+                "--no-window", "--loop", "--max-seconds", "13", "--json", tmp_path / "l.json")
+    assert r.returncode == 0, r.stderr
+    said = "This looks like a squat or chair squat, not a glute bridge: restart with --exercise squat"
+    assert any(line.startswith(said) for line in r.stdout.splitlines())  # as the banner says it
+    assert "warning: this looks like a squat" in r.stderr  # and in the summary
+
+
+def test_a_big_camera_picture_is_scaled_down_to_fit_the_screen():
+    assert fit_on_screen(1920, 1080, (1280, 800)) == (1152, 648)
+    assert fit_on_screen(1080, 1920, (1920, 1080)) == (546, 972)  # a phone held upright
+    assert fit_on_screen(640, 480, (1920, 1080)) == (640, 480)  # never scaled up
 
 
 def test_ctrl_c_in_live_still_saves_the_summary(model_path, tmp_path):
@@ -37,23 +82,27 @@ def test_ctrl_c_in_live_still_saves_the_summary(model_path, tmp_path):
     assert "reps" in run.stdout
 
 
-def test_real_window_under_xvfb_quits_on_q(model_path, tmp_path):
+def test_real_window_under_xvfb_fits_the_screen_counts_the_first_rep_and_quits_on_q(model_path, tmp_path):
+    import os
     import shutil
-    import subprocess
     import sys
     import time
 
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
         pytest.skip("Xvfb and xdotool are needed for the window test (apt-get install xvfb xdotool)")
+    big = tmp_path / "1080p.mp4"  # a 1080p camera on a 1280x800 screen
+    subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(real_clip("physioplus_bridging.mp4")), "-vf",
+                    "scale=1440:1080,pad=1920:1080:240:0", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(big)],
+                   check=True)
     display = ":87"
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24"], stderr=subprocess.DEVNULL)
+    proc = None
     try:
-        env = {**__import__("os").environ, "DISPLAY": display}
+        env = {**os.environ, "DISPLAY": display}
         out = tmp_path / "live.json"
         proc = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--exercise", "glute_bridge",
-                                 "--camera", str(real_clip("physioplus_bridging.mp4")), "--loop",
-                                 "--json", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                 "--camera", str(big), "--loop", "--json", str(out)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         window = ""
         deadline = time.monotonic() + 60
         while not window and time.monotonic() < deadline:
@@ -62,13 +111,20 @@ def test_real_window_under_xvfb_quits_on_q(model_path, tmp_path):
                                     capture_output=True, text=True).stdout.split()
             window = window[0] if window else ""
         assert window, "no window appeared"
-        time.sleep(2)
+        time.sleep(9)  # the set-up check (3 s countdown), then a loop of the clip
+        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window], env=env,
+                                  capture_output=True, text=True).stdout
+        size = dict(line.split("=") for line in geometry.split())
+        assert 0 < int(size["WIDTH"]) <= 1280 and 0 < int(size["HEIGHT"]) <= 800, geometry
         subprocess.run(["xdotool", "key", "--window", window, "q"], env=env, capture_output=True)
         stdout, stderr = proc.communicate(timeout=30)
         assert proc.returncode == 0, stderr
-        assert json.loads(out.read_text())["live"]["frames_shown"] > 10
+        report = json.loads(out.read_text())
+        assert report["live"]["frames_shown"] > 10
+        assert report["summary"]["rep_count"] >= 2  # the first rep, filmed during the set-up, too
+        assert "Press q or Esc" in stderr
     finally:
-        if "proc" in locals() and proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             proc.kill()
         xvfb.terminate()
         xvfb.wait()
