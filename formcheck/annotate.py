@@ -22,7 +22,7 @@ import numpy as np
 from formcheck.errors import FormcheckError
 from formcheck.exercises.base import CommonThresholds, Exercise
 from formcheck.fileio import atomic_path
-from formcheck.overlay import Overlay
+from formcheck.overlay import Overlay, Presenter
 from formcheck.session import LiveState
 from formcheck.video import annotated_size, shrink
 
@@ -37,8 +37,9 @@ TIME_BASE = Fraction(1, 90_000)  # frame times as the video had them (variable f
 
 
 class Annotator:
-    """Draws the overlay on a frame, first scaled down to ``size`` (width, height; by default
-    at most 720p), so the overlay is drawn at the size it is seen."""
+    """Draws the overlay on the frames of one video (or camera) in order, each first scaled
+    down to ``size`` (width, height; by default at most 720p), so the overlay is drawn at
+    the size it is seen; what a frame shows over time is the ``Presenter``'s."""
 
     def __init__(self, exercise: Exercise, width: int, height: int, common: CommonThresholds | None = None,
                  size: tuple[int, int] | None = None):
@@ -46,6 +47,7 @@ class Annotator:
         self._scale = np.array([self.size[0] / width, self.size[1] / height])
         self._resize = self.size != (width, height)
         self.overlay = Overlay(exercise, *self.size, common)
+        self.present = Presenter(exercise)
 
     def shrink(self, image: np.ndarray) -> np.ndarray:
         """The frame at the drawing size."""
@@ -53,6 +55,7 @@ class Annotator:
 
     def __call__(self, image: np.ndarray, state: LiveState, mirror: bool = False) -> np.ndarray:
         """The frame with the overlay (``mirror``: flipped for a selfie view, the text not)."""
+        state = self.present(state)
         if self._resize:
             image = shrink(image, self.size)
             if state.pose is not None:

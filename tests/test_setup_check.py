@@ -51,3 +51,10 @@ def test_live_starts_the_set_after_the_check(model_path, tmp_path):
     assert r.returncode == 0, r.stderr
     live = json.loads(out.read_text())["live"]
     assert live["set_started_s"] is not None and 2.9 <= live["set_started_s"] <= 6.0
+
+
+def test_in_a_dark_room_the_light_leads_not_step_into_view():
+    """Too dark for the model to find the person: the fix is the light, not to step into view."""
+    status = SetupCheck(GluteBridge()).update(0.0, np.full_like(BRIGHT, 20), None)
+    assert status.first_problem.label == "Enough light"
+    assert status.first_problem.hint.startswith("Too dark")
