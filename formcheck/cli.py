@@ -28,10 +28,10 @@ def summary_line(report) -> str:
     s = report.summary
     parts = [f"{Path(report.source).name}: {report.exercise}"]
     if s.rep_count or not s.hold_count:
-        parts.append(f"{s.rep_count} reps")
+        parts.append(f"{s.rep_count} rep{'' if s.rep_count == 1 else 's'}")
     if s.hold_count:
         holds = ", ".join(f"{h.side or '-'} {h.duration_s:.1f} s" for h in report.holds)
-        parts.append(f"{s.hold_count} holds ({holds})")
+        parts.append(f"{s.hold_count} hold{'' if s.hold_count == 1 else 's'} ({holds})")
     faults = ", ".join(f"{code} x{n}" for code, n in s.fault_counts.items())
     parts.append(f"faults: {faults}" if faults else "no faults")
     return "; ".join(parts)

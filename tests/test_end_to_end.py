@@ -39,7 +39,7 @@ def test_filmed_bridge_report(bridge_run):
     for code in rep["faults"]:  # each fault of the rep is said, within the rep (times rounded to 0.01 s)
         assert [e for e in report["events"] if e["code"] == code and rep["start_s"] - 0.01 <= e["t_s"] <= rep["end_s"] + 0.01]
     assert Report.from_json(report).to_json() == report  # nothing in the file that the typed report drops
-    assert "1 reps" in r.stdout
+    assert "1 rep;" in r.stdout
 
 
 def test_annotated_video_has_every_frame(bridge_run):

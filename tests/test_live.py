@@ -26,7 +26,7 @@ def test_live_headless_on_a_file_source(model_path, tmp_path):
     assert report["video"]["duration_s"] >= 3.0
     assert 100 <= live["frames_shown"] + live["frames_dropped"] <= 106
     assert live["frames_shown"] >= 10
-    assert "1 reps" in r.stdout
+    assert "1 rep;" in r.stdout
     # without a window: each rep as it finishes, with its cue; no keys to press
     assert [line for line in r.stdout.splitlines() if line.startswith("rep 1 at ")]
     assert "Press q" not in r.stdout + r.stderr
