@@ -1,23 +1,19 @@
 """Accuracy floors: the rules replayed on the rendered population's test half (stored pose
-tracks, see ``benchmarks/accuracy.py``) must not fall below what they reached when these
-floors were last raised. An accuracy regression fails here instead of landing silently.
-Raise a floor whenever the judgement work lifts a figure; never lower one to make a change pass.
+tracks, see ``benchmarks/accuracy.py``) must not fall below the figures they reached when
+the floors were last raised (``tests/accuracy_floors.json``), overall and fault by fault.
+An accuracy regression fails here instead of landing silently. Raise the floors with
+``python -m benchmarks.accuracy --half test --raise-floors`` when a change lifts a figure;
+never lower one to make a change pass.
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from benchmarks.accuracy import POPULATION, fault_table, population_scores, summary
+from benchmarks.accuracy import FLOORS, POPULATION, fault_table, population_scores, summary
 
-# Reached on the test half when last raised (see the README's accuracy section).
-FLOORS = {
-    "clips": 160,
-    "reps_exact": 0.0,
-    "holds_exact": 0.0,
-    "clean_ok": 0.0,
-    "fault_precision_min": 0.0,
-    "fault_recall_min": 0.0,
-}
+SLACK = 1e-9
 
 
 @pytest.fixture(scope="module")
@@ -27,25 +23,34 @@ def scores():
     return population_scores("test", jobs=2)
 
 
-def test_the_test_half_is_complete(scores):
-    assert len(scores) >= FLOORS["clips"]
+@pytest.fixture(scope="module")
+def floors():
+    return json.loads(FLOORS.read_text())
+
+
+def test_the_test_half_is_complete(scores, floors):
+    assert len(scores) >= floors["clips"] >= 160
     assert {s.exercise for s in scores} == {
         "glute_bridge", "seated_hip_abduction", "seated_figure_four", "standing_figure_four",
         "squat", "chair_squat", "deadlift", "clamshell"}
 
 
-def test_counting_and_clean_clips_stay_above_their_floors(scores):
+def test_counting_and_clean_clips_stay_above_their_floors(scores, floors):
     m = summary(scores)
     for key in ("reps_exact", "holds_exact", "clean_ok"):
-        assert m[key] >= FLOORS[key], f"{key} fell to {m[key]:.3f} (floor {FLOORS[key]})"
+        assert m[key] >= floors[key] - SLACK, f"{key} fell to {m[key]:.3f} (floor {floors[key]})"
 
 
-def test_every_fault_stays_above_its_floors(scores):
-    for (exercise, code), row in fault_table(scores).items():
-        if row["precision"] is not None:
-            assert row["precision"] >= FLOORS["fault_precision_min"], (exercise, code, row)
-        if row["recall"] is not None:
-            assert row["recall"] >= FLOORS["fault_recall_min"], (exercise, code, row)
+def test_every_fault_stays_above_its_floors(scores, floors):
+    table = fault_table(scores)
+    fallen = []
+    for name, floor in floors["faults"].items():
+        exercise, code = name.split("/")
+        row = table.get((exercise, code), {})
+        for key, value in floor.items():
+            if row.get(key) is None or row[key] < value - SLACK:
+                fallen.append(f"{name} {key} {row.get(key)} < {value}")
+    assert not fallen, "; ".join(fallen)
 
 
 def test_scoring_sees_a_wrong_answer():
@@ -59,3 +64,11 @@ def test_scoring_sees_a_wrong_answer():
     assert s.faults == {"hips_too_high": (True, False), "short_hold": (False, True)}
     assert not s.ok and len(s.reasons) == 3
     assert fault_table([s])[("glute_bridge", "short_hold")]["precision"] == 0.0
+
+
+def test_a_fault_the_view_hid_is_not_scored():
+    from benchmarks.accuracy import Outcome, score
+
+    expect = {"rep_count": 1, "holds": [], "faults_present": ["leaning_forward"], "faults_absent": []}
+    s = score("x", "squat", "front", expect, Outcome(1, [], set(), not_judged={"leaning_forward"}))
+    assert s.ok and s.faults == {} and s.unjudged == ["leaning_forward"]
