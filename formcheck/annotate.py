@@ -15,7 +15,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
-import av
 import cv2
 import numpy as np
 
@@ -85,6 +84,9 @@ class VideoWriter:
     """
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int], container: str = "mp4"):
+        import av  # FFmpeg's libraries: ~30 MB, loaded only when a video is written
+
+        self._av = av
         self.width, self.height = size[0] & ~1, size[1] & ~1
         if self.width < 2 or self.height < 2:
             raise FormcheckError(f"cannot write video {path}: frames of {size[0]}x{size[1]} are too small")
@@ -106,7 +108,7 @@ class VideoWriter:
         if image.shape[:2] != (self.height, self.width):
             raise ValueError(f"frame of {image.shape[1]}x{image.shape[0]}, not {self.width}x{self.height}")
         yuv = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420)  # faster than FFmpeg's own conversion
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame = self._av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts, frame.time_base = round(t_s / TIME_BASE), TIME_BASE
         self._file.mux(self._stream.encode(frame))
         self.frames += 1

@@ -406,8 +406,8 @@ class WhyNothingCounts:
         if self._unseen_since is not None and self._dark and t_s - self._unseen_since >= self.DARK_AFTER_S:
             return Banner(f"Too dark to see you: {reasons.DARK_ADVICE}", "warning")
         if self._other is not None:
-            return Banner(self._other[:1].upper() + self._other[1:].replace("use --exercise", "restart with --exercise"),
-                          "warning")
+            said = self._other.replace("use --exercise", "restart with --exercise")
+            return Banner(said[:1].upper() + said[1:], "warning")
         if self._not_judged_banner is not None and t_s - self._not_judged_banner[0] <= self.NOT_JUDGED_S:
             return self._not_judged_banner[1]
         return None

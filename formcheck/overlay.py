@@ -417,7 +417,8 @@ class Presenter:
             return replace(state, hold_s=None)
         self._peak = max(self._peak, value)
         span = [(tt, v) for tt, v in self._recent if tt >= t - self._speed_span_s]
-        speed = (span[-1][1] - span[0][1]) / (span[-1][0] - span[0][0]) if len(span) > 1 and span[-1][0] > span[0][0] else 0.0
+        dt = span[-1][0] - span[0][0]
+        speed = (span[-1][1] - span[0][1]) / dt if dt > 0 else 0.0
         at_top = value >= self._peak - self._band and abs(speed) <= self._max_speed
         if at_top:
             if self._top_since is None or t - (self._top_last or t) > self._speed_span_s:

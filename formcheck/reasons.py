@@ -137,7 +137,8 @@ def _crops(image: np.ndarray, zoom: int) -> list[np.ndarray]:
 
 def _rotate_advice(way: str) -> str:
     transpose = {"clockwise": 1, "anticlockwise": 2}[way]
-    return f"turn it upright in a video editor (or: ffmpeg -i IN -vf transpose={transpose} OUT.mp4) and analyse it again"
+    return (f"turn it upright in a video editor (or: ffmpeg -i IN -vf transpose={transpose} OUT.mp4) "
+            "and analyse it again")
 
 
 # -- somebody found, nothing counted -----------------------------------------------------------

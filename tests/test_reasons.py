@@ -61,7 +61,8 @@ def test_a_dark_clip_says_it_is_too_dark(tmp_path, out_dir, model_path):
 
 
 def test_a_small_person_is_said_to_be_too_small(tmp_path, out_dir, model_path):
-    small = ffmpeg(real_clip(BRIDGE), tmp_path / "far.mp4", "scale=iw/4:ih/4,pad=640:480:(ow-iw)/3:(oh-ih)/2:color=gray")
+    small = ffmpeg(real_clip(BRIDGE), tmp_path / "far.mp4",
+                   "scale=iw/4:ih/4,pad=640:480:(ow-iw)/3:(oh-ih)/2:color=gray")  # a quarter the size, far off
     r, _ = analyze(small, "glute_bridge", out_dir)
     assert_clean_failure(r, "the person is too small in the picture", out_dir)
     assert "move the camera closer" in r.stderr
