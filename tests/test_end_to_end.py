@@ -84,7 +84,9 @@ def test_second_filmed_bridge_dark_clothes(model_path, tmp_path):
     assert r.returncode == 0, r.stderr
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["rep_count"] == 1
-    assert report["reps"][0]["hold_s"] == pytest.approx(1.5, abs=0.4)
+    # Labelled ~1.5 s at the top, counting the slow last part of the lift and the first of the
+    # lowering; formcheck counts only the still part (see glute_bridge: hold_max_speed_deg_s).
+    assert 0.9 <= report["reps"][0]["hold_s"] <= 1.9
 
 
 def test_report_plays_the_annotated_video_and_a_fault_mark_jumps_to_it(bridge_run):
