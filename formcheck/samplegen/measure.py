@@ -20,48 +20,9 @@ IMAGE_UP = np.array([0.0, -1.0])
 
 
 def _estimator(model_path: Path):
-    try:
-        from formcheck.pose.estimator import PoseEstimator
-    except ImportError:  # the project's wrapper is not there: a minimal one
-        return _DirectEstimator(model_path)
+    from formcheck.pose.estimator import PoseEstimator
+
     return PoseEstimator(model_path)
-
-
-class _DirectEstimator:
-    def __init__(self, model_path: Path):
-        import mediapipe as mp
-        from mediapipe.tasks.python.core.base_options import BaseOptions
-        from mediapipe.tasks.python.vision import pose_landmarker as mp_pose
-        from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
-
-        self._mp = mp
-        options = mp_pose.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model_path)),
-            running_mode=VisionTaskRunningMode.VIDEO, num_poses=1)
-        self._lm = mp_pose.PoseLandmarker.create_from_options(options)
-        self._last = -1
-
-    def detect(self, bgr, t_s):
-        from types import SimpleNamespace
-
-        h, w = bgr.shape[:2]
-        t_ms = max(int(round(t_s * 1000)), self._last + 1)
-        self._last = t_ms
-        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-        result = self._lm.detect_for_video(image, t_ms)
-        if not result.pose_landmarks:
-            return None
-        lms, wl = result.pose_landmarks[0], result.pose_world_landmarks[0]
-        return SimpleNamespace(
-            image_xy=np.array([(p.x * w, p.y * h) for p in lms]),
-            world_xyz=np.array([(p.x, p.y, p.z) for p in wl]),
-            visibility=np.array([p.visibility or 0.0 for p in lms]))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._lm.close()
 
 
 def run_pose(video: Path, model_path: Path) -> tuple[np.ndarray, list]:
