@@ -225,7 +225,7 @@ def recogniser_pairs(half: str = "test", root: Path = POPULATION) -> list[tuple[
 
 
 def real_recogniser_pairs() -> list[tuple[str, str]]:
-    from formcheck.recognition_training import clip_label
+    from formcheck.recognition_training import NONE, clip_label
     from formcheck.recognize import Recognizer
 
     recognizer = Recognizer.load()
@@ -235,7 +235,7 @@ def real_recogniser_pairs() -> list[tuple[str, str]]:
         if label["file"] in seen or label.get("unscored"):
             continue
         seen.add(label["file"])
-        truth = "none" if label.get("holds") == [] or label.get("rep_count") == 0 else label["exercise"]
+        truth = NONE if label.get("holds") == [] or label.get("rep_count") == 0 else label["exercise"]
         pairs.append((truth, clip_label(recognizer, real_track(REAL_CLIPS / label["file"], label["exercise"]))))
     return pairs
 
@@ -378,9 +378,11 @@ def main(argv: list[str] | None = None) -> int:
         print()
     print_report(scores, real, args.half)
     if args.raise_floors:
+        from formcheck.fileio import write_json_atomic
+
         if args.half != "test":
             parser.error("floors are the test half's figures: use --half test")
-        write_json(FLOORS, raised(json.loads(FLOORS.read_text()) if FLOORS.exists() else {}, floors_of(scores)))
+        write_json_atomic(FLOORS, raised(json.loads(FLOORS.read_text()) if FLOORS.exists() else {}, floors_of(scores)))
         print(f"floors raised in {FLOORS}")
     return 0
 
@@ -390,12 +392,6 @@ def raised(old: dict, new: dict) -> dict:
     if isinstance(new, dict):
         return {k: raised(old.get(k, {}) if isinstance(old, dict) else {}, v) for k, v in new.items()}
     return max(new, old) if isinstance(old, (int, float)) else new
-
-
-def write_json(path: Path, data: dict) -> None:
-    from formcheck.fileio import write_json_atomic
-
-    write_json_atomic(path, data)
 
 
 if __name__ == "__main__":

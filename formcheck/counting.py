@@ -6,6 +6,7 @@ duration, so one noisy frame never starts or ends anything.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,8 +78,8 @@ class RepCounter:
         self._peak = -np.inf
         self._values: list[float] = []  # the signal over the current rep
         self._trough: tuple[int, float] | None = None  # (sample index, value) since the rep came down
-        self._lead_in: list[tuple[float, float, dict]] = []  # (t, value, metrics) at rest
-        self._recent: list[tuple[float, float]] = []  # the last dip_s of rest samples
+        self._lead_in: deque[tuple[float, float, dict]] = deque()  # (t, value, metrics) at rest
+        self._recent: deque[tuple[float, float]] = deque()  # the last dip_s of rest samples
         self._opening: Window | None = None  # every sample from the start until a rep begins
         self._opening_level = -np.inf  # where the signal started (median of the first opening_span_s)
         self._first_values: list[float] = []
@@ -111,10 +112,10 @@ class RepCounter:
     def _remember_rest(self, t_s: float, value: float, metrics: dict[str, float]) -> None:
         self._lead_in.append((t_s, value, metrics))
         while self._lead_in and t_s - self._lead_in[0][0] > self.lead_in_s:
-            self._lead_in.pop(0)
+            self._lead_in.popleft()
         self._recent.append((t_s, value))
         while len(self._recent) > 1 and t_s - self._recent[1][0] >= self.dip_s:
-            self._recent.pop(0)  # keep the last dip_s, and the one sample just before it
+            self._recent.popleft()  # keep the last dip_s, and the one sample just before it
 
     def _at_rest(self, t_s: float, value: float, metrics: dict[str, float], dt: float) -> Window | None:
         self._remember_rest(t_s, value, metrics)
@@ -137,7 +138,8 @@ class RepCounter:
                 self.rep.add(t, m)
                 self._values.append(v)
         self._peak, self._trough = value, None
-        self._lead_in, self._opening = [], None
+        self._lead_in.clear()
+        self._opening = None
         return None
 
     def _opened_from_the_bottom(self, t_s: float) -> Window | None:
@@ -166,7 +168,7 @@ class RepCounter:
             self.rep = None
             rep.end_s = t_s
             self.rest_level = min(self.rest_level, value)
-            self._recent = [(t_s, value)]
+            self._recent = deque([(t_s, value)])
             return rep if rep.duration_s >= self.min_rep_s else None
         if value < self.rest_level + self.trough_fraction * height:  # on the way down: watch the trough
             if self._trough is None or value < self._trough[1]:

@@ -261,12 +261,13 @@ def fit_on_screen(width: int, height: int, screen: tuple[int, int] | None = None
 
 def screen_size() -> tuple[int, int] | None:
     """The screen's size in pixels (X11 or Windows), or None when it cannot be told."""
+    import contextlib
     import ctypes
     import ctypes.util
     import os
     import sys
 
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # no such library, or no display to ask
         if sys.platform == "win32":
             user32 = ctypes.windll.user32  # type: ignore[attr-defined]
             return int(user32.GetSystemMetrics(0)), int(user32.GetSystemMetrics(1))
@@ -284,8 +285,6 @@ def screen_size() -> tuple[int, int] | None:
                 finally:
                     x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
                     x11.XCloseDisplay(display)
-    except (OSError, AttributeError):
-        pass
     return None
 
 

@@ -206,15 +206,12 @@ class Session:
         """The faults the view of this rep or hold can show; the exercise's other faults are
         noted as not judged, with the view that would show them (silence is not a pass)."""
         view = self.views.dominant(start_s, end_s)
-        shown = []
-        for spec in self.exercise.FAULTS:
-            if view in spec.views:
-                shown.append(spec.code)
-            else:
-                wanted = " or ".join(spec.views)
-                article = "an" if wanted[0] in "aeiou" else "a"
-                self.result.not_judged.setdefault(spec.code, f"needs {article} {wanted} view (this one was {view})")
-        return [f for f in faults if f.code in shown or f.code not in {s.code for s in self.exercise.FAULTS}]
+        hidden = {spec.code: spec.views for spec in self.exercise.FAULTS if view not in spec.views}
+        for code, views in hidden.items():
+            wanted = " or ".join(views)
+            article = "an" if wanted[0] in "aeiou" else "a"
+            self.result.not_judged.setdefault(code, f"needs {article} {wanted} view (this one was {view})")
+        return [f for f in faults if f.code not in hidden]
 
     def _report_faults(self, faults: list[Fault], side: str | None) -> None:
         for fault in faults:

@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formcheck.fileio import write_json_atomic
 from formcheck.samplegen.body import KEYPOINTS, Body
 from formcheck.samplegen.exercises import EXERCISES, ClipSpec
 from formcheck.samplegen.render import Light, Mesh, Scene
@@ -44,12 +45,6 @@ def _body(spec: ClipSpec) -> Body:
         _BODIES.clear()  # one body at a time keeps memory flat
         _BODIES[key] = Body(spec.shape, spec.outfit)
     return _BODIES[key]
-
-
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)
 
 
 MAX_RENDER_WIDTH = 960  # population clips: wider frames are drawn at this width, then scaled up
@@ -196,7 +191,7 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
         old = json.loads(expected_path.read_text())
         if old.get("render") == json.loads(json.dumps(render)) and old.get("measured", {}).get("detection_rate"):
             data["measured"] = old["measured"]
-    _write_json(expected_path, data)
+    write_json_atomic(expected_path, data)
     if contact_dir is not None:
         _contact_sheet(contact, contact_dir / spec.exercise / f"{spec.clip}.png")
     data["_render_s"] = time.monotonic() - started

@@ -6,12 +6,12 @@ MediaPipe world landmarks for the trunk lean from the front.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from formcheck.fileio import write_json_atomic
 from formcheck.samplegen.exercises import EXERCISES, ClipSpec
 from formcheck.samplegen.geometry import (L_HIP, L_KNEE, L_SH, R_HIP, R_KNEE, R_SH, SIDES, angle_deg,
                                           lean_from_vertical_deg, line_deviation_deg)
@@ -197,7 +197,5 @@ def measure_clip(spec: ClipSpec, out_root: Path, model_path: Path) -> dict:
         "near_side_label_agreement": near_side_agreement(poses, truth, data["render"]["camera_world"]["position"]),
     }
     data["measured"] = measured
-    tmp = expected_path.with_name(expected_path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, expected_path)
+    write_json_atomic(expected_path, data)
     return measured
