@@ -224,6 +224,8 @@ class HoldTracker:
         self.hold: Window | None = None
         self._candidate: Window | None = None
         self._votes: dict[str, int] = {}
+        self._candidate_t: float | None = None  # the candidate's last sure frame
+        self._candidate_seen_s = 0.0  # how long the candidate was seen for sure
         self._last_seen_s = float("nan")
         self._let_go = False  # the posture was undone for a moment during this hold
         self._last_sure_s = float("nan")  # the last frame the posture was seen for sure
@@ -237,7 +239,10 @@ class HoldTracker:
         Returns a finished hold."""
         unseen = side == UNSEEN
         if unseen:
-            side = self.hold.side if self.hold is not None else None
+            if self.hold is None:  # unsure frames neither build nor break a hold about to start
+                self._candidate_t = None
+                return None
+            side = self.hold.side
         finished = None
         if self.hold is not None:
             # The other side seen straight after this one is a label swap, kept as this side;
@@ -258,10 +263,13 @@ class HoldTracker:
             return finished
         if self._candidate is None or (self._candidate.side != side and not self.keep_side):
             self._candidate = Window(start_s=t_s, side=side)
-            self._votes = {}
+            self._votes, self._candidate_t, self._candidate_seen_s = {}, None, 0.0
         self._candidate.add(t_s, metrics)
         self._votes[side] = self._votes.get(side, 0) + 1
-        if t_s - self._candidate.start_s >= self.enter_s:
+        if self._candidate_t is not None:  # time between sure frames only
+            self._candidate_seen_s += t_s - self._candidate_t
+        self._candidate_t = t_s
+        if self._candidate_seen_s >= self.enter_s:
             self._candidate.side = max(self._votes, key=self._votes.get)
             self.hold, self._candidate = self._candidate, None
             self._last_seen_s = self._last_sure_s = t_s

@@ -37,6 +37,7 @@ class Thresholds:
     # or this low): jumpy landmarks between these and the levels above do not end it.
     release_ankle_gap_ratio: float = 1.1
     release_ankle_raise_ratio: float = 0.25
+    raised_ankle_gap_ratio: float = 1.1   # ... and an ankle still well raised may read this far off
     max_thigh_drop_deg: float = 45.0      # both thighs further below level than this: not seated
     max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up"
     hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest hides the crossed
@@ -95,6 +96,8 @@ def crossed_side(m: dict[str, float], th) -> str | None:
     if m["trunk_lean_deg"] >= th.hidden_leg_lean_deg:
         return UNSEEN
     if m["ankle_gap_ratio"] <= th.release_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.release_ankle_raise_ratio:
+        return UNSEEN
+    if m["ankle_gap_ratio"] <= th.raised_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio:
         return UNSEEN
     return None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formcheck.counting import HoldTracker, Window
+from formcheck.counting import UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
                                       KeyAngle,
                                       crossed_leg, facing_yaw_deg, missing_side, sustained_extreme)
@@ -35,6 +35,12 @@ class Thresholds:
     min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
     release_ankle_gap_ratio: float = 1.4  # a hold ends only when the ankle is clearly off ...
     release_ankle_raise_ratio: float = 0.25  # ... or clearly down (see seated_figure_four)
+    # Sat back on one leg, MediaPipe misplaces the crossed ankle (off the knee by 1.5-2 shins,
+    # or down by the other foot when filmed obliquely) although it has not moved; at rest the
+    # ankles are level (raised <= 0.12 torso on the tuning half) and the trunk upright (<= 14 deg).
+    raised_ankle_gap_ratio: float = 2.5   # an ankle still well raised is a hold going on up to here
+    sat_back_lean_deg: float = 20.0       # leaning this far ...
+    sat_back_knee_deg: float = 160.0      # ... on a standing knee bent this far: a hold goes on
     max_standing_lean_deg: float = 80.0   # beyond this the person is not standing
     hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest (or the chair)
                                           # hides the crossed leg: a hold in progress goes on
@@ -79,7 +85,9 @@ class StandingFigureFour(HoldExercise):
         return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True)
 
     def held_side(self, m: dict[str, float]) -> str | None:
-        return crossed_side(m, self.th)
+        side = crossed_side(m, self.th)
+        sat_back = m["trunk_lean_deg"] >= self.th.sat_back_lean_deg and m["support_knee_deg"] <= self.th.sat_back_knee_deg
+        return UNSEEN if side is None and sat_back else side
 
     def why_not_held(self, m: dict[str, float]) -> str | None:
         return why_not_crossed(m, self.th)
