@@ -44,6 +44,7 @@ class Outputs:
     html: Path | None = None
     csv: Path | None = None
     landmarks: Path | None = None
+    part_pages: bool = False  # every recognised exercise on a page of its own (``part_page``), none at ``html``
 
     def paths(self) -> list[Path]:
         return [p for p in (self.json, self.video, self.html, self.csv, self.landmarks) if p is not None]
@@ -74,7 +75,8 @@ class _Part:
 
 def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, outputs: Outputs,
                   config: dict | None = None, progress: bool = True, model_name: str = "pose_landmarker_full",
-                  pipelined: bool | None = None, on_frame: Callable[[], None] | None = None) -> Report:
+                  pipelined: bool | None = None, on_frame: Callable[[], None] | None = None,
+                  segmenter: Callable[[PoseTrack], list[Segment]] | None = None) -> Report:
     """Analyse one video and write the requested outputs; returns the report.
 
     Args:
@@ -88,6 +90,8 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
         progress: a progress bar on stderr (when it is a terminal).
         pipelined: run decoding, the model and the rules as threads; None: when it pays.
         on_frame: called after each frame has been through every stage (for timing).
+        segmenter: with ``"auto"``, what splits the pose track into exercises (default:
+            ``recognize.segments``; a routine's guided one: ``routine.RoutineSegmenter``).
     """
     config = config or {}
     if exercise_id != "auto":
@@ -99,7 +103,8 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
                    disable=True if not progress else None, file=sys.stderr, leave=False)  # None: only on a terminal
         cleanup.callback(bar.close)
         run.frame_done = lambda: (bar.update(1), on_frame() if on_frame is not None else None)
-        parts = run.recognised_exercises() if exercise_id == "auto" else [run.exercise(exercise_id)]
+        parts = (run.recognised_exercises(segmenter or segments) if exercise_id == "auto"
+                 else [run.exercise(exercise_id)])
         report = _reports(parts, video, run.track, str(video_path), model_name)
         if exercise_id != "auto" and not report.reps and not report.holds:
             report.warnings += reasons.nothing_counted(run.track, exercise_id, config, run.samples.images)
@@ -167,11 +172,11 @@ class _Analysis:
         self.pose_pass(rest, images=writer is not None)
         return _Part(None, session.finish(), [], fault_frames.close() if fault_frames is not None else None)
 
-    def recognised_exercises(self) -> list[_Part]:
+    def recognised_exercises(self, segmenter: Callable[[PoseTrack], list[Segment]]) -> list[_Part]:
         """Pass 1: the pose only; then recognise the exercise(s) and replay each one's rules
         on its part of the track; pass 2 (when annotating): draw them on the frames."""
         self.pose_pass(lambda frame, pose: (self.track.append(frame.t_s, pose), self.frame_done()))
-        parts = _replay_segments(self.track, self.config, with_states=self.writer is not None)
+        parts = _replay_segments(self.track, self.config, self.writer is not None, segmenter(self.track))
         if self.writer is not None:
             with VideoReader(self.path) as again:
                 states = (state for part in parts for state in part.states)
@@ -180,10 +185,9 @@ class _Analysis:
         return parts
 
 
-def _replay_segments(track: PoseTrack, config: dict, with_states: bool) -> list[_Part]:
-    """Recognise the exercise(s) in the track and run each segment's rules on its frames."""
+def _replay_segments(track: PoseTrack, config: dict, with_states: bool, found: list[Segment]) -> list[_Part]:
+    """Run each segment's rules on its frames."""
     parts = []
-    found = segments(track)
     for number, segment in enumerate(found):
         exercise = get_exercise(segment.exercise)(thresholds_for(config, segment.exercise))
         session = Session(exercise, thresholds_for(config, "common"))
@@ -233,7 +237,12 @@ def _write(outputs: Outputs, report: Report, parts: list[_Part], track: PoseTrac
     if outputs.html is not None:
         main = max(parts, key=lambda p: p.result.frames)
         for number, part in enumerate(parts, start=1):
-            path = outputs.html if part is main else outputs.html.with_name(
-                f"{outputs.html.stem}.{number}-{part.result.exercise.id}{outputs.html.suffix}")
+            path = (outputs.html if part is main and not outputs.part_pages
+                    else part_page(outputs.html, number, part.result.exercise.id))
             thumbnails = fault_thumbnails(video_path, part.result, track, part.fault_frames)
             write_html(path, part.report, Timeline.of(part.result), thumbnails, video=outputs.video)
+
+
+def part_page(html: Path, number: int, exercise_id: str) -> Path:
+    """The page of a video's ``number``-th recognised exercise, beside its main page ``html``."""
+    return html.with_name(f"{html.stem}.{number}-{exercise_id}{html.suffix}")

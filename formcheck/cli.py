@@ -45,7 +45,9 @@ def cli():
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--exercise", "-e", required=True, help="Exercise id (see `formcheck exercises`).")
+@click.option("--exercise", "-e", help="Exercise id (see `formcheck exercises`), or auto.")
+@click.option("--routine", "routine_name", help="A routine done start to finish: a built-in name "
+              "(see `formcheck routines`) or a .toml file.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report here.")
 @click.option("--output", "video_out", type=click.Path(path_type=Path), help="Write the annotated video here (.mp4).")
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report here.")
@@ -63,10 +65,16 @@ def cli():
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Folder: worker processes here, or one Ray task per video.")
 @click.option("--address", help="Folder, Ray: cluster address [default: start a local Ray].")
-def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_out, config_path, model_variant, quiet,
-            results_dir, jobs, force, annotate, backend, address):
+def analyze(source, exercise, routine_name, json_out, video_out, html_out, csv_out, landmarks_out, config_path,
+            model_variant, quiet, results_dir, jobs, force, annotate, backend, address):
     """Analyse a recorded video, or every video in a folder, and report reps, holds and faults."""
     from formcheck.config import load_config
+
+    if routine_name is not None:
+        return _analyze_routine(source, exercise, routine_name, json_out, video_out, html_out, csv_out,
+                                landmarks_out, config_path, model_variant, quiet, results_dir)
+    if exercise is None:
+        raise FormcheckError("name the exercise with --exercise ID (or auto), or the routine with --routine NAME")
 
     if source.is_dir():
         if any((json_out, video_out, html_out, csv_out, landmarks_out)):
@@ -93,6 +101,46 @@ def analyze(source, exercise, json_out, video_out, html_out, csv_out, landmarks_
         note = not_judged_text(part.not_judged, part.exercise)
         if note:
             click.echo(f"  {part.exercise}: {note}" if len(report.parts) > 1 else f"  {note}")
+
+
+def _analyze_routine(source, exercise, routine_name, json_out, video_out, html_out, csv_out, landmarks_out,
+                     config_path, model_variant, quiet, results_dir):
+    from formcheck.analyze import Outputs
+    from formcheck.config import load_config
+    from formcheck.routine import load_routine
+    from formcheck.routine_video import analyze_routine
+
+    if exercise is not None or results_dir is not None or source.is_dir():
+        raise FormcheckError("--routine analyses one video of the whole routine: "
+                             "give no --exercise, and a video rather than a folder")
+    routine = load_routine(routine_name)
+    config = load_config(config_path)
+    if not source.exists():
+        raise FormcheckError(f"no such file or folder: {source}")
+    outputs = Outputs(json=json_out, video=video_out, html=html_out, csv=csv_out, landmarks=landmarks_out)
+    outputs.check_writable()
+    report, _ = analyze_routine(source, routine, _model(model_variant), outputs, config, progress=not quiet,
+                                model_name=f"pose_landmarker_{model_variant}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{Path(report.source).name}: {routine.title}: {report.routine.done} of "
+               f"{len(report.routine.items)} exercises done")
+    for line in routine_lines(report.routine):
+        click.echo(f"  {line}")
+
+
+def routine_lines(summary) -> list[str]:
+    """One line per exercise of a routine done: target, what was done, status, faults."""
+    from formcheck.report.routine_page import STATUS_WORDS, done_text, target_text
+    from formcheck.report.words import exercise_title
+
+    lines = []
+    for number, item in enumerate(summary.items, start=1):
+        faults = ", ".join(f"{code} x{n}" for code, n in item.faults.items())
+        lines.append(f"{number}. {exercise_title(item.exercise)}: {STATUS_WORDS[item.status].lower()} - "
+                     f"{done_text(item) if item.status != 'missed' else 'nothing'} of {target_text(item)}"
+                     + (f"; faults: {faults}" if faults else ""))
+    return lines
 
 
 def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet, jobs, force, annotate, backend, address):
@@ -237,6 +285,19 @@ def exercises():
         for fault in ex.faults():
             views = "any view" if set(fault.views) == set(ANY_VIEW) else " or ".join(fault.views)
             click.echo(f"{'':<24} {fault.code:<20} {fault.title} ({views}): {ex().message(fault.code)}")
+
+
+@cli.command()
+def routines():
+    """List the built-in routines: their exercises in order, with each one's target."""
+    from formcheck.routine import builtin_routines
+    for routine in builtin_routines():
+        click.echo(f"{routine.name:<16} {routine.title}")
+        for number, item in enumerate(routine.items, start=1):
+            rest = f", then {item.rest_s:g} s rest" if item.rest_s else ""
+            click.echo(f"{'':<16} {number}. {item.title}: {item.target.describe()}{rest}")
+    click.echo("Use one with --routine NAME (analyze, live), or copy its file and edit it: "
+               "formcheck/routines/NAME.toml")
 
 
 @cli.group(hidden=True)

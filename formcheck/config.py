@@ -36,31 +36,46 @@ def load_config(path: str | Path | None) -> dict:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise FormcheckError(f"config {path} is not valid TOML: {error}") from None
+    return check_config(data, f"config {path}")
+
+
+def check_config(data: dict, where: str) -> dict:
+    """Validate threshold sections (``{"common": {...}, "glute_bridge": {...}}``) read from
+    ``where`` (a thresholds file, or a routine's ``[thresholds]``); returns ``data``."""
     for section, values in data.items():
-        defaults = _defaults_for(section, path)
+        defaults = _defaults_for(section, where)
         if not isinstance(values, dict):
-            raise FormcheckError(f"config {path}: [{section}] must be a table of thresholds")
+            raise FormcheckError(f"{where}: [{section}] must be a table of thresholds")
         for key, value in values.items():
-            _coerce(section, key, value, defaults, path)
+            _coerce(section, key, value, defaults, where)
     return data
 
 
-def _defaults_for(section: str, path: Path):
+def merge_configs(*configs: dict) -> dict:
+    """Threshold sections merged key by key, the later ones winning."""
+    merged: dict = {}
+    for config in configs:
+        for section, values in config.items():
+            merged[section] = {**merged.get(section, {}), **values}
+    return merged
+
+
+def _defaults_for(section: str, where: str):
     if section == "common":
         return CommonThresholds()
     if section in EXERCISES:
         return EXERCISES[section].Thresholds()
-    raise FormcheckError(f"config {path}: unknown section [{section}]; valid: "
+    raise FormcheckError(f"{where}: unknown section [{section}]; valid: "
                          + ", ".join(["common", *sorted(EXERCISES)]))
 
 
-def _coerce(section: str, key: str, value, defaults, path: Path) -> float:
+def _coerce(section: str, key: str, value, defaults, where: str) -> float:
     fields = {f.name: f for f in dataclasses.fields(defaults)}
     if key not in fields:
-        raise FormcheckError(f"config {path}: unknown key {key!r} in [{section}]; valid keys: "
+        raise FormcheckError(f"{where}: unknown key {key!r} in [{section}]; valid keys: "
                              + ", ".join(fields))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FormcheckError(f"config {path}: [{section}] {key} must be a number, got {value!r}")
+        raise FormcheckError(f"{where}: [{section}] {key} must be a number, got {value!r}")
     return float(value)
 
 

@@ -131,6 +131,15 @@ class Recognizer:
         label = max(votes, key=votes.get)
         return label, sum(self.labels[i] == label for i in nearest) / len(nearest)
 
+    def shares(self, vector: np.ndarray, allowed) -> dict[str, float]:
+        """Each label's share of the k nearest windows, only ``allowed`` exercises (and
+        ``NONE``) taken as neighbours: how much a window looks like each of them."""
+        z = np.nan_to_num((vector - self.mean) / self.scale)
+        d = np.linalg.norm(self.vectors - z, axis=1)
+        d[[label != NONE and label not in allowed for label in self.labels]] = np.inf
+        nearest = [self.labels[i] for i in np.argsort(d)[:K_NEIGHBOURS]]
+        return {label: nearest.count(label) / len(nearest) for label in set(nearest)}
+
     def save(self, path: Path = MODEL_FILE) -> None:
         write_json_atomic(path, {"features": list(FEATURES), "window_s": WINDOW_S,
                                  "vectors": np.round(self.vectors, 4).tolist(), "labels": self.labels,

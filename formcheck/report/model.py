@@ -28,7 +28,7 @@ SCHEMA = "formcheck.report/1"
 SIDES = ("left", "right")
 
 __all__ = ["SCHEMA", "Balance", "Event", "Hold", "LiveFacts", "NotJudged", "PoseFacts", "Recognized", "Rep",
-           "Report", "SideTotals", "Spoken", "Summary", "Thumbnail", "VideoFacts"]
+           "Report", "RoutineItem", "RoutineSummary", "SideTotals", "Spoken", "Summary", "Thumbnail", "VideoFacts"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,35 @@ class LiveFacts:
 
 
 @dataclass(frozen=True)
+class RoutineItem:
+    """One exercise of a routine against its target (``--routine``). Its detail is in the
+    report's ``parts`` numbered in ``parts`` (none when it was missed)."""
+
+    exercise: str
+    target: dict[str, Any]  # {"reps": 10, "sets": 1} or {"hold_s": 20.0, "sides": "both", "sets": 1}
+    status: str             # "done", "partial" or "missed"
+    reps: int
+    holds: list[dict[str, Any]]  # [{"side": "right", "duration_s": 22.5}]
+    faults: dict[str, int]
+    start_s: float | None = None
+    end_s: float | None = None
+    parts: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoutineSummary:
+    """A routine done (``formcheck analyze --routine``, ``formcheck live --routine``)."""
+
+    name: str
+    title: str
+    items: list[RoutineItem]
+
+    @property
+    def done(self) -> int:
+        return sum(item.status == "done" for item in self.items)
+
+
+@dataclass(frozen=True)
 class Thumbnail:
     """A JPEG of the moment a fault fired, with the skeleton and the cue drawn."""
 
@@ -164,6 +193,7 @@ class Report:
     recognized: Recognized | None = None
     live: LiveFacts | None = None
     segments: list[Report] = field(default_factory=list)  # with --exercise auto, when the exercise changed
+    routine: RoutineSummary | None = None  # with --routine: each exercise against its target
     schema: str = SCHEMA
 
     @classmethod
@@ -214,6 +244,8 @@ class Report:
         if self.live is not None:
             data["live"] = {k: v for k, v in dataclasses.asdict(self.live).items()
                             if not (k == "spoken" and v is None)}
+        if self.routine is not None:
+            data["routine"] = dataclasses.asdict(self.routine)
         if self.segments:
             data["segments"] = [part.to_json() for part in self.segments]
         return data
@@ -250,6 +282,7 @@ class Report:
                     **live, "spoken": None if live.get("spoken") is None else
                     [_make(Spoken, s) for s in live["spoken"]]}),
                 segments=[cls.from_json(part) for part in data.get("segments") or []],
+                routine=_routine(data["routine"]) if data.get("routine") else None,
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"not a {SCHEMA} report: {error!r}") from None
@@ -257,6 +290,10 @@ class Report:
     @classmethod
     def loads(cls, text: str) -> Report:
         return cls.from_json(json.loads(text))
+
+
+def _routine(data: dict[str, Any]) -> RoutineSummary:
+    return RoutineSummary(data["name"], data["title"], [_make(RoutineItem, item) for item in data["items"]])
 
 
 def _make(cls, data: dict[str, Any]):
