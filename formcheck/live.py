@@ -7,6 +7,7 @@ the overlay always shows the newest frame, so lag never builds up.
 
 from __future__ import annotations
 
+import abc
 import threading
 import time
 from collections import deque
@@ -155,60 +156,36 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
     stats (with ``warnings``: why nothing was counted, if it was not), and the session
     length in seconds.
     """
-    camera = CameraSource(source, loop=loop)
-    view: Annotator | None = None
     stats = stats if stats is not None else LiveStats()
-    narrator = Narrator(session, say)
-    why = WhyNothingCounts(session, model_path, config, name=_source_name(camera))
-    held: list[tuple[float, PoseFrame | None]] = []  # a file's poses while the set-up check runs
+    coaching = ExerciseCoaching(session, model_path, config, say=say, setup=setup, on_frame=on_frame)
+    length_s = run_frames(source, coaching, model_path, stats, window=window, loop=loop, max_seconds=max_seconds)
+    result = coaching.finish()
+    stats.set_started_s = coaching.set_started_s
+    stats.warnings = coaching.warnings
+    return result, stats, length_s
+
+
+def run_frames(source, coaching: "Coaching", model_path: Path, stats: LiveStats, window: bool = True,
+               loop: bool = False, max_seconds: float | None = None) -> float:
+    """Play ``source`` through the pose model into ``coaching`` (and the picture it returns
+    into the window), until the source ends, q/Esc, the window is closed, Ctrl-C,
+    ``max_seconds`` or the coaching is over. Returns the last frame's time."""
+    camera = CameraSource(source, loop=loop)
+    coaching.start(camera, fit_on_screen if window else lambda width, height: None)
+    screen = Screen(window)
     t_s = 0.0
     started = time.monotonic()
     try:
         with PoseEstimator(model_path) as estimator:
             camera.start()
-            if window:  # resizable, keeps the picture's shape, no toolbar
-                cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
-            while True:
-                frame = camera.next()
-                if frame is None:
-                    break
+            while not coaching.over and (frame := camera.next()) is not None:
                 t_s = frame.t_s
-                if view is None:
+                if stats.frames_shown == 0:
                     stats.height, stats.width = frame.image.shape[:2]
-                    size = fit_on_screen(stats.width, stats.height) if window else None
-                    view = Annotator(session.exercise, stats.width, stats.height, session.common, size=size)
-                    if window:
-                        cv2.resizeWindow(WINDOW, *view.size)
-                pose = estimator.detect(frame.image, frame.t_s)
-                hint = why.look(frame.t_s, frame.image, pose)
-                narrator.hint(hint)
-                if setup is not None:
-                    status = setup.update(frame.t_s, frame.image, pose)
-                    narrator.setup(frame.t_s, status)
-                    if camera.is_file:
-                        held.append((frame.t_s, pose))
-                    image = view.shrink(frame.image)
-                    if camera.is_device:
-                        image = cv2.flip(image, 1)
-                    shown = draw_setup(view.overlay, image, status, hint.text if hint is not None else None)
-                    if status.ready:
-                        setup = None  # the set starts with the next frame
-                        stats.set_started_s = frame.t_s
-                        narrator.started(frame.t_s)
-                        _catch_up(session, held, narrator)
-                else:
-                    state = session.update(frame.t_s, pose)
-                    narrator.progress()
-                    if hint is not None and (state.banner is None or state.banner.severity == "info"):
-                        state = replace(state, banner=hint)
-                    shown = view(frame.image, state, mirror=camera.is_device)
-                    if on_frame is not None:
-                        on_frame(shown, state)
-                if window:
-                    cv2.imshow(WINDOW, shown)
-                    key = cv2.waitKey(1) & 0xFF
-                    if key in QUIT_KEYS or cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
-                        break
+                key = screen.show(coaching.step(frame, estimator.detect(frame.image, frame.t_s)))
+                if key in QUIT_KEYS or screen.closed():
+                    break
+                coaching.key(key)
                 stats.frames_shown += 1
                 stats.latencies_ms.append((time.monotonic() - frame.captured_at) * 1000.0)
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
@@ -217,25 +194,128 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
         pass  # Ctrl-C ends the session normally: the summary is still written
     finally:
         camera.close()
-        if window:
-            cv2.destroyAllWindows()
-    if held and setup is not None:  # a file whose set-up check never passed: count it all the same
-        narrator.line("set-up: not done by the end; what was filmed is counted from its start all the same")
-        _catch_up(session, held, narrator)
+        screen.close()
     stats.frames_dropped = camera.frames_dropped
     stats.wall_s = time.monotonic() - started
-    result = session.finish()
-    narrator.progress()
-    stats.warnings = why.finish(result)
-    return result, stats, t_s
+    return t_s
 
 
-def _catch_up(session: Session, held: list[tuple[float, PoseFrame | None]], narrator: "Narrator") -> None:
-    """Hand the session the poses held back while the set-up check ran (a file's)."""
-    for t_s, pose in held:
-        session.update(t_s, pose)
-        narrator.progress()
-    held.clear()
+class Screen:
+    """The window (none without ``window``): shows each picture, sized to the first one."""
+
+    def __init__(self, window: bool):
+        self.window, self._sized = window, False
+        if window:  # resizable, keeps the picture's shape, no toolbar
+            cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+
+    def show(self, image: np.ndarray) -> int | None:
+        """Show ``image``; the key pressed meanwhile, if any."""
+        if not self.window:
+            return None
+        if not self._sized:
+            cv2.resizeWindow(WINDOW, image.shape[1], image.shape[0])
+            self._sized = True
+        cv2.imshow(WINDOW, image)
+        key = cv2.waitKey(1) & 0xFF
+        return None if key == 0xFF else key
+
+    def closed(self) -> bool:
+        return self.window and cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1
+
+    def close(self) -> None:
+        if self.window:
+            cv2.destroyAllWindows()
+
+
+class Coaching(abc.ABC):
+    """What a live run coaches with, frame by frame (``run_frames`` drives it)."""
+
+    over = False  # True once there is nothing more to coach (the routine is done)
+
+    def start(self, camera: CameraSource, display_size: Callable[[int, int], tuple[int, int] | None]) -> None:
+        """The camera is open; ``display_size(width, height)``: the size to draw at (None: as is)."""
+
+    @abc.abstractmethod
+    def step(self, frame: Captured, pose: PoseFrame | None) -> np.ndarray:
+        """The picture to show for ``frame``."""
+
+    def key(self, key: int | None) -> None:
+        """A key was pressed in the window (None: none)."""
+
+
+class ExerciseCoaching(Coaching):
+    """One exercise, live: the camera set-up check (``setup``), then the session. Says what
+    happens (``say``) and, at the end, why nothing counted (``warnings``)."""
+
+    def __init__(self, session: Session, model_path: Path, config: dict | None, say=None,
+                 setup: SetupCheck | None = None, on_frame=None, second_guess: bool = True):
+        self.session, self.setup, self.on_frame = session, setup, on_frame
+        self.narrator = Narrator(session, say)
+        self._model_path, self._config, self._second_guess = model_path, config, second_guess
+        self.view: Annotator | None = None
+        self.why: WhyNothingCounts | None = None
+        self.held: list[tuple[float, PoseFrame | None]] = []  # a file's poses while the set-up check runs
+        self.set_started_s: float | None = None  # session time when the set-up check passed
+        self.warnings: list[str] = []
+
+    def start(self, camera: CameraSource, display_size) -> None:
+        self.camera, self._display_size = camera, display_size
+        self.why = WhyNothingCounts(self.session, self._model_path, self._config, name=_source_name(camera),
+                                    second_guess=self._second_guess)
+
+    def step(self, frame: Captured, pose: PoseFrame | None) -> np.ndarray:
+        if self.view is None:
+            height, width = frame.image.shape[:2]
+            self.view = Annotator(self.session.exercise, width, height, self.session.common,
+                                  size=self._display_size(width, height))
+        hint = self.why.look(frame.t_s, frame.image, pose)
+        self.narrator.hint(hint)
+        if self.setup is not None:
+            return self._setting_up(frame, pose, hint)
+        return self._counting(frame, pose, hint)
+
+    def _setting_up(self, frame: Captured, pose: PoseFrame | None, hint: Banner | None) -> np.ndarray:
+        status = self.setup.update(frame.t_s, frame.image, pose)
+        self.narrator.setup(frame.t_s, status)
+        if self.camera.is_file:
+            self.held.append((frame.t_s, pose))
+        image = self.view.shrink(frame.image)
+        if self.camera.is_device:
+            image = cv2.flip(image, 1)
+        shown = draw_setup(self.view.overlay, image, status, hint.text if hint is not None else None)
+        if status.ready:
+            self.setup = None  # the set starts with the next frame
+            self.set_started_s = frame.t_s
+            self.narrator.started(frame.t_s)
+            self.catch_up(self.held)
+        return shown
+
+    def _counting(self, frame: Captured, pose: PoseFrame | None, hint: Banner | None) -> np.ndarray:
+        state = self.session.update(frame.t_s, pose)
+        self.narrator.progress()
+        if hint is not None and (state.banner is None or state.banner.severity == "info"):
+            state = replace(state, banner=hint)
+        shown = self.view(frame.image, state, mirror=self.camera.is_device)
+        if self.on_frame is not None:
+            self.on_frame(shown, state)
+        return shown
+
+    def catch_up(self, poses: list[tuple[float, PoseFrame | None]]) -> None:
+        """Hand the session poses it has not seen (a file's, held back during the set-up check)."""
+        for t_s, pose in poses:
+            self.session.update(t_s, pose)
+            self.narrator.progress()
+        poses.clear()
+
+    def finish(self) -> SessionResult:
+        """The session's result; a file whose set-up check never passed is counted all the same."""
+        if self.held and self.setup is not None:
+            self.narrator.line("set-up: not done by the end; what was filmed is counted from its start all the same")
+            self.catch_up(self.held)
+        result = self.session.finish()
+        self.narrator.progress()
+        self.warnings = self.why.finish(result) if self.why is not None else []
+        return result
 
 
 def _source_name(camera: CameraSource) -> str:
@@ -369,8 +449,11 @@ class WhyNothingCounts:
     DARK_AFTER_S = 2.0   # nobody seen this long in a dark picture: say it is too dark
     NOT_JUDGED_S = 4.0   # how long a newly not-judged fault is shown
 
-    def __init__(self, session: Session, model_path: Path, config: dict | None, name: str):
+    def __init__(self, session: Session, model_path: Path, config: dict | None, name: str, second_guess: bool = True):
+        """``second_guess``: say when another exercise is being done (not in a routine, which
+        moves on to it)."""
         self._session, self._model_path, self._config, self._name = session, model_path, config or {}, name
+        self._second_guess = second_guess
         self._poses: deque[tuple[float, PoseFrame | None]] = deque()
         self.samples = reasons.FrameSamples()
         self._unseen_since: float | None = None
@@ -392,7 +475,7 @@ class WhyNothingCounts:
         else:
             self._unseen_since, self._dark = None, False
         result = self._session.result
-        if not result.reps and not result.holds and t_s >= self._next_check_s:
+        if self._second_guess and not result.reps and not result.holds and t_s >= self._next_check_s:
             self._next_check_s = t_s + self.CHECK_EVERY_S
             self._other = reasons.another_exercise(self.track(), self._session.exercise.id, self._config)
         elif result.reps or result.holds:
