@@ -215,7 +215,7 @@ def _reports(parts: list[_Part], video: VideoReader, track: PoseTrack, source: s
         part.report = Report.from_session(part.result, source=source,
                                           video=dataclasses.replace(facts, frames=part.result.frames),
                                           model=model_name)
-        part.report.warnings = list(warnings)
+        part.report.warnings = list(warnings) + part.report.warnings
         if part.segment is not None:
             part.report.recognized = Recognized(part.segment.exercise, round(part.segment.confidence, 2),
                                                 round(part.segment.start_s, 2), round(part.segment.end_s, 2))

@@ -88,6 +88,7 @@ class SessionResult:
     timeline_t_s: list[float] = field(default_factory=list)
     timeline: dict[str, list[float | None]] = field(default_factory=dict)
     not_judged: dict[str, str] = field(default_factory=dict)  # fault code -> why the view hides it
+    warnings: list[str] = field(default_factory=list)  # things to know about the whole session
 
 
 class ViewLog:
@@ -139,6 +140,8 @@ class Session:
         ex, result = self.exercise, self.result
         self._last_t = t_s
         result.frames += 1
+        if pose is not None and pose.new_person:
+            result.warnings.append(f"from {t_s:.1f} s another person was followed: the first one had left the picture")
         pose = self._smoother(pose)
         result.frames_with_pose += pose is not None
         seen = pose is not None and ex.sees_body(pose, self.common.min_visibility)

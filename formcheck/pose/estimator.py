@@ -17,6 +17,7 @@ from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTa
 
 from formcheck.errors import FormcheckError
 from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
+from formcheck.pose.person import RELOCK_S, PersonLock
 from formcheck.video import shrink
 
 # The model looks at 256x256 crops; larger frames only cost conversion time.
@@ -72,8 +73,23 @@ def prepare(image_bgr: np.ndarray, full_size: tuple[int, int] | None = None) -> 
     return ModelInput(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), width, height)
 
 
+def _pose_of(result, t_s: float, region: tuple[float, float, float, float],
+             size: tuple[float, float]) -> PoseFrame | None:
+    """A PoseFrame from MediaPipe's result for a picture that is ``region`` (x, y, width,
+    height, in units of ``size``) of the frame: landmarks in the frame's pixels."""
+    if not result.pose_landmarks or len(result.pose_landmarks[0]) != N_LANDMARKS:
+        return None
+    image = np.array([(lm.x, lm.y, 1.0 if lm.visibility is None else lm.visibility)
+                      for lm in result.pose_landmarks[0]])
+    world_xyz = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[0]])
+    x, y, width, height = region
+    image_xy = (np.array([x, y]) + image[:, :2] * (width, height)) * size
+    return PoseFrame(t_s=t_s, image_xy=image_xy, world_xyz=world_xyz, visibility=image[:, 2])
+
+
 class PoseEstimator:
-    """One person's pose per frame, in VIDEO mode (tracking between frames).
+    """One person's pose per frame, in VIDEO mode (tracking between frames), staying on the
+    person who was there first when someone else comes into view (see ``PersonLock``).
 
     Usage::
 
@@ -87,23 +103,29 @@ class PoseEstimator:
     def __init__(self, model_path: str | Path, min_confidence: float = 0.5, quiet: bool = False):
         """``quiet``: silence MediaPipe's native logging on every frame, not only the first
         few (pictures of changing sizes, as when probing crops, make it log)."""
-        options = mp_pose.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model_path)),
-            running_mode=VisionTaskRunningMode.VIDEO,
-            num_poses=1,
-            min_pose_detection_confidence=min_confidence,
-            min_pose_presence_confidence=min_confidence,
-            min_tracking_confidence=min_confidence,
-        )
-        try:
-            with _native_stderr_silenced():
-                self._landmarker = mp_pose.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as error:
-            raise FormcheckError(f"cannot load pose model {model_path}: {error}. "
-                                 "Rebuild it with `formcheck models fetch --force`") from None
+        self._model_path, self._min_confidence = model_path, min_confidence
+        self._landmarker = self._create(VisionTaskRunningMode.VIDEO)
+        self._searcher = None  # an IMAGE-mode model to find the followed person in a crop, when needed
+        self._person = PersonLock()
         self._last_ms = -1
         self._frames = 0
         self._quiet = quiet
+
+    def _create(self, mode: VisionTaskRunningMode):
+        options = mp_pose.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self._model_path)),
+            running_mode=mode,
+            num_poses=1,
+            min_pose_detection_confidence=self._min_confidence,
+            min_pose_presence_confidence=self._min_confidence,
+            min_tracking_confidence=self._min_confidence,
+        )
+        try:
+            with _native_stderr_silenced():
+                return mp_pose.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as error:
+            raise FormcheckError(f"cannot load pose model {self._model_path}: {error}. "
+                                 "Rebuild it with `formcheck models fetch --force`") from None
 
     def detect(self, image_bgr: np.ndarray, t_s: float) -> PoseFrame | None:
         return self.detect_prepared(prepare(image_bgr), t_s)
@@ -118,17 +140,41 @@ class PoseEstimator:
                 result = self._landmarker.detect_for_video(frame.image, t_ms)
         else:
             result = self._landmarker.detect_for_video(frame.image, t_ms)
-        if not result.pose_landmarks or len(result.pose_landmarks[0]) != N_LANDMARKS:
+        return self._one_person(_pose_of(result, t_s, (0, 0, 1, 1), (frame.width, frame.height)), frame, t_s)
+
+    def _one_person(self, pose: PoseFrame | None, frame: ModelInput, t_s: float) -> PoseFrame | None:
+        """The pose of the person followed so far (see ``formcheck.pose.person``)."""
+        person = self._person
+        if pose is None or person.same(pose):
+            return person.accept(pose) if pose is not None else None
+        found = self._search(frame, t_s)  # someone else: is the followed person still there?
+        if found is not None and person.same(found):
+            return person.accept(found)
+        if person.gone_s(t_s) >= RELOCK_S:
+            return person.accept(pose.replace(new_person=True))
+        return None
+
+    def _search(self, frame: ModelInput, t_s: float) -> PoseFrame | None:
+        """The pose in a crop around where the followed person was last seen."""
+        picture = frame.image.numpy_view()
+        scale = picture.shape[1] / frame.width  # the model's picture is the frame, downscaled
+        where = self._person.search_box(picture.shape[1], picture.shape[0]) if scale > 0 else None
+        if where is None:
             return None
-        image = np.array([(lm.x, lm.y, 1.0 if lm.visibility is None else lm.visibility)
-                          for lm in result.pose_landmarks[0]])
-        world_xyz = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[0]])
-        image_xy = image[:, :2] * (frame.width, frame.height)
-        return PoseFrame(t_s=t_s, image_xy=image_xy, world_xyz=world_xyz, visibility=image[:, 2])
+        x0, y0, x1, y1 = (round(v * scale) for v in where)
+        crop = np.ascontiguousarray(picture[y0:y1, x0:x1])
+        if self._searcher is None:
+            self._searcher = self._create(VisionTaskRunningMode.IMAGE)
+        with _native_stderr_silenced():  # a new picture size each time makes it log
+            result = self._searcher.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=crop))
+        full = (x0 / scale, y0 / scale, (x1 - x0) / scale, (y1 - y0) / scale)
+        return _pose_of(result, t_s, full, (1, 1))
 
     def close(self) -> None:
         with _native_stderr_silenced():
             self._landmarker.close()
+            if self._searcher is not None:
+                self._searcher.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self

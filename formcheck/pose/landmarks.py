@@ -97,12 +97,15 @@ class PoseFrame:
         image_xy: (33, 2) pixel coordinates.
         world_xyz: (33, 3) metres, hip-centred.
         visibility: (33,) in [0, 1].
+        new_person: the person followed until now had left, and this is someone else
+            (see ``formcheck.pose.person``).
     """
 
     t_s: float
     image_xy: np.ndarray
     world_xyz: np.ndarray
     visibility: np.ndarray
+    new_person: bool = False
 
     def __post_init__(self):
         for name, shape in (("image_xy", (N_LANDMARKS, 2)), ("world_xyz", (N_LANDMARKS, 3)),
@@ -120,7 +123,7 @@ class PoseFrame:
 
     def replace(self, **changes) -> "PoseFrame":
         values = dict(t_s=self.t_s, image_xy=self.image_xy, world_xyz=self.world_xyz,
-                      visibility=self.visibility)
+                      visibility=self.visibility, new_person=self.new_person)
         values.update(changes)
         return PoseFrame(**values)
 

@@ -209,7 +209,8 @@ class Report:
                                     video.height),
                    pose=PoseFacts(result.frames_with_pose, model), reps=reps, holds=holds,
                    events=list(result.events), balance=Balance.of(reps, holds, result.common.balance_min_ratio),
-                   not_judged=[NotJudged(code, why) for code, why in result.not_judged.items()])
+                   not_judged=[NotJudged(code, why) for code, why in result.not_judged.items()],
+                   warnings=list(result.warnings))
 
     @property
     def summary(self) -> Summary:
