@@ -17,7 +17,7 @@ from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTa
 
 from formcheck.errors import FormcheckError
 from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
-from formcheck.pose.person import RELOCK_S, PersonLock
+from formcheck.pose.person import CUT_GRID, RELOCK_S, PersonLock
 from formcheck.video import shrink
 
 # The model looks at 256x256 crops; larger frames only cost conversion time.
@@ -145,6 +145,8 @@ class PoseEstimator:
     def _one_person(self, pose: PoseFrame | None, frame: ModelInput, t_s: float) -> PoseFrame | None:
         """The pose of the person followed so far (see ``formcheck.pose.person``)."""
         person = self._person
+        grey = cv2.cvtColor(frame.image.numpy_view(), cv2.COLOR_RGB2GRAY)
+        person.look(cv2.resize(grey, CUT_GRID, interpolation=cv2.INTER_AREA))
         if pose is None or person.same(pose):
             return person.accept(pose) if pose is not None else None
         found = self._search(frame, t_s)  # someone else: is the followed person still there?

@@ -6,7 +6,9 @@ on them. ``PersonLock`` notices such a jump (the body's centre moving further th
 can move in the time, or its size changing at once) and refuses that pose; the estimator
 then looks for the first person again in a crop around where they were last seen. Only
 when the first person has been gone for ``RELOCK_S`` does it follow whoever is there, and
-the pose says so (``PoseFrame.new_person``)."""
+the pose says so (``PoseFrame.new_person``). A cut to another camera shot (edited videos)
+changes most of the picture at once, unlike a person coming or going: the lock then starts
+afresh."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ MAX_SIZE_RATIO = 1.6          # torso length from one sighting to the next: no m
 RELOCK_S = 3.0                # the first person gone this long: follow whoever is there instead
 SEARCH_MARGIN = 0.5           # the crop where the first person is looked for: their last box,
                               # grown by this share of its size on every side
-TRUNK = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP)
+CUT_GRID = (16, 9)            # the picture in this many cells to notice a cut ...
+CUT_CELL_CHANGE = 30          # ... a cell whose grey level changes this much (of 255) ...
+CUT_SHARE = 0.75              # ... in this share of the cells: a new shot, not a person moving
 
 
 def centre_and_torso(pose: PoseFrame) -> tuple[np.ndarray, float]:
@@ -42,6 +46,15 @@ class PersonLock:
 
     def __init__(self) -> None:
         self.last: PoseFrame | None = None  # the followed person's last accepted pose
+        self._cells: np.ndarray | None = None  # the previous picture, coarse
+
+    def look(self, cells: np.ndarray) -> None:
+        """Each picture, as ``CUT_GRID`` grey cells: a cut to a new shot starts the lock afresh."""
+        if self._cells is not None:
+            changed = np.abs(cells.astype(np.int16) - self._cells) > CUT_CELL_CHANGE
+            if changed.mean() >= CUT_SHARE:
+                self.last = None
+        self._cells = cells.astype(np.int16)
 
     def same(self, pose: PoseFrame) -> bool:
         if self.last is None:
