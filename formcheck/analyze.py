@@ -45,6 +45,7 @@ class Outputs:
     csv: Path | None = None
     landmarks: Path | None = None
     part_pages: bool = False  # every recognised exercise on a page of its own (``part_page``), none at ``html``
+    plotly: str | None = None  # a folder run's shared Plotly script, linked from the page (else inlined)
 
     def paths(self) -> list[Path]:
         return [p for p in (self.json, self.video, self.html, self.csv, self.landmarks) if p is not None]
@@ -240,7 +241,8 @@ def _write(outputs: Outputs, report: Report, parts: list[_Part], track: PoseTrac
             path = (outputs.html if part is main and not outputs.part_pages
                     else part_page(outputs.html, number, part.result.exercise.id))
             thumbnails = fault_thumbnails(video_path, part.result, track, part.fault_frames)
-            write_html(path, part.report, Timeline.of(part.result), thumbnails, video=outputs.video)
+            write_html(path, part.report, Timeline.of(part.result), thumbnails, video=outputs.video,
+                       plotly_src=outputs.plotly)
 
 
 def part_page(html: Path, number: int, exercise_id: str) -> Path:

@@ -56,6 +56,7 @@ from formcheck.markers import marker_path, read_json, read_marker, write_marker
 from formcheck.report.history_page import write_history_html
 from formcheck.report.index_page import FAILED as INDEX_FAILED
 from formcheck.report.index_page import OK, PENDING, IndexEntry, render_index
+from formcheck.report.pages import plotly_link_below, write_plotly_js
 from formcheck.report.model import Report
 from formcheck.report.words import exercise_title
 
@@ -106,7 +107,8 @@ class VideoJob:
         from formcheck.analyze import Outputs
         return Outputs(json=self.output(results, ".json"), html=self.output(results, ".html"),
                        csv=self.output(results, ".csv"),
-                       video=self.output(results, ANNOTATED_SUFFIX) if annotate else None)
+                       video=self.output(results, ANNOTATED_SUFFIX) if annotate else None,
+                       plotly=plotly_link_below(self.stem))
 
     def marker(self, results: Path) -> Path:
         return marker_path(results, self.stem)
@@ -247,6 +249,7 @@ def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int
             todo.append(job)
             (results / job.stem).parent.mkdir(parents=True, exist_ok=True)
     try:
+        write_plotly_js(results)  # the one copy the pages link (put back if it went missing)
         if todo:
             _run(todo, folder, results, settings, outcomes, backend, address, jobs, progress)
     finally:
@@ -495,6 +498,7 @@ def _ray_analyze(job: VideoJob, data: bytes, model: tuple[str, list], settings: 
         outbox.mkdir()
         video.write_bytes(data)
         outputs = VideoJob(job.relative, "report").outputs(outbox, settings.annotate)
+        outputs.plotly = plotly_link_below(job.stem)  # linked from where the page will be
         cwd = os.getcwd()
         os.chdir(inbox)  # the same relative "source" as the local backend
         try:

@@ -15,7 +15,7 @@ def test_even_holds_are_not_flagged():
 def test_a_much_shorter_side_is_flagged_in_plain_words():
     b = Balance.of([], [hold("left", 0.0, 25.0), hold("right", 30.0, 39.0, ["short_hold"])], 0.75)
     assert b.asymmetric
-    assert b.notes == ["Right side: time held 9 vs 25 on the left - work toward evening them out"]
+    assert b.notes == ["Right side: time held 9 s vs 25 s on the left - work toward evening them out"]
     assert (b.left.faults, b.right.faults) == (0, 1)
 
 

@@ -167,7 +167,20 @@ def test_summary_header_names_exercise_counts_faults_and_verdict(page):
     assert 'data-code="hips_too_high"' in header and 'data-code="short_hold"' in header
     assert "Hips too high" in header and "Hold too short" in header
     assert "Stop when shoulders, hips and knees line up" in header  # cue, without repeating the title
-    assert "3 reps, 1 with good form. The main thing to work on: hips too high - stop when" in header
+    assert "3 reps, 1 with good form. The main thing to work on: hips too high." in header
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees: the page without its scripts (figure data, Plotly) and tags."""
+    text = re.sub(r"<script.*?</script>", " ", page, flags=re.S)
+    text = re.sub(r"<style.*?</style>", " ", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def test_each_cue_is_said_once(page):
+    text = visible_text(page)
+    assert text.count("Stop when shoulders, hips and knees line up") == 1
+    assert text.count("Hold for 2-3 seconds at the top") == 1
 
 
 def test_fault_events_are_marked_on_the_plot_where_they_fired(page):
@@ -178,7 +191,7 @@ def test_fault_events_are_marked_on_the_plot_where_they_fired(page):
     assert "stop when shoulders" in markers["hips_too_high"]["hovertext"][0]
     # The marker sits on the curve at that time (the too-high top, ~16°).
     assert 13 < markers["hips_too_high"]["y"][0] < 19
-    vlines = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    vlines = [s for s in figure["layout"]["shapes"] if s["type"] == "line" and s.get("xref", "x") == "x"]
     assert sorted(s["x0"] for s in vlines) == [13.4, 22.7]
 
 
@@ -197,11 +210,27 @@ def test_plot_shades_threshold_bands_and_rep_spans(page):
     assert "Hip vs shoulder" in figure["layout"]["yaxis"]["title"]["text"]
 
 
+def test_the_resting_position_is_not_painted_as_a_fault(page):
+    """Lying flat between bridges (-38°) is inside "hips not high enough" (below -25°), which is
+    judged only at a rep's top: no fault band there, but a dashed line each rep should reach."""
+    (figure,) = figures(page)
+    shapes = figure["layout"]["shapes"]
+    bands = [s for s in shapes if s["type"] == "rect" and s.get("yref", "y") == "y"]
+    assert not [b for b in bands if min(b["y0"], b["y1"]) <= REST_DEG <= max(b["y0"], b["y1"])]
+    goal = [s for s in shapes if s["type"] == "line" and s.get("xref") == "x domain"]
+    assert [(g["y0"], g["line"]["dash"]) for g in goal] == [(-25.0, "dash")]
+    assert "Hips not high enough: short of this line" in {a["text"] for a in figure["layout"]["annotations"]}
+    caption = page[page.index('class="band-list"'):]
+    assert "Hips not high enough if the curve stays below the dashed line at -25°" in caption[:400]
+
+
 def test_rep_table_has_a_row_per_rep_with_metrics_and_faults(page):
     assert collect(page).rows == {"reps": 3}
     table = page[page.index('data-kind="reps"'):]
     table = table[:table.index("</table>")]
-    assert "Peak hip extension (°)" in table and "16.4°" in table and "Lowering (s)" in table
+    assert "Hips at the top" in table and "16° above the shoulder–knee line" in table
+    assert "2° below the shoulder–knee line" in table  # rep 3's top, -1.6°: in words, not "-1.6°"
+    assert "Time to lower" in table and "2.1 s" in table
     assert table.count("has-fault") == 2 and table.count("✓ Good") == 1
 
 
@@ -212,7 +241,8 @@ def test_thumbnails_are_inline_jpeg_data_uris_with_captions(page):
         assert src.startswith("data:image/jpeg;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:2] == b"\xff\xd8"
     moments = page[page.index('id="moments"'):]
-    assert "0:13.4" in moments and "Hold for 2-3 seconds at the top" in moments
+    assert "0:13.4" in moments and "Hold too short" in moments
+    assert "Hold for 2-3 seconds at the top" not in moments  # said once, under "What to work on"
 
 
 def test_page_is_self_contained(page):
@@ -284,8 +314,8 @@ def test_left_right_comparison_for_sided_holds():
     sides = page[page.index('id="sides"'):page.index('id="disclaimer"')]
     assert re.search(r"<th scope=\"col\">Left</th><th scope=\"col\">Right</th>", sides)
     assert re.search(r"Total time held</th><td>11.0 s</td><td>22.5 s</td>", sides)
-    assert re.search(r"Average max trunk lean \(°\)</th><td>30.0°</td><td>48.0°</td>", sides)
-    assert "Left side: time held 11 vs 22.5 on the right - work toward evening them out" in sides
+    assert re.search(r"Most trunk lean \(average\)</th><td>30° from upright</td><td>48° from upright</td>", sides)
+    assert "Left side: time held 11 s vs 22.5 s on the right - work toward evening them out" in sides
     assert collect(page).rows == {"holds": 2, "items sides": 4}
     header = page[:page.index("</header>")]
     assert "Left · 11 s held" in header and "Right · 22 s held" in header
@@ -337,3 +367,82 @@ def test_page_renders_in_headless_chromium_without_js_errors(tmp_path):
     # Every console message (errors, uncaught exceptions, warnings) is logged as a CONSOLE line.
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
     assert not console, console
+
+
+def test_every_number_in_the_tables_has_its_unit(page):
+    """Times are clock times, counts are counts; every measured value says what it is in."""
+    for kind in ("reps",):
+        table = page[page.index(f'data-kind="{kind}"'):]
+        table = table[:table.index("</table>")]
+        for label, cell in re.findall(r'<td data-label="([^"]+)">([^<]*)</td>', table):
+            if label in ("Rep", "Hold", "Side") or cell == "—":
+                continue
+            if label in ("Start", "End"):
+                assert re.fullmatch(r"\d+:\d\d\.\d", cell), (label, cell)
+            else:
+                assert re.search(r"\d(°| s\b|%|×| × | breaths)", cell), (label, cell)
+
+
+def test_a_page_of_a_folder_run_links_the_shared_plotly_instead_of_inlining_it(tmp_path):
+    from formcheck.report.pages import PLOTLY_FILE, plotly_js, plotly_link_below, write_plotly_js
+
+    script = write_plotly_js(tmp_path)
+    assert script == tmp_path / PLOTLY_FILE and script.read_text(encoding="utf-8") == plotly_js()
+    before = script.stat().st_mtime_ns
+    write_plotly_js(tmp_path)  # already there: left alone
+    assert script.stat().st_mtime_ns == before
+    (tmp_path / "week1").mkdir()
+    page_path = tmp_path / "week1" / "monday.html"
+    write_html(page_path, sample_report(), sample_timeline(), [], plotly_src=plotly_link_below("week1/monday.html"))
+    page = page_path.read_text(encoding="utf-8")
+    assert '<script src="../plotly.min.js" charset="utf-8"></script>' in page
+    assert len(page) < 200_000 and "plotly.js" not in page.lower().replace("plotly.min.js", "")
+    alone = render_html(sample_report(), sample_timeline(), [])  # a single report stays whole
+    assert len(alone) > 3_000_000 and "<script src=" not in alone
+
+
+def test_file_names_wrap_only_between_words():
+    from formcheck.report.pages import file_name_html
+
+    assert str(file_name_html("week1/bridge_hips-too.high.mp4")) == "week1/<wbr>bridge_<wbr>hips-<wbr>too.high.mp4"
+    assert str(file_name_html("<b>_x.mp4")) == "&lt;b&gt;_<wbr>x.mp4"
+    report = sample_report()
+    report.source = "clips/a_very_long_recording_name.mp4"
+    assert "a_<wbr>very_<wbr>long_<wbr>recording_<wbr>name.mp4" in render_html(report, sample_timeline(), [])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_page_fits_a_laptop_and_a_phone(tmp_path, width):
+    """At 1280 and 390 px wide (a phone): nothing wider than the screen, every plot drawn
+    (from the shared script beside a folder run's pages), the rep table readable without
+    scrolling sideways, and no console errors."""
+    from browser import chromium_page
+    from formcheck.report.pages import plotly_link_below, write_plotly_js
+
+    write_plotly_js(tmp_path)
+    (tmp_path / "week1").mkdir()
+    path = tmp_path / "week1" / "a_long_recording_of_a_bridge.html"
+    report = sample_report()
+    report.source = "clips/a_long_recording_of_a_bridge_session.mp4"
+    write_html(path, report, sample_timeline(), sample_thumbnails(),
+               plotly_src=plotly_link_below("week1/a_long_recording_of_a_bridge.html"))
+    with chromium_page(width, 900) as (browser_page, errors):
+        browser_page.goto(path.as_uri())
+        browser_page.wait_for_function("document.querySelectorAll('.main-svg').length >= 1", timeout=20_000)
+        assert browser_page.evaluate("document.documentElement.scrollWidth") <= width
+        table = browser_page.locator('table[data-kind="reps"]')
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+        images = browser_page.evaluate("[...document.images].map(i => i.naturalWidth)")
+        assert len(images) == 2 and all(images)
+    assert not errors, errors
+
+
+def test_a_missing_shared_plotly_says_so_instead_of_failing(tmp_path):
+    from browser import chromium_page
+
+    path = tmp_path / "r.html"
+    write_html(path, sample_report(), sample_timeline(), [], plotly_src="plotly.min.js")  # not written
+    with chromium_page() as (browser_page, errors):
+        browser_page.goto(path.as_uri())
+        assert "needs" in browser_page.locator(".plot-missing").first.inner_text()
+    assert [e for e in errors if "plotly.min.js" in e or "ERR_FILE_NOT_FOUND" in e] == errors

@@ -1,7 +1,8 @@
 """The report page: one self-contained page a person would rather look at than read.
 
-The page opens offline (Plotly's JavaScript is inlined once, thumbnails are
-data URIs, no fonts or scripts are fetched) and holds, top to bottom:
+The page opens offline (Plotly's JavaScript is inlined once, or, for the pages of a
+folder run, one shared copy beside them is linked; thumbnails are data URIs, no fonts
+or scripts are fetched) and holds, top to bottom:
 
 * a summary header: exercise, source and date, reps or holds per side, the
   faults with how often they fired, and a plain-language verdict; what could not be
@@ -36,7 +37,8 @@ from formcheck.fileio import write_text_atomic
 from formcheck.report.model import Event, Hold, Rep, Report, Thumbnail
 from formcheck.report.pages import FAULT_COLORS, plotly_js, render, script_safe_json
 from formcheck.report.timeline import Band, Timeline
-from formcheck.report.words import advice, exercise_title, fault_title, humanize, not_judged_text, verdict
+from formcheck.report.words import (advice, exercise_title, fault_title, humanize, metric_name, metric_text,
+                                    not_judged_text, verdict)
 
 SERIES_COLOR = "#2a7f8e"
 SPAN_COLOR = "#2a7f8e"
@@ -51,7 +53,7 @@ SIDE_ORDER = ("left", "right")
 
 
 def render_html(report: Report, timeline: Timeline | None = None, thumbnails: Sequence[Thumbnail] = (),
-                date: str | None = None, video: str | None = None) -> str:
+                date: str | None = None, video: str | None = None, plotly_src: str | None = None) -> str:
     """Render the report page.
 
     Args:
@@ -61,24 +63,31 @@ def render_html(report: Report, timeline: Timeline | None = None, thumbnails: Se
         date: the date to print; default today.
         video: the annotated video to show, as a link relative to the page (e.g.
             ``"annotated.mp4"``); its times are the report's.
+        plotly_src: a shared Plotly script to link (relative to the page) instead of
+            inlining Plotly.
 
     Returns:
-        The complete HTML document: self-contained but for the annotated video.
+        The complete HTML document: self-contained but for the annotated video (and the
+        shared Plotly script, when one is given).
     """
     context = _page_context(report, timeline or Timeline(), list(thumbnails), date or _today(), video)
+    if plotly_src and context["plotly_js"]:
+        context.update(plotly_js="", plotly_src=plotly_src)
     return render("report.html", **context)
 
 
 def write_html(path: str | os.PathLike, report: Report, timeline: Timeline | None = None,
                thumbnails: Sequence[Thumbnail] = (), date: str | None = None,
-               video: str | os.PathLike | None = None) -> None:
+               video: str | os.PathLike | None = None, plotly_src: str | None = None) -> None:
     """Render the page and write it to ``path`` atomically (complete or untouched).
 
-    ``video``: the annotated video's path (it is linked relative to the page)."""
+    ``video``: the annotated video's path (it is linked relative to the page);
+    ``plotly_src``: the link, relative to the page, to the Plotly script a folder run shares
+    (``pages.write_plotly_js``, ``pages.plotly_link_below``); without it Plotly is inlined."""
     link = None
     if video is not None:
         link = os.path.relpath(os.path.abspath(video), os.path.dirname(os.path.abspath(path)))
-    write_text_atomic(path, render_html(report, timeline, thumbnails, date, link))
+    write_text_atomic(path, render_html(report, timeline, thumbnails, date, link, plotly_src))
 
 
 # --------------------------------------------------------------------------- page data
@@ -92,6 +101,7 @@ def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail
     faults = _fault_list(report, events)
     colors = {fault["code"]: fault["color"] for fault in faults}
     plots = _plots(timeline, events, colors, _num(report.video.duration_s), report.exercise) if pose_found else []
+    comparison = _comparison(reps, holds, report.summary.sides, report.exercise)
 
     return {
         "title": exercise_title(report.exercise),
@@ -102,15 +112,15 @@ def _page_context(report: Report, timeline: Timeline, thumbnails: list[Thumbnail
         "pose_found": pose_found,
         "tallies": _tallies(reps, holds),
         "faults": faults,
-        "verdict": verdict(report),
+        "verdict": verdict(report, with_cue=False),  # the cue is said once, under "What to work on"
         "tone": "none" if not pose_found else ("work" if faults else "good"),
         "no_work": pose_found and not reps and not holds,
         "plots": plots,
         "rep_table": _table(reps, "rep", colors, report.exercise),
         "hold_table": _table(holds, "hold", colors, report.exercise),
         "thumbnails": [_thumbnail(t, colors, report.exercise) for t in sorted(thumbnails, key=lambda t: t.t_s)],
-        "comparison": _comparison(reps, holds, report.summary.sides, report.exercise),
-        "balance_notes": list(report.balance.notes) if report.balance is not None else [],
+        "comparison": comparison,
+        "balance_notes": _balance_notes(report, comparison),
         "plotly_js": plotly_js() if plots else "",
         "warnings": list(report.warnings),
         "not_judged": not_judged_text(report.not_judged, report.exercise),
@@ -240,7 +250,6 @@ def _thumbnail(thumb: Thumbnail, colors: dict[str, str], exercise: str) -> dict:
         "src": "data:image/jpeg;base64," + base64.b64encode(thumb.jpeg).decode("ascii"),
         "time": _clock(thumb.t_s),
         "title": fault_title(thumb.code, exercise) if thumb.code else "Moment",
-        "message": advice(thumb.code, thumb.message, exercise),
         "color": colors.get(thumb.code, FAULT_COLORS[0]),
     }
 
@@ -270,8 +279,7 @@ def _comparison(reps: list[Rep], holds: list[Hold], sides_seen: list[str], exerc
         for key in item.metrics:
             metric_keys.setdefault(key)
     for key in metric_keys:
-        label = metric_label(key)
-        rows.append(_side_row("Average " + label[:1].lower() + label[1:], shown, lambda s, key=key: _metric_value(
+        rows.append(_side_row(f"{metric_label(key)} (average)", shown, lambda s, key=key: _metric_value(
             key, _mean(i.metrics.get(key) for i in sided if i.side == s))))
     rows.append(_side_row("Faults", shown, lambda s: ", ".join(
         sorted({fault_title(c, exercise) for i in sided if i.side == s for c in i.faults})) or "none"))
@@ -282,6 +290,14 @@ def _comparison(reps: list[Rep], holds: list[Hold], sides_seen: list[str], exerc
         note = (f"Only the {sides[0]} side was recorded — remember to do the "
                 f"{missing[0]} side too, so both get the same work.")
     return {"sides": [s.capitalize() for s in shown], "rows": rows, "note": note}
+
+
+def _balance_notes(report: Report, comparison: dict | None) -> list[str]:
+    """The report's left/right notes, but for the missing side the comparison already says."""
+    notes = list(report.balance.notes) if report.balance is not None else []
+    if comparison and comparison["note"]:
+        notes = [n for n in notes if not (n.startswith("The ") and n.endswith(" side was not done"))]
+    return notes
 
 
 def _side_row(label: str, sides: Sequence[str], value_of) -> dict:
@@ -301,31 +317,37 @@ def _plots(timeline: Timeline, events: list[Event], colors: dict[str, str], dura
             continue
         label = (timeline.labels.get(key) or metric_label(key)).replace("(deg)", "(°)")
         bands = timeline.bands.get(key) or []
-        figure = _series_figure(key, label, times, values, bands, events, colors, timeline, duration_s, exercise)
+        rest = _resting_value(times, values, timeline)
+        goals = [b for b in bands if _contains(b, rest)]
+        figure = _series_figure(key, label, times, values, bands, goals, events, colors, timeline, duration_s,
+                                exercise)
         plots.append({
             "id": f"plot-{len(plots)}",
             "key": key,
             "label": label,
-            "bands": [_band_text(b, key) for b in bands],
+            "bands": [_band_text(b, key, b in goals) for b in bands],
             "figure_json": script_safe_json(figure.to_json()),
         })
     return plots
 
 
-def _series_figure(key: str, label: str, times: list, values: list, bands: list[Band], events: list[Event],
-                   colors: dict[str, str], timeline: Timeline, duration_s: float | None, exercise: str):
-    """One series over time: threshold bands, rep and hold spans, the curve, and a marker
-    where each fault fired."""
+def _series_figure(key: str, label: str, times: list, values: list, bands: list[Band], goals: list[Band],
+                   events: list[Event], colors: dict[str, str], timeline: Timeline, duration_s: float | None,
+                   exercise: str):
+    """One series over time: threshold bands (``goals``, the bands the resting position lies
+    in, as a line to reach instead), rep and hold spans, the curve, and a marker where each
+    fault fired."""
     import plotly.graph_objects as go  # imported here: heavy, and only needed for plots
 
     n = min(len(times), len(values))
     times, values = times[:n], values[:n]
     low, high = _y_range(values, bands)
     figure = go.Figure()
-    _shade_bands(figure, bands, colors, low, high)
+    _shade_bands(figure, [b for b in bands if b not in goals], colors, low, high)
+    _goal_lines(figure, goals, colors)
     _shade_spans(figure, timeline)
     figure.add_trace(go.Scatter(
-        x=times, y=values, mode="lines", name=label, connectgaps=False,
+        x=times, y=values, mode="lines", name=label, connectgaps=False, showlegend=False,  # the caption names it
         line={"color": SERIES_COLOR, "width": 2.2},
         hovertemplate=f"%{{x:.1f}} s · %{{y:.1f}}{_unit_suffix(_unit(key))}<extra></extra>",
     ))
@@ -357,6 +379,39 @@ def _shade_bands(figure, bands: list[Band], colors: dict[str, str], low: float, 
             annotation_text=band.label, annotation_position="top right" if y1 is None else "bottom right",
             annotation_font={"size": 11, "color": "#8a3b2a"},
         )
+
+
+def _goal_lines(figure, goals: list[Band], colors: dict[str, str]) -> None:
+    """A band the resting position lies in (e.g. "hips not high enough": below -25°) is a
+    fault only when a rep's top stops there; shading it would paint every rest as a fault,
+    so its edge is drawn as the line each rep should reach."""
+    for band in goals:
+        edge = _num(band.max) if _num(band.max) is not None else _num(band.min)
+        if edge is None:
+            continue
+        figure.add_hline(
+            y=edge, line={"color": colors.get(band.code, BAND_COLOR), "width": 1.6, "dash": "dash"},
+            annotation_text=f"{band.label}: short of this line", annotation_position="bottom right",
+            annotation_font={"size": 11, "color": "#8a3b2a"},
+        )
+
+
+def _resting_value(times: list, values: list, timeline: Timeline) -> float | None:
+    """The series' median outside the reps and holds (all of it when there are none): where
+    the body rests between them."""
+    spans = [(a, b) for a, b in timeline.reps] + [(a, b) for a, b, _ in timeline.holds]
+    outside = [v for t, v in zip(times, values)
+               if v is not None and t is not None and not any(a <= t <= b for a, b in spans)]
+    chosen = outside or [v for v in values if v is not None]
+    if not chosen:
+        return None
+    chosen = sorted(chosen)
+    return chosen[len(chosen) // 2]
+
+
+def _contains(band: Band, value: float | None) -> bool:
+    low, high = _num(band.min), _num(band.max)
+    return value is not None and (low is None or value >= low) and (high is None or value <= high)
 
 
 def _shade_spans(figure, timeline: Timeline) -> None:
@@ -417,9 +472,12 @@ def _value_at(times: list[float | None], values: list[float | None], t: float) -
     return best
 
 
-def _band_text(band: Band, key: str) -> str:
+def _band_text(band: Band, key: str, goal: bool = False) -> str:
     unit = _unit_suffix(_unit(key))
     low, high = _num(band.min), _num(band.max)
+    if goal and (low is None) != (high is None):  # a line to reach, not a range to stay out of
+        return (f"{band.label} if the curve stays {'below' if low is None else 'above'} the dashed line at "
+                f"{(high if low is None else low):g}{unit}")
     if low is not None and high is not None:
         span = f"{low:g}{unit} to {high:g}{unit}"
     elif low is not None:
@@ -435,7 +493,12 @@ def _band_text(band: Band, key: str) -> str:
 
 
 def metric_label(key: str) -> str:
-    """A readable column or axis name for a metric key ("peak_hip_extension_deg" -> "Peak hip extension (°)")."""
+    """A readable column name for a metric key: its plain words ("peak_hip_extension_deg" ->
+    "Hips at the top", whose values carry their units), else the key written out with its
+    unit ("peak_knee_deg" -> "Peak knee (°)")."""
+    plain = metric_name(key)
+    if plain:
+        return plain
     unit = _unit(key)
     base = key
     for suffix, name in UNIT_SUFFIXES:
@@ -468,9 +531,12 @@ def _metric_value(key: str, value: Any) -> str:
     number = _num(value)
     if number is None:
         return "—" if value is None else _plain_value(value)
+    plain = metric_text(key, number)
+    if plain:
+        return plain
     unit = _unit(key)
     if unit == "ratio":
-        return f"{number:.2f}"
+        return f"{number:.2f}×"
     return f"{number:.1f}{_unit_suffix(unit)}"
 
 

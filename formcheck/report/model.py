@@ -93,8 +93,8 @@ class Balance:
         for name in compared:
             weak, strong = sorted(((side, getattr(totals[side], name)) for side in SIDES), key=lambda s: s[1])
             if strong[1] > 0 and weak[1] < min_ratio * strong[1]:
-                what = {"hold_s": "time held", "reps": "reps"}[name]
-                notes.append(f"{weak[0].capitalize()} side: {what} {weak[1]:g} vs {strong[1]:g} on the "
+                what, unit = {"hold_s": ("time held", " s"), "reps": ("reps", "")}[name]
+                notes.append(f"{weak[0].capitalize()} side: {what} {weak[1]:g}{unit} vs {strong[1]:g}{unit} on the "
                              f"{strong[0]} - work toward evening them out")
         missing = [side for side in SIDES if not (totals[side].reps or totals[side].holds)]
         if missing:

@@ -56,21 +56,23 @@ def main_fault(report: Report) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def verdict(report: Report) -> str:
-    """One plain-language sentence on a report: the report page's and the folder index's."""
+def verdict(report: Report, with_cue: bool = True) -> str:
+    """One plain-language sentence on a report: the report page's and the folder index's.
+
+    ``with_cue``: end on the main fault's cue ("hips too high - stop when ..."); the report
+    page leaves it out (it says each cue once, under "What to work on")."""
     reps, holds = report.reps, report.holds
     if report.pose.frames_with_pose == 0:
-        return ("We couldn't see a person clearly in this video, so there is no feedback this time. "
-                "Try again with your whole body in view, in good light.")
+        return "We couldn't see a person clearly in this video, so there is no feedback this time."
     if not reps and not holds:
-        return ("No reps or holds were counted. Check that the whole movement is in view and that the "
-                "camera is set up the way the exercise needs.")
+        return "No reps or holds were counted."
     work = work_text(reps, holds)
     main = main_fault(report)
     if main is None:
         return f"Good form: {work}, nothing to correct."
-    tip = next((e.message for e in report.events if e.code == main and e.message),
-               fault_title(main, report.exercise)).rstrip(". ")
+    tip = fault_title(main, report.exercise)
+    if with_cue:
+        tip = next((e.message for e in report.events if e.code == main and e.message), tip).rstrip(". ")
     clean = sum(1 for item in [*reps, *holds] if not item.faults)
     praise = f", {clean} with good form" if clean else ""
     return f"{work[:1].upper()}{work[1:]}{praise}. The main thing to work on: {tip[:1].lower() + tip[1:]}."
@@ -107,3 +109,69 @@ def not_judged_text(not_judged, exercise_id: str) -> str | None:
     return "not judged from this camera view " + "; ".join(
         f"(it {why.replace(' (', '; ').rstrip(')') if why.count('(') == 1 else why}): {'; '.join(names)}"
         for why, names in by_why.items())
+
+
+# What each rep's or hold's metric is called in plain words, and how its value reads (a
+# format for the value, or for a signed value the words for above 0, below 0 and about 0).
+# A metric missing here falls back to its key ("peak_knee_deg" -> "Peak knee", "°").
+METRICS: dict[str, tuple[str, str | tuple[str, str, str]]] = {
+    # glute bridge
+    "peak_hip_extension_deg": ("Hips at the top", ("{:.0f}° above the shoulder–knee line",
+                                                   "{:.0f}° below the shoulder–knee line",
+                                                   "level with the shoulder–knee line")),
+    "lift_deg": ("Hips lifted by", "{:.0f}°"),
+    "lowering_s": ("Time to lower", "{:.1f} s"),
+    "hold_s": ("Held at the top", "{:.1f} s"),
+    # squat, chair squat
+    "thigh_below_parallel_deg": ("Depth", ("{:.0f}° below parallel", "{:.0f}° above parallel", "at parallel")),
+    "thigh_tilt_deg": ("Deepest thigh angle", "{:.0f}° from upright"),
+    "descent_s": ("Time to go down", "{:.1f} s"),
+    "heel_rise_ratio": ("Heels lifted", "{:.2f} × shin length"),
+    "min_knee_ankle_ratio": ("Knees apart (narrowest)", "{:.2f} × ankle gap"),
+    "sit_speed_shins_s": ("Speed onto the chair", "{:.1f} shin lengths a second"),
+    "sit_speedup_ratio": ("Speed-up near the chair", "{:.1f} × faster"),
+    "wrist_on_thigh_ratio": ("Hands from the thighs", "{:.2f} × thigh length"),
+    "knee_past_toe_ratio": ("Knees past the toes", "{:.2f} × shin length"),
+    # deadlift
+    "min_hip_deg": ("Hip angle at the bottom", "{:.0f}°"),
+    "min_knee_deg": ("Knee angle at its most bent", "{:.0f}°"),
+    "max_neck_bend_deg": ("Head and upper back bent", "{:.0f}°"),
+    "chest_rise_fraction": ("Chest rising with the hips", "{:.0%}"),
+    "lean_back_deg": ("Leaning back at the top", "{:.0f}°"),
+    # any exercise that watches the trunk
+    "max_trunk_lean_deg": ("Most trunk lean", "{:.0f}° from upright"),
+    # clamshell
+    "peak_opening_deg": ("Knee opening at the top", "{:.0f}°"),
+    "pelvis_roll_deg": ("Hips rolled back", "{:.0f}°"),
+    "feet_gap_ratio": ("Feet apart", "{:.2f} × thigh length"),
+    # seated hip abduction
+    "peak_knee_gap_ratio": ("Knees apart at the top", "{:.2f} × hip width"),
+    "return_s": ("Time to bring the knees back", "{:.1f} s"),
+    "max_recline_deg": ("Most lean back", "{:.0f}°"),
+    "left_travel_ratio": ("Left knee moved out", "{:.2f} × hip width"),
+    "right_travel_ratio": ("Right knee moved out", "{:.2f} × hip width"),
+    # figure-four stretches
+    "breaths": ("Slow breaths held (about)", "{:.0f} breaths"),
+}
+
+
+def metric_name(key: str) -> str | None:
+    """A metric's name in plain words ("peak_hip_extension_deg" -> "Hips at the top"), or
+    None when it has none here."""
+    entry = METRICS.get(key)
+    return entry[0] if entry else None
+
+
+def metric_text(key: str, value: float) -> str | None:
+    """A metric's value in plain words with its unit ("24° above the shoulder–knee line",
+    "2.2 s", "1.62 × hip width"), or None when the metric has no words here."""
+    entry = METRICS.get(key)
+    if entry is None:
+        return None
+    form = entry[1]
+    if isinstance(form, tuple):
+        above, below, level = form
+        if round(value) == 0:
+            return level
+        return (above if value > 0 else below).format(abs(value))
+    return form.format(value)
