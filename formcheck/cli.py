@@ -184,7 +184,9 @@ def history(results_dir, html_out):
 
 
 @cli.command()
-@click.option("--exercise", "-e", required=True, help="Exercise id (see `formcheck exercises`).")
+@click.option("--exercise", "-e", help="Exercise id (see `formcheck exercises`).")
+@click.option("--routine", "routine_name", help="Coach a whole routine: a built-in name (see `formcheck routines`) "
+              "or a .toml file; s skips an exercise, r repeats it.")
 @click.option("--camera", default="0", show_default=True, help="Device index, video file or stream URL.")
 @click.option("--no-window", is_flag=True, help="Run headless (no window); still prints and saves the summary.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path),
@@ -196,60 +198,99 @@ def history(results_dir, html_out):
 @click.option("--speak-to", type=click.Path(path_type=Path), help="Record the spoken coaching to a WAV file instead.")
 @click.option("--loop", is_flag=True, hidden=True, help="Replay a file source forever (soak tests).")
 @click.option("--max-seconds", type=float, hidden=True, help="Stop after this many seconds.")
-def live(exercise, camera, no_window, json_out, config_path, model_variant, no_setup_check, speak, speak_to,
-         loop, max_seconds):
+def live(exercise, routine_name, camera, no_window, json_out, config_path, model_variant, no_setup_check, speak,
+         speak_to, loop, max_seconds):
     """Coach live from a webcam (q or Esc quits); prints and saves a summary at the end."""
     import time
 
-    from formcheck.config import load_config, thresholds_for
-    from formcheck.exercises import get_exercise
-    from formcheck.live import run_live
-    from formcheck.fileio import write_text_atomic
-    from formcheck.report.model import LiveFacts, Report, Spoken, VideoFacts
-    from formcheck.report.words import not_judged_text
-    from formcheck.session import Session
-    from formcheck.setup_check import SetupCheck
+    from formcheck.analyze import Outputs
+    from formcheck.config import load_config
 
-    exercise = _exercise_choice(exercise)
+    if (exercise is None) == (routine_name is None):
+        raise FormcheckError("name the exercise with --exercise ID, or the routine with --routine NAME (not both)")
+    exercise = _exercise_choice(exercise) if exercise is not None else None
     config = load_config(config_path)
     json_out = json_out or Path(time.strftime("formcheck-live-%Y%m%d-%H%M%S.json"))
-    from formcheck.analyze import Outputs
     Outputs(json=json_out).check_writable()
-    ex = get_exercise(exercise)(thresholds_for(config, exercise))
-    session = Session(ex, thresholds_for(config, "common"), keep_timeline=False)
+    if speak_to:
+        Outputs(json=speak_to).check_writable()
     coach = None
     if speak or speak_to:
         from formcheck.coach import Coach, SpeakerVoice, WavVoice
-        if speak_to:
-            Outputs(json=speak_to).check_writable()
         coach = Coach(WavVoice(speak_to) if speak_to else SpeakerVoice())
-    click.echo(f"{ex.title}: {ex.setup}." + ("" if no_window else " Press q or Esc to finish."), err=True)
-    say = (lambda line: click.echo(line)) if no_window else None
+    settings = dict(camera=camera, window=not no_window, config=config, model_variant=model_variant,
+                    setup_check=not no_setup_check, coach=coach, loop=loop, max_seconds=max_seconds)
     try:
-        result, stats, length_s = run_live(camera, session, _model(model_variant), window=not no_window,
-                                           loop=loop, max_seconds=max_seconds,
-                                           setup=None if no_setup_check else SetupCheck(ex, session.common),
-                                           on_frame=(lambda image, state: coach.update(state)) if coach else None,
-                                           say=say, config=config)
+        if routine_name is not None:
+            report, stats = _live_routine(routine_name, **settings)
+        else:
+            report, stats = _live_exercise(exercise, **settings)
     finally:
         if coach is not None:
             coach.close()
+    _save_live(report, stats, json_out, coach, camera, model_variant, no_setup_check)
+
+
+def _live_exercise(exercise, camera, window, config, model_variant, setup_check, coach, loop, max_seconds):
+    from formcheck.config import thresholds_for
+    from formcheck.exercises import get_exercise
+    from formcheck.live import run_live
+    from formcheck.report.model import Report, VideoFacts
+    from formcheck.session import Session
+    from formcheck.setup_check import SetupCheck
+
+    ex = get_exercise(exercise)(thresholds_for(config, exercise))
+    session = Session(ex, thresholds_for(config, "common"), keep_timeline=False)
+    click.echo(f"{ex.title}: {ex.setup}." + (" Press q or Esc to finish." if window else ""), err=True)
+    result, stats, length_s = run_live(camera, session, _model(model_variant), window=window, loop=loop,
+                                       max_seconds=max_seconds, setup=SetupCheck(ex, session.common) if setup_check
+                                       else None, on_frame=(lambda image, state: coach.update(state)) if coach else None,
+                                       say=None if window else click.echo, config=config)
     fps = stats.frames_shown / stats.wall_s if stats.wall_s else 0.0
     report = Report.from_session(result, source=str(camera), model=f"pose_landmarker_{model_variant}",
                                  video=VideoFacts(fps, result.frames, length_s, stats.width, stats.height))
+    return report, stats
+
+
+def _live_routine(routine_name, camera, window, config, model_variant, setup_check, coach, loop, max_seconds):
+    from formcheck.config import merge_configs
+    from formcheck.routine import load_routine
+    from formcheck.routine_live import run_routine_live
+
+    routine = load_routine(routine_name)
+    click.echo(f"{routine.title}: {len(routine.items)} exercises."
+               + (" Press s to skip an exercise, r to repeat it, q or Esc to finish." if window else ""), err=True)
+    report, stats, _ = run_routine_live(camera, routine, _model(model_variant), merge_configs(routine.thresholds, config),
+                                        window=window, loop=loop, max_seconds=max_seconds, setup_check=setup_check,
+                                        say=None if window else click.echo, coach=coach,
+                                        model_name=f"pose_landmarker_{model_variant}")
+    return report, stats
+
+
+def _save_live(report, stats, json_out, coach, camera, model_variant, no_setup_check):
+    """The live session's report: saved, its warnings and summary printed."""
+    from formcheck.fileio import write_text_atomic
+    from formcheck.report.model import LiveFacts, Spoken
+    from formcheck.report.words import not_judged_text
+
     report.live = LiveFacts(
         frames_shown=stats.frames_shown, frames_dropped=stats.frames_dropped,
         latency_p50_ms=round(stats.percentile_ms(50), 1), latency_p95_ms=round(stats.percentile_ms(95), 1),
         set_started_s=stats.set_started_s if no_setup_check is False else 0.0,
         spoken=[Spoken(round(u.t_s, 2), u.text, u.kind) for u in coach.said] if coach is not None else None)
-    report.warnings = list(stats.warnings) + report.warnings
+    report.warnings = list(stats.warnings)
     write_text_atomic(json_out, report.dumps())
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(summary_line(report))
-    note = not_judged_text(report.not_judged, report.exercise)
-    if note:
-        click.echo(f"  {note}")
+    if report.routine is not None:
+        click.echo(f"{report.routine.title}: {report.routine.done} of {len(report.routine.items)} exercises done")
+        for line in routine_lines(report.routine):
+            click.echo(f"  {line}")
+    else:
+        click.echo(summary_line(report))
+        note = not_judged_text(report.not_judged, report.exercise)
+        if note:
+            click.echo(f"  {note}")
     click.echo(f"live: {stats.describe()}; report saved to {json_out}", err=True)
 
 

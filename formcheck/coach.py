@@ -37,7 +37,7 @@ class CoachSettings:
 class Utterance:
     t_s: float
     text: str
-    kind: str  # "cue" or "count"
+    kind: str  # "cue", "count" or "announce"
 
 
 def spoken_number(n: int) -> str:
@@ -85,6 +85,16 @@ class Coach:
         self.said.append(utterance)
         spoken_s = self.voice.say(utterance)
         self._busy_until = state.t_s + max(phrase_s(text), spoken_s or 0.0)
+        return utterance
+
+    def announce(self, t_s: float, text: str) -> Utterance:
+        """Say ``text`` now (a routine's next exercise, a rest): it goes ahead of any count or
+        cue, and the counts start again from one (a new exercise)."""
+        self._reps_said = 0
+        utterance = Utterance(t_s, text, "announce")
+        self.said.append(utterance)
+        spoken_s = self.voice.say(utterance)
+        self._busy_until = t_s + max(phrase_s(text), spoken_s or 0.0)
         return utterance
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from formcheck.errors import FormcheckError
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import PoseFrame, PoseTrack
 from formcheck.report.words import not_judged_text
-from formcheck.session import Banner, Session, SessionResult
+from formcheck.session import Banner, LiveState, Session, SessionResult
 from formcheck.setup_check import SetupCheck, SetupStatus, draw_setup
 from formcheck.video import parse_source
 
@@ -256,6 +256,7 @@ class ExerciseCoaching(Coaching):
         self.why: WhyNothingCounts | None = None
         self.held: list[tuple[float, PoseFrame | None]] = []  # a file's poses while the set-up check runs
         self.set_started_s: float | None = None  # session time when the set-up check passed
+        self.last_state: LiveState | None = None  # the session's, on the latest frame counted
         self.warnings: list[str] = []
 
     def start(self, camera: CameraSource, display_size) -> None:
@@ -291,7 +292,7 @@ class ExerciseCoaching(Coaching):
         return shown
 
     def _counting(self, frame: Captured, pose: PoseFrame | None, hint: Banner | None) -> np.ndarray:
-        state = self.session.update(frame.t_s, pose)
+        state = self.last_state = self.session.update(frame.t_s, pose)
         self.narrator.progress()
         if hint is not None and (state.banner is None or state.banner.severity == "info"):
             state = replace(state, banner=hint)
@@ -303,7 +304,7 @@ class ExerciseCoaching(Coaching):
     def catch_up(self, poses: list[tuple[float, PoseFrame | None]]) -> None:
         """Hand the session poses it has not seen (a file's, held back during the set-up check)."""
         for t_s, pose in poses:
-            self.session.update(t_s, pose)
+            self.last_state = self.session.update(t_s, pose)
             self.narrator.progress()
         poses.clear()
 
