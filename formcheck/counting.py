@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -207,6 +208,14 @@ class RepCounter:
 UNSEEN = "unseen"
 
 
+class SideEvidence(Protocol):
+    """Tells a hold's side from evidence gathered frame by frame (see ``HoldTracker``)."""
+
+    def note(self, metrics: dict[str, float], side: str | None) -> None: ...
+
+    def crossed_side(self) -> str | None: ...
+
+
 class HoldTracker:
     """Tracks holds of a posture that is either held (with a side) or not.
 
@@ -214,9 +223,12 @@ class HoldTracker:
     been gone for ``exit_s``; a brief loss (a lost landmark, a wobble) does not end it.
     """
 
-    def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, keep_side: bool = False):
+    def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, keep_side: bool = False,
+                 side_evidence: SideEvidence | None = None):
         self.enter_s = enter_s
         self.exit_s = exit_s
+        # side_evidence: settles a finished hold's side from more than the labels seen in it
+        self.side_evidence = side_evidence
         # keep_side: a hold's side is the side seen most while it started, and stays until the
         # posture is gone for exit_s; the other side seen meanwhile is a left/right label swap
         # (nobody switches legs without first uncrossing them).
@@ -225,6 +237,7 @@ class HoldTracker:
         self._candidate: Window | None = None
         self._votes: dict[str, int] = {}
         self._candidate_t: float | None = None  # the candidate's last sure frame
+        self._candidate_gap = False  # unsure frames came after it
         self._candidate_seen_s = 0.0  # how long the candidate was seen for sure
         self._last_seen_s = float("nan")
         self._let_go = False  # the posture was undone for a moment during this hold
@@ -237,10 +250,18 @@ class HoldTracker:
     def update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
         """``side`` is the held side, None when the posture is not held, or ``UNSEEN``.
         Returns a finished hold."""
+        finished = self._update(t_s, side, metrics)
+        if self.side_evidence is not None:
+            self.side_evidence.note(metrics, side)
+        return finished
+
+    def _update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
         unseen = side == UNSEEN
         if unseen:
-            if self.hold is None:  # unsure frames neither build nor break a hold about to start
-                self._candidate_t = None
+            if self.hold is None:  # brief unsure frames neither build nor break a hold about to start
+                self._candidate_gap = True
+                if self._candidate_t is not None and t_s - self._candidate_t > self.exit_s:
+                    self._candidate = None
                 return None
             side = self.hold.side
         finished = None
@@ -266,9 +287,9 @@ class HoldTracker:
             self._votes, self._candidate_t, self._candidate_seen_s = {}, None, 0.0
         self._candidate.add(t_s, metrics)
         self._votes[side] = self._votes.get(side, 0) + 1
-        if self._candidate_t is not None:  # time between sure frames only
-            self._candidate_seen_s += t_s - self._candidate_t
-        self._candidate_t = t_s
+        if self._candidate_t is not None and not self._candidate_gap:
+            self._candidate_seen_s += t_s - self._candidate_t  # time between sure frames only
+        self._candidate_t, self._candidate_gap = t_s, False
         if self._candidate_seen_s >= self.enter_s:
             self._candidate.side = max(self._votes, key=self._votes.get)
             self.hold, self._candidate = self._candidate, None
@@ -277,6 +298,8 @@ class HoldTracker:
 
     def _close(self) -> Window:
         hold, self.hold, self._let_go = self.hold, None, False
+        if self.side_evidence is not None:
+            hold.side = self.side_evidence.crossed_side() or hold.side
         # Trim the trailing samples recorded after the posture was last seen for sure.
         end = self._last_sure_s if self._last_sure_s == self._last_sure_s else self._last_seen_s
         keep = sum(t <= end for t in hold.times_s)

@@ -241,3 +241,13 @@ def test_standing_hold_goes_on_when_the_crossed_leg_is_lost_while_sat_back():
     result, _ = standing([(2, None, UPRIGHT), (2, "left", {}), (3, None, {}), (2, "left", {}),
                           (3, None, UPRIGHT), (6, "right", {}), (2, None, UPRIGHT)])
     assert holds(result) == [("left", 7), ("right", 6)]
+
+
+def test_standing_side_comes_from_the_foot_that_stayed_down_not_the_labels():
+    # Filmed obliquely MediaPipe may mirror the crossed leg for a whole hold (the population);
+    # the foot on the floor still stands where that foot rested before.
+    mirrored = {"swap_legs": True}
+    result, _ = standing([(2, None, UPRIGHT), (6, "left", mirrored), (3, None, UPRIGHT), (6, "right", mirrored),
+                          (2, None, UPRIGHT)])
+    assert holds(result) == [("left", 6), ("right", 6)]
+    assert fired(result) == set()

@@ -21,7 +21,7 @@ from formcheck.counting import UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
                                       KeyAngle,
                                       crossed_leg, facing_yaw_deg, missing_side, sustained_extreme)
-from formcheck.exercises.seated_figure_four import crossed_side, figure_four_metrics, why_not_crossed
+from formcheck.exercises.seated_figure_four import StandingFoot, crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
 
 
@@ -82,7 +82,7 @@ class StandingFigureFour(HoldExercise):
         return m["trunk_lean_deg"] <= self.th.max_standing_lean_deg
 
     def tracker(self) -> HoldTracker:
-        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True)
+        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True, side_evidence=StandingFoot())
 
     def held_side(self, m: dict[str, float]) -> str | None:
         side = crossed_side(m, self.th)
