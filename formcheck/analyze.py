@@ -211,7 +211,8 @@ def _reports(parts: list[_Part], video: VideoReader, track: PoseTrack, source: s
     duration_s = (track.times_s[-1] + 1.0 / info.fps) if track.times_s else 0.0
     facts = VideoFacts(info.fps, 0, duration_s, info.width, info.height)
     warnings = ([f"the video ends early (truncated after {video.frames_read} frames)"] if video.truncated
-                else []) + ([f"{video.bad_frames} unreadable frames were skipped"] if video.bad_frames else [])
+                else []) + ([f"{video.bad_frames} unreadable frame"
+                             + (" was skipped" if video.bad_frames == 1 else "s were skipped")] if video.bad_frames else [])
     for part in parts:
         part.report = Report.from_session(part.result, source=source,
                                           video=dataclasses.replace(facts, frames=part.result.frames),

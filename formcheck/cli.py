@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import os
 import sys
 from pathlib import Path
 
@@ -16,25 +19,55 @@ def _model(variant: str = "full") -> Path:
 
 
 def _exercise_choice(value: str, allow_auto: bool = False) -> str:
-    from formcheck.exercises import get_exercise
-    if allow_auto and value == "auto":
+    """``value`` if it names an exercise (or ``auto``, where allowed); else one line with the
+    nearest id ("did you mean glute_bridge?") and every valid one."""
+    from formcheck.exercises import EXERCISES
+    if value in EXERCISES or (allow_auto and value == "auto"):
         return value
-    get_exercise(value)  # raises a one-line error listing the valid ids
-    return value
+    choices = sorted(EXERCISES) + (["auto"] if allow_auto else [])
+    guess = _nearest(value, choices)
+    hint = f"did you mean {guess}? " if guess else ""
+    raise FormcheckError(f"unknown exercise {value!r}; {hint}choose one of: {', '.join(choices)}")
+
+
+def _nearest(value: str, choices: list[str]) -> str | None:
+    """The choice a typo most likely meant: "glute_brige", "Glute bridge" and "bridge" all
+    mean glute_bridge."""
+    typed = value.strip().lower().replace(" ", "_").replace("-", "_")
+    close = difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    containing = [c for c in choices if typed and typed in c]
+    return containing[0] if len(containing) == 1 else None
 
 
 def summary_line(report) -> str:
-    """One line on a ``Report``: the clip, its exercise, reps or holds, faults."""
+    """One line on a ``Report``: the clip, its exercise, reps or holds, faults (named as the
+    report page names them)."""
+    from formcheck.report.words import exercise_title, fault_title
     s = report.summary
-    parts = [f"{Path(report.source).name}: {report.exercise}"]
+    parts = [f"{Path(report.source).name}: {exercise_title(report.exercise)}"]
     if s.rep_count or not s.hold_count:
         parts.append(f"{s.rep_count} rep{'' if s.rep_count == 1 else 's'}")
     if s.hold_count:
         holds = ", ".join(f"{h.side or '-'} {h.duration_s:.1f} s" for h in report.holds)
         parts.append(f"{s.hold_count} hold{'' if s.hold_count == 1 else 's'} ({holds})")
-    faults = ", ".join(f"{code} x{n}" for code, n in s.fault_counts.items())
+    faults = ", ".join(f"{fault_title(code, report.exercise).lower()} ×{n}" for code, n in s.fault_counts.items())
     parts.append(f"faults: {faults}" if faults else "no faults")
     return "; ".join(parts)
+
+
+def outputs_written(outputs, report) -> list[str]:
+    """Where each file of a single-video run went: "JSON report: out/r.json", ... (and the
+    page of each other exercise recognised in it)."""
+    from formcheck.analyze import part_page
+    lines = [f"{what}: {path}" for what, path in (
+        ("JSON report", outputs.json), ("HTML report", outputs.html), ("annotated video", outputs.video),
+        ("CSV table", outputs.csv), ("pose track", outputs.landmarks)) if path is not None]
+    if outputs.html is not None and len(report.parts) > 1:
+        pages = [part_page(outputs.html, number, part.exercise) for number, part in enumerate(report.parts, 1)]
+        lines += [f"HTML report, part {page.stem.rsplit('.', 1)[-1]}: {page}" for page in pages if page.exists()]
+    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,7 +78,7 @@ def cli():
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--exercise", "-e", help="Exercise id (see `formcheck exercises`), or auto.")
+@click.option("--exercise", "-e", help="Exercise id (see `formcheck exercises`), or auto to recognise it.")
 @click.option("--routine", "routine_name", help="A routine done start to finish: a built-in name "
               "(see `formcheck routines`) or a .toml file.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report here.")
@@ -101,6 +134,8 @@ def analyze(source, exercise, routine_name, json_out, video_out, html_out, csv_o
         note = not_judged_text(part.not_judged, part.exercise)
         if note:
             click.echo(f"  {part.exercise}: {note}" if len(report.parts) > 1 else f"  {note}")
+    for line in outputs_written(outputs, report):
+        click.echo(f"  {line}")
 
 
 def _analyze_routine(source, exercise, routine_name, json_out, video_out, html_out, csv_out, landmarks_out,
@@ -326,6 +361,8 @@ def exercises():
         for fault in ex.faults():
             views = "any view" if set(fault.views) == set(ANY_VIEW) else " or ".join(fault.views)
             click.echo(f"{'':<24} {fault.code:<20} {fault.title} ({views}): {ex().message(fault.code)}")
+    click.echo(f"{'auto':<24} {'':<6} view: {'any':<18} Recognised: which of the exercises above is done "
+               "(analyze --exercise auto)")
 
 
 @cli.command()
@@ -382,7 +419,44 @@ def models_fetch(variant):
     click.echo(f"pose model ready: {path}")
 
 
+@contextlib.contextmanager
+def _native_logs_hidden():
+    """MediaPipe (absl), LiteRT, FFmpeg and Qt log from native code straight to file
+    descriptor 2, at start-up and mid-run too ("W0000 ... landmark_projection_calculator"
+    when a lost pose is found again): fd 2 goes to /dev/null for the whole command while
+    Python's own stderr (progress bar, warnings, errors) keeps the terminal.
+    FORMCHECK_DEBUG=1 shows everything."""
+    if os.environ.get("FORMCHECK_DEBUG") or sys.stderr is not sys.__stderr__:  # e.g. under pytest's capture
+        yield
+        return
+    try:
+        if sys.stderr.fileno() != 2:
+            raise OSError
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    original = sys.stderr
+    original.flush()
+    terminal = os.dup(2)
+    sys.stderr = open(terminal, "w", buffering=1, encoding=original.encoding, errors=original.errors, closefd=False)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr = original
+        os.dup2(terminal, 2)
+        os.close(terminal)
+
+
 def main(argv=None) -> int:
+    with _native_logs_hidden():
+        return _main(argv)
+
+
+def _main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="formcheck", standalone_mode=False)
     except FormcheckError as error:

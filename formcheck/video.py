@@ -155,6 +155,7 @@ class VideoReader:
     def _decoded(self) -> Iterator[tuple[int, np.ndarray]]:
         yield 0, self._first
         index, bad_in_a_row = 1, 0
+        bad_at: list[int] = []  # the frame index where each failed read happened
         while bad_in_a_row < MAX_CONSECUTIVE_BAD_READS:
             ok, image = self._cap.read()
             if ok and image is not None:
@@ -163,13 +164,17 @@ class VideoReader:
                 index += 1
             else:
                 bad_in_a_row += 1
-                if not self._count_known or index + self.bad_frames >= self.info.frame_count:
+                if not self._count_known or index + len(bad_at) >= self.info.frame_count:
                     break  # the normal end of the file
-                self.bad_frames += 1
+                bad_at.append(index)
         # Reads that failed at the very end are not corrupt frames but a cut-off file.
-        self.bad_frames -= bad_in_a_row if bad_in_a_row >= MAX_CONSECUTIVE_BAD_READS else 0
+        if bad_in_a_row >= MAX_CONSECUTIVE_BAD_READS:
+            bad_at = bad_at[:-bad_in_a_row]
         self.frames_read = index
-        self.truncated = self._count_known and index + self.bad_frames < self.info.frame_count - 2
+        self.truncated = self._count_known and index + len(bad_at) < self.info.frame_count - 2
+        if self.truncated:  # the half-written frames just before the cut belong to the cut too
+            bad_at = [i for i in bad_at if i < index - MAX_CONSECUTIVE_BAD_READS]
+        self.bad_frames = len(bad_at)
 
     def __iter__(self) -> Iterator[VideoFrame]:
         last_t = None

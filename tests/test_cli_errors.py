@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import cv2
 import numpy as np
 import pytest
 
-from conftest import real_clip, run_cli
+from conftest import SAMPLES, real_clip, run_cli
 
 
 def assert_clean_failure(result, expected_text: str, out_dir):
@@ -99,3 +103,58 @@ def test_malformed_config(tmp_path, out_dir):
     r = run_cli("analyze", tmp_path / "x.mp4", "--exercise", "glute_bridge", "--config", config,
                 *outputs(out_dir))
     assert_clean_failure(r, "not valid TOML", out_dir)
+
+
+@pytest.mark.parametrize("typed, meant", [("glute_brige", "glute_bridge"), ("Glute bridge", "glute_bridge"),
+                                          ("seated-hip-abduction", "seated_hip_abduction"), ("clam", "clamshell"),
+                                          ("aut", "auto")])
+def test_a_mistyped_exercise_gets_a_did_you_mean(tmp_path, out_dir, typed, meant):
+    r = run_cli("analyze", tmp_path / "x.mp4", "--exercise", typed, *outputs(out_dir))
+    assert_clean_failure(r, f"did you mean {meant}?", out_dir)
+
+
+def test_a_mistyped_command_gets_a_did_you_mean():
+    r = run_cli("anlyze", "x.mp4")
+    assert r.returncode != 0 and "Did you mean 'analyze'?" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_auto_is_listed_in_help_and_in_exercises():
+    assert "or auto to recognise it" in " ".join(run_cli("analyze", "--help").stdout.split())
+    listing = run_cli("exercises").stdout.splitlines()
+    assert any(line.startswith("auto ") and "Recognised" in line for line in listing)
+
+
+SHORT_CLIP = SAMPLES / "clamshell" / "clamshell_clean.mp4"  # 3.7 s at 15 fps: the quickest real run
+
+
+def _formcheck(*args, debug: bool):
+    env = {k: v for k, v in os.environ.items() if k != "FORMCHECK_DEBUG"}
+    if debug:
+        env["FORMCHECK_DEBUG"] = "1"
+    return subprocess.run([sys.executable, "-m", "formcheck", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_a_cut_short_file_says_so_names_its_outputs_and_no_library_log_reaches_the_terminal(tmp_path, model_path):
+    """Cut to 75%: one warning (the half-written last frames are the cut, not "unreadable frames"), '1 rep' (not '1 reps'), the exercise and its
+    faults named as on the page, where each file went; stderr holds formcheck's lines only,
+    though MediaPipe and LiteRT do log (FORMCHECK_DEBUG=1 shows them: the control)."""
+    data = SHORT_CLIP.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ("analyze", cut, "--exercise", "clamshell", "--json", out / "r.json", "--csv", out / "r.csv", "--quiet")
+
+    r = _formcheck(*args, debug=False)
+    assert r.returncode == 0, r.stderr
+    warnings = r.stderr.splitlines()
+    assert warnings and all(line.startswith("warning: ") for line in warnings), r.stderr
+    assert len(warnings) == 1 and "ends early (truncated after" in warnings[0], warnings
+    summary, *written = r.stdout.splitlines()
+    assert summary.startswith("cut.mp4: Clamshell; 1 rep;"), summary
+    assert "  JSON report: " + str(out / "r.json") in written and "  CSV table: " + str(out / "r.csv") in written
+
+    control = _formcheck(*args, debug=True)
+    native = [line for line in control.stderr.splitlines() if not line.startswith("warning: ")]
+    assert native, "the control run should show the native libraries' own log lines"

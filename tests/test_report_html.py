@@ -446,3 +446,32 @@ def test_a_missing_shared_plotly_says_so_instead_of_failing(tmp_path):
         browser_page.goto(path.as_uri())
         assert "needs" in browser_page.locator(".plot-missing").first.inner_text()
     assert [e for e in errors if "plotly.min.js" in e or "ERR_FILE_NOT_FOUND" in e] == errors
+
+
+def test_the_index_shows_what_a_run_warned_of_once():
+    import datetime as dt
+
+    from formcheck.report.index_page import OK, IndexEntry, render_index
+
+    report = sample_report()
+    report.warnings = ["the video ends early (truncated after 53 frames)"]
+    entry = IndexEntry("week1/a_cut_file.mp4", OK, dt.datetime(2024, 5, 2), report=report,
+                       links={"report": "week1/a_cut_file.html"})
+    page = render_index("clips", [entry], "glute_bridge", None, now=dt.datetime(2024, 5, 3))
+    assert visible_text(page).count("Note: the video ends early (truncated after 53 frames)") == 1
+    assert "week1/<wbr>a_<wbr>cut_<wbr>file.mp4" in page
+
+
+def test_a_folder_run_writes_one_plotly_that_its_reports_link(tmp_path, model_path):
+    from formcheck.batch import BatchSettings, run_batch
+
+    clips = tmp_path / "clips" / "week1"
+    clips.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parents[1] / "samples" / "clamshell" / "clamshell_clean.mp4",
+                clips / "monday.mp4")
+    results = tmp_path / "results"
+    run_batch(tmp_path / "clips", results, BatchSettings(exercise="clamshell"), jobs=1, progress=False)
+    page = (results / "week1" / "monday.html").read_text(encoding="utf-8")
+    assert '<script src="../plotly.min.js"' in page and len(page) < 500_000
+    assert (results / "plotly.min.js").stat().st_size > 3_000_000
+    assert [p.name for p in results.rglob("*.js")] == ["plotly.min.js"]

@@ -58,7 +58,7 @@ def render_index(folder: str, entries: list[IndexEntry], exercise: str, history:
 def _row(entry: IndexEntry, exercise: str) -> dict:
     row = {"video": entry.video, "state": entry.state, "form": None, "exercise": exercise_title(exercise),
            "date": entry.date, "work": "", "faults": [], "verdict": "", "links": dict(entry.links),
-           "error": entry.error}
+           "error": entry.error, "warnings": []}
     if entry.state == FAILED:
         row["verdict"] = f"Could not be analysed: {entry.error}"
         return row
@@ -79,5 +79,7 @@ def _row(entry: IndexEntry, exercise: str) -> dict:
         faults=[{"code": code, "title": fault_title(code), "count": n}
                 for code, n in sorted(counts.items(), key=lambda item: -item[1])],
         verdict=verdict(report),
+        # what the run warned of (a file cut short, another exercise seen), each said once
+        warnings=list(dict.fromkeys(w for part in (report, *parts) for w in part.warnings)),
     )
     return row
