@@ -169,12 +169,13 @@ def routine_from_dict(data: dict, where: str = "routine", path: Path | None = No
 def _item(entry, rest_s: float, where: str) -> Item:
     if not isinstance(entry, dict):
         raise FormcheckError(f"{where} must be a table ([[exercise]])")
-    _unknown_keys(entry, ITEM_KEYS, where)
     exercise_id = entry.get("id")
     if exercise_id not in EXERCISES:
+        _unknown_keys(entry, ITEM_KEYS, where)
         raise FormcheckError(f"{where}: id {exercise_id!r} is not an exercise; choose one of: "
                              + ", ".join(sorted(EXERCISES)))
     where = f"{where} ({exercise_id})"
+    _unknown_keys(entry, ITEM_KEYS, where)
     kind = EXERCISES[exercise_id].kind
     wanted, other = ("reps", "hold_s") if kind == "reps" else ("hold_s", "reps")
     if other in entry:
@@ -313,9 +314,9 @@ def align_windows(windows: Sequence[tuple[float, float, dict[str, float]]], rout
 
 def refine_boundaries(track: PoseTrack, found: list[Segment], config: dict) -> list[Segment]:
     """Move each boundary between two exercises to where their rules see the work begin
-    and end: when a rep or hold of the next exercise starts before the recogniser's
-    boundary, or one of the previous exercise ends after it, the boundary moves just
-    before it (or just after), but never across the other exercise's own work."""
+    and end: when a rep or hold of either exercise is cut by the recogniser's boundary,
+    the boundary moves just before it (the next one's) or just after it (the previous
+    one's), but never across the other exercise's own work."""
     found = list(found)
     for i in range(len(found) - 1):
         before, after = found[i], found[i + 1]
@@ -324,7 +325,9 @@ def refine_boundaries(track: PoseTrack, found: list[Segment], config: dict) -> l
         b_units = _units(track, after.exercise, max(before.start_s, t - BOUNDARY_SEARCH_S), after.end_s, config)
         a_done = max([end for start, end in a_units if end <= t], default=before.start_s)
         a_late = max([end for start, end in a_units if end > t and start < t], default=None)
-        b_early = min([start for start, end in b_units if start < t], default=None)
+        # only work cut by the boundary moves it: a "rep" wholly inside the search is as likely
+        # the previous exercise's own movement (uncrossing the legs) seen by the wrong rules
+        b_early = min([start for start, end in b_units if start < t < end], default=None)
         b_next = min([start for start, end in b_units if start >= t], default=after.end_s)
         if b_early is not None and a_late is None:
             t = max(a_done, b_early - LEAD_S)

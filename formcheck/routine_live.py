@@ -152,6 +152,8 @@ class RoutineCoaching(Coaching):
             return
         item = self.routine.items[index]
         exercise = EXERCISES[item.exercise](thresholds_for(self._config, item.exercise))
+        if item.target.reps is not None:  # the counter on screen says the routine's target
+            exercise.target_reps = str(item.target.reps)
         session = Session(exercise, thresholds_for(self._config, "common"), keep_timeline=False)
         setup = SetupCheck(exercise, session.common) if self._setup_check and began_s is None else None
         on_frame = (lambda shown, state: self._coach.update(state)) if self._coach is not None else None
@@ -275,8 +277,11 @@ class RoutineCoaching(Coaching):
         bar_x0, bar_x1 = round(image.shape[1] * 0.62), image.shape[1] - pad
         cv2.rectangle(strip, (bar_x0, pad), (bar_x1, height - pad), BAR_BACK, -1)
         cv2.rectangle(strip, (bar_x0, pad), (bar_x0 + round(share * (bar_x1 - bar_x0)), height - pad), BAR_DONE, -1)
-        cv2.putText(strip, text, (pad, height - round(18 * unit)), cv2.FONT_HERSHEY_DUPLEX, 0.8 * unit, WHITE,
-                    max(1, round(1.5 * unit)), cv2.LINE_AA)
+        scale, thick = 0.8 * unit, max(1, round(1.5 * unit))
+        width = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, thick)[0][0]
+        scale *= min(1.0, (bar_x0 - 2 * pad) / max(1, width))  # a long name shrinks to fit before the bar
+        cv2.putText(strip, text, (pad, height - round(18 * unit)), cv2.FONT_HERSHEY_DUPLEX, scale, WHITE, thick,
+                    cv2.LINE_AA)
         if view is not None and self._announced is not None and t_s - self._announced[0] <= ANNOUNCE_S:
             image = image.copy() if self.current is None else image
             view.overlay.banner(image, self._announced[1][:90], (150, 100, 40))
@@ -286,7 +291,8 @@ class RoutineCoaching(Coaching):
         """The strip's words ("2/4 Glute bridge 5 / 10") and how much of the target is met."""
         count = len(self.routine.items)
         if self.current is None:
-            return f"{min(self.next_index, count)}/{count} rest", 1.0
+            upcoming = self.routine.items[min(self.next_index, count - 1)].title
+            return f"Rest - next {min(self.next_index + 1, count)}/{count} {upcoming}", 1.0
         item = self.routine.items[self.current.index]
         done, needed = self._units_done(self.current, item.target), item.target.units_needed
         what = "" if item.target.reps else f" holds of {item.target.hold_s:g} s"
