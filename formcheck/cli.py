@@ -186,6 +186,8 @@ def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet,
     settings = BatchSettings(exercise=exercise, model_variant=model_variant, config=config, annotate=annotate)
     result = run_batch(folder, results_dir, settings, jobs=jobs, force=force, backend=backend, address=address,
                        progress=not quiet)
+    from formcheck.history import remember_results
+    remember_results(results_dir)  # `formcheck history` with no folder reads this one
     for outcome in result.failed:
         earlier = " (as in an earlier run; --force tries again)" if outcome.earlier else ""
         click.echo(f"failed: {outcome.relative}: {outcome.error}{earlier}", err=True)
@@ -198,23 +200,32 @@ def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet,
 
 
 @cli.command()
-@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.argument("results_dir", required=False, type=click.Path(path_type=Path))
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Also write the plots as an HTML page here.")
 def history(results_dir, html_out):
-    """Reps, hold times and fault rates per exercise over time, from a results folder."""
-    from formcheck.history import format_table, load_sessions
+    """Reps, hold times and fault rates per exercise over time, and how often each routine was
+    done, from a results folder [default: the one a folder run wrote last]."""
+    from formcheck.history import format_adherence, format_table, last_results, load_routines, load_sessions
     from formcheck.report.history_page import write_history_html
 
+    if results_dir is None:
+        results_dir = last_results()
+        if results_dir is None:
+            raise FormcheckError("which results folder? name one (formcheck history RESULTS); no folder run "
+                                 "(formcheck analyze DIR --out RESULTS) has written one yet")
+        click.echo(f"history of {results_dir} (the folder analysed last)", err=True)
     if not results_dir.is_dir():
         raise FormcheckError(f"no such results folder: {results_dir}")
-    sessions = load_sessions(results_dir)
+    sessions, routines = load_sessions(results_dir), load_routines(results_dir)
     if not sessions:
         raise FormcheckError(f"no reports found in {results_dir} (analyse a folder with --out {results_dir})")
+    if routines:
+        click.echo(format_adherence(routines) + "\n")
     click.echo(format_table(sessions))
     if html_out:
         if not html_out.parent.resolve().is_dir():
             raise FormcheckError(f"output folder does not exist: {html_out.parent}")
-        write_history_html(html_out, sessions)
+        write_history_html(html_out, sessions, routines=routines)
         click.echo(f"history page: {html_out}", err=True)
 
 

@@ -23,18 +23,23 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 from pathlib import Path, PurePosixPath
 
+from formcheck.fileio import write_text_atomic
 from formcheck.markers import read_marker
-from formcheck.report.history_page import (FROM_FILE_TIME, FROM_NAME, HistorySession, by_exercise, percent,
-                                           render_history_html, trend_sentence, write_history_html)
+from formcheck.report.history_page import (FROM_FILE_TIME, FROM_NAME, HistorySession, RoutineSession,
+                                           adherence_sentence, by_exercise, by_week, percent, render_history_html,
+                                           targets_met, trend_sentence, write_history_html)
 from formcheck.report.model import Report
 from formcheck.report.words import exercise_title, fault_title
 
-__all__ = ["FROM_FILE_TIME", "FROM_NAME", "HistorySession", "date_in_name", "format_table", "load_sessions",
-           "render_history_html", "session_date", "session_from_report", "write_history_html"]
+__all__ = ["FROM_FILE_TIME", "FROM_NAME", "HistorySession", "RoutineSession", "date_in_name", "format_adherence",
+           "format_table", "last_results", "load_routines", "load_sessions", "remember_results", "render_history_html",
+           "session_date", "session_from_report", "write_history_html"]
 
 # A calendar date in a file name: 2026-11-18, 2026_11_18, 2026.11.18 or 20261118.
 DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -76,10 +81,10 @@ def session_from_report(report: Report, path: Path, name: str, marker: dict | No
     return HistorySession.of(report, path, name, date, date_from)
 
 
-def load_sessions(results: Path) -> list[HistorySession]:
-    """Every report below ``results`` (hidden folders skipped), oldest first."""
+def _reports(results: Path):
+    """(report, its JSON's path, the video's name, the batch marker) for every report below
+    ``results`` (hidden folders skipped)."""
     results = Path(results)
-    sessions = []
     for path in sorted(results.rglob("*.json")):
         relative = path.relative_to(results)
         if any(part.startswith(".") for part in relative.parts):
@@ -92,10 +97,62 @@ def load_sessions(results: Path) -> list[HistorySession]:
         name = (marker or {}).get("video") or report.source or relative.as_posix()
         if date_in_name(name) is None and date_in_name(relative.as_posix()) is not None:
             name = relative.as_posix()  # the report was saved under a dated name
-        for part in report.parts:  # each recognised exercise is a session of its own
-            sessions.append(session_from_report(part, path, name, marker))
+        yield report, path, name, marker
+
+
+def load_sessions(results: Path) -> list[HistorySession]:
+    """Every report below ``results`` (hidden folders skipped), oldest first."""
+    sessions = [session_from_report(part, path, name, marker)
+                for report, path, name, marker in _reports(results)
+                for part in report.parts]  # each recognised exercise (or routine's) is a session of its own
     sessions.sort(key=lambda s: (s.exercise, s.date, s.video))
     return sessions
+
+
+def load_routines(results: Path) -> list[RoutineSession]:
+    """Every routine done (a report of ``--routine``) below ``results``, oldest first."""
+    routines = []
+    for report, path, name, marker in _reports(results):
+        if report.routine is not None:
+            session = session_from_report(report, path, name, marker)
+            routines.append(RoutineSession.of(report, path, name, session.date, session.date_from))
+    return sorted(routines, key=lambda r: (r.date, r.video))
+
+
+def format_adherence(routines: list[RoutineSession]) -> str:
+    """The routines done: per week, and per exercise each time whether its target was met."""
+    if not routines:
+        return ""
+    weeks = ", ".join(f"{monday:%d %b} {full + part}" for monday, full, part in by_week(routines))
+    marks = {"done": "+", "partial": "~", "missed": "-"}
+    lines = [f"Routines: {adherence_sentence(routines)}", f"  per week (from Monday): {weeks}",
+             "  targets met, oldest first (+ met, ~ partly, - missed):"]
+    for exercise, history in targets_met(routines).items():
+        lines.append(f"    {exercise_title(exercise):<30} {' '.join(marks[status] for _, status in history)}")
+    return "\n".join(lines)
+
+
+# Where a folder run last wrote its reports: `formcheck history` reads it without a folder.
+def _state_file() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "formcheck" / "last-results"
+
+
+def remember_results(results: Path) -> None:
+    """Note ``results`` as the folder a folder run wrote last (best effort: never fails the run)."""
+    state = _state_file()
+    with contextlib.suppress(OSError):
+        state.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(state, str(Path(results).resolve()) + "\n")
+
+
+def last_results() -> Path | None:
+    """The folder a folder run wrote last, if it is still there."""
+    with contextlib.suppress(OSError):
+        folder = Path(_state_file().read_text(encoding="utf-8").strip())
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def format_table(sessions: list[HistorySession]) -> str:

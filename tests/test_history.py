@@ -123,3 +123,105 @@ def test_each_recognised_exercise_of_a_video_is_a_session(tmp_path):
     sessions = load_sessions(tmp_path)
     assert sorted((s.exercise, s.rep_count) for s in sessions) == [("glute_bridge", 2), ("squat", 3)]
     assert all(s.date == dt.datetime(2026, 11, 18) for s in sessions)
+
+
+# -- one session, and no empty charts (issue #15) ---------------------------------------------------
+
+def _figure_of(page: str, target: str | None = None) -> dict:
+    pattern = r'class="fc-figure" data-target="%s"[^>]*>(.*?)</script>' % (re.escape(target) if target else "[^\"]+")
+    return json.loads(re.search(pattern, page, re.S).group(1))
+
+
+def test_one_session_gets_a_time_axis_of_days_not_hours(tmp_path):
+    write_results(tmp_path, {"2026-11-18_bridge.json": bridge_report("x.mp4", [["hips_too_high"], []])})
+    figure = _figure_of(render_history_html(load_sessions(tmp_path), tmp_path))
+    axis = figure["layout"]["xaxis"]
+    assert axis["type"] == "date" and axis["tickformat"] == "%d %b %Y"
+    low, high = (dt.datetime.fromisoformat(v) for v in axis["range"])
+    assert low < dt.datetime(2026, 11, 18) < high and high - low == dt.timedelta(days=2)
+    assert axis["dtick"] == 86_400_000  # a tick a day
+
+
+def test_no_empty_charts(tmp_path):
+    # reps without a time at the top and without any fault: no hold chart; a fault chart still
+    # (its 0% is news); no reps at all: no fault chart either
+    write_results(tmp_path, {"2026-11-18_a.json": bridge_report("a.mp4", [[], []], hold_s=None),
+                             "2026-11-19_b.json": bridge_report("b.mp4", [[]], hold_s=None)})
+    titles = [a["text"] for a in _figure_of(render_history_html(load_sessions(tmp_path), tmp_path))["layout"]["annotations"]]
+    assert titles == ["Reps per session", "Reps/holds with the fault (%)"]
+    write_results(tmp_path / "none", {"2026-11-18_a.json": bridge_report("a.mp4", [])})
+    titles = [a["text"] for a in _figure_of(render_history_html(load_sessions(tmp_path / "none"), tmp_path))["layout"]["annotations"]]
+    assert titles == ["Reps per session"]
+
+
+# -- routines: adherence --------------------------------------------------------------------------
+
+def routine_report(source: str, statuses: list[str]) -> Report:
+    """A back-pain routine report whose four exercises ended as ``statuses``."""
+    from formcheck.report.routine_page import summarise
+    from formcheck.routine import load_routine
+    from reports import hold
+
+    routine = load_routine("back-pain")
+    parts, owners = [], []
+    for number, (item, status) in enumerate(zip(routine.items, statuses)):
+        if status == "missed":
+            continue
+        if item.target.reps is not None:
+            part = bridge_report(source, [[]] * (item.target.reps if status == "done" else 2), exercise=item.exercise)
+        else:
+            seconds = item.target.hold_s + (5 if status == "done" else -3)
+            part = make_report(item.exercise, holds=[hold("right", 0, seconds), hold("left", 30, 30 + seconds)],
+                               source=source)
+        parts.append(part)
+        owners.append(number)
+    summary = summarise(routine, parts, owners)
+    assert [item.status for item in summary.items] == statuses
+    return dataclasses.replace(parts[0], segments=parts, routine=summary)
+
+
+def test_adherence_routines_per_week_and_targets_met_over_time(tmp_path):
+    from formcheck.history import format_adherence, load_routines
+    from formcheck.report.history_page import by_week
+
+    write_results(tmp_path, {
+        "2026-11-16_routine.json": routine_report("a.mp4", ["done", "partial", "partial", "done"]),
+        "2026-11-18_routine.json": routine_report("b.mp4", ["done", "done", "done", "done"]),
+        "2026-12-01_routine.json": routine_report("c.mp4", ["done", "done", "missed", "done"]),
+        "2026-11-17_bridge.json": bridge_report("d.mp4", [[]]),  # not a routine
+    })
+    routines = load_routines(tmp_path)
+    assert [r.date.day for r in routines] == [16, 18, 1]
+    # the week of 23 Nov had none: it shows as a week with nothing done
+    assert [(monday.day, full, part) for monday, full, part in by_week(routines)] == [(16, 1, 1), (23, 0, 0), (30, 0, 1)]
+    text = format_adherence(routines)
+    assert "3 routines in 3 weeks (1 done in full)" in text
+    assert "Glute bridge 2 of 3" in text and "Seated hip abduction 1 of 3" in text
+    assert re.search(r"Seated hip abduction\s+~ \+ -", text)
+    # the exercises of the routines are sessions of the per-exercise history too
+    assert [s.rep_count for s in load_sessions(tmp_path) if s.exercise == "glute_bridge"] == [2, 1, 10, 10]
+    page = render_history_html(load_sessions(tmp_path), tmp_path, routines=routines)
+    assert "Your routine" in page
+    figure = _figure_of(page, "adherence-plot")
+    assert [t["name"] for t in figure["data"]][:2] == ["done in full", "partly done"]
+    assert figure["data"][0]["y"] == [1, 0, 0] and figure["data"][1]["y"] == [1, 0, 1]
+
+
+def test_cli_history_shows_adherence_and_defaults_to_the_folder_analysed_last(tmp_path, monkeypatch):
+    from conftest import SAMPLES, run_cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    r = run_cli("history")
+    assert r.returncode == 2 and "which results folder?" in r.stderr
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    (videos / "2026-11-18_squat.mp4").write_bytes((SAMPLES / "squat" / "squat_too_fast_down.mp4").read_bytes())
+    r = run_cli("analyze", videos, "--exercise", "squat", "--out", tmp_path / "results", "-q")
+    assert r.returncode == 0, r.stderr
+    write_results(tmp_path / "results", {"2026-11-19_routine.json": routine_report("r.mp4", ["done"] * 4)})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = run_cli("history", cwd=elsewhere)
+    assert r.returncode == 0, r.stderr
+    assert "(the folder analysed last)" in r.stderr and "Squat: 1 session" in r.stdout
+    assert r.stdout.startswith("Routines: 1 routine in 1 week (1 done in full)")
