@@ -126,14 +126,14 @@ def analyze(source, exercise, routine_name, json_out, video_out, html_out, csv_o
     outputs.check_writable()
     report = analyze_video(source, exercise, _model(model_variant), outputs, config=config,
                            progress=not quiet, model_name=f"pose_landmarker_{model_variant}")
-    from formcheck.report.words import not_judged_text
+    from formcheck.report.words import exercise_title, not_judged_text
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(summary_line(report))
     for part in report.parts:
         note = not_judged_text(part.not_judged, part.exercise)
         if note:
-            click.echo(f"  {part.exercise}: {note}" if len(report.parts) > 1 else f"  {note}")
+            click.echo(f"  {exercise_title(part.exercise)}: {note}" if len(report.parts) > 1 else f"  {note}")
     for line in outputs_written(outputs, report):
         click.echo(f"  {line}")
 
