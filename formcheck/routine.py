@@ -229,6 +229,19 @@ def units_done(target: Target, reps: Sequence[Rep], holds: Sequence[Hold]) -> in
     return done
 
 
+def progress(target: Target, reps: Sequence[Rep], holds: Sequence[Hold]) -> float:
+    """How far toward the target, 0 to 1: the reps' share, or for holds the time held (the
+    longest holds of each side, each up to ``hold_s``), so a hold short of it still shows."""
+    if target.reps is not None:
+        return units_done(target, reps, holds) / target.units_needed
+    per_side = target.units_needed // len(target.sides_needed)
+    held = 0.0
+    for side in target.sides_needed:
+        longest = sorted((h.duration_s for h in holds if side is None or h.side == side), reverse=True)[:per_side]
+        held += sum(min(1.0, seconds / target.hold_s) for seconds in longest)
+    return held / target.units_needed
+
+
 def status(target: Target, reps: Sequence[Rep], holds: Sequence[Hold]) -> str:
     """``done`` when the target is met, ``missed`` when nothing of the exercise was done,
     else ``partial``."""

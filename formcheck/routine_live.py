@@ -29,8 +29,8 @@ from formcheck.pose.landmarks import PoseFrame, PoseTrack
 from formcheck.recognize import NONE, WINDOW_S, Recognizer, track_windows
 from formcheck.report.model import Recognized, Report, VideoFacts
 from formcheck.report.routine_page import summarise
-from formcheck.routine import Routine, Target, units_done
-from formcheck.session import Hold, Session, SessionResult
+from formcheck.routine import Routine, Target, progress, units_done
+from formcheck.session import Hold, Rep, Session, SessionResult
 from formcheck.setup_check import SetupCheck
 
 SKIP_KEYS = {ord("s"), ord("S"), ord("n"), ord("N")}
@@ -206,12 +206,17 @@ class RoutineCoaching(Coaching):
 
     def _units_done(self, run: ItemRun, target: Target) -> int:
         """The target met so far, a hold still going counted once it is long enough."""
+        return units_done(target, *self._work(run))
+
+    @staticmethod
+    def _work(run: ItemRun) -> tuple[list[Rep], list[Hold]]:
+        """The reps and holds of a go so far, a hold still going among them."""
         result = run.coaching.session.result
         holds = list(result.holds)
         state = run.coaching.last_state
-        if target.hold_s is not None and state is not None and state.hold_s is not None:
+        if state is not None and state.hold_s is not None and run.coaching.session.exercise.kind == "holds":
             holds.append(Hold(state.hold_side, state.t_s - state.hold_s, state.t_s, state.hold_s, [], {}))
-        return units_done(target, result.reps, holds)
+        return result.reps, holds
 
     def _end_current(self, t_s: float, until_s: float | None = None) -> None:
         """End the current go at an exercise now; ``until_s``: the person moved on to another
@@ -294,10 +299,12 @@ class RoutineCoaching(Coaching):
             upcoming = self.routine.items[min(self.next_index, count - 1)].title
             return f"Rest - next {min(self.next_index + 1, count)}/{count} {upcoming}", 1.0
         item = self.routine.items[self.current.index]
-        done, needed = self._units_done(self.current, item.target), item.target.units_needed
+        work = self._work(self.current)
+        done, needed = units_done(item.target, *work), item.target.units_needed
         what = "" if item.target.reps else f" holds of {item.target.hold_s:g} s"
         setting_up = " - getting set up" if self.current.coaching.setup is not None else ""
-        return f"{self.current.index + 1}/{count} {item.title} {done} / {needed}{what}{setting_up}", done / needed
+        return (f"{self.current.index + 1}/{count} {item.title} {done} / {needed}{what}{setting_up}",
+                progress(item.target, *work))
 
 
 def _cut(result: SessionResult, until_s: float) -> None:

@@ -21,7 +21,7 @@ from formcheck.fileio import write_text_atomic
 from formcheck.report.model import Report, RoutineItem, RoutineSummary
 from formcheck.report.pages import render
 from formcheck.report.words import advice, exercise_title, fault_title
-from formcheck.routine import DONE, MISSED, Routine, Target, status, units_done
+from formcheck.routine import DONE, MISSED, Routine, Target, progress, status
 
 STATUS_WORDS = {"done": "Done", "partial": "Partly done", "missed": "Missed"}
 
@@ -82,7 +82,7 @@ def progress_share(item: RoutineItem) -> float:
     target = _target(item)
     reps = [Rep(0, None, 0.0, 0.0, None, [], {}) for _ in range(item.reps)]
     holds = [Hold(h["side"], 0.0, h["duration_s"], h["duration_s"], [], {}) for h in item.holds]
-    return units_done(target, reps, holds) / target.units_needed
+    return progress(target, reps, holds)
 
 
 def render_routine_html(report: Report, pages: Sequence[str | None], date: str | None = None) -> str:
