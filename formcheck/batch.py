@@ -12,8 +12,23 @@ once the video turned out to be unusable: unreadable, no person in it). A re-run
 matches the video (size and modification time) and the settings, and whose
 outputs all exist and are newer than the video; an unusable video stays
 failed without being tried again until it changes or ``force`` is given.
-Every file is written atomically, so an interrupted run leaves complete files
-or none.
+A marker that cannot be trusted (damaged, from another version) is noted in one
+line and its video analysed again.
+
+What survives a machine that misbehaves:
+
+* Every file is written atomically (``formcheck.fileio``), so a run that is
+  interrupted, even by ``kill -9``, leaves complete files or none; the hidden
+  temporary files of writes it never finished are removed by the next run.
+  A video's marker is removed before its outputs are written again, so a
+  killed run's half-done video is analysed again and a finished one is not.
+* Worker processes die with the run (``kill -9`` of the run leaves no worker
+  writing behind it); a worker that dies costs only the video it was on.
+* A full disk or a read-only folder stops the run with one line naming the
+  folder and the cause (``ResultsUnwritable``, exit code 74); what was written
+  stays, and the same command later finishes the rest.
+* One run at a time per results folder (``formcheck.lock``): a second one
+  refuses with one line (exit code 75), and a killed run's lock goes with it.
 
 Two backends run the same per-video work:
 
@@ -35,7 +50,9 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import errno
 import glob
 import hashlib
 import json
@@ -49,10 +66,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from formcheck import faults
 from formcheck.errors import FormcheckError
-from formcheck.fileio import write_bytes_atomic, write_text_atomic
+from formcheck.fileio import WriteFailed, remove_leftovers, write_bytes_atomic, write_text_atomic
 from formcheck.history import load_sessions, session_date
-from formcheck.markers import marker_path, read_json, read_marker, write_marker
+from formcheck.lock import results_lock
+from formcheck.markers import MARKER_DIR, check_marker, marker_path, read_json, read_marker, remove_marker, write_marker
 from formcheck.report.history_page import write_history_html
 from formcheck.report.index_page import FAILED as INDEX_FAILED
 from formcheck.report.index_page import OK, PENDING, IndexEntry, render_index
@@ -68,6 +87,17 @@ ANNOTATED_SUFFIX = ".mp4"
 RESERVED_STEMS = {"index", "history"}
 
 DONE, SKIPPED, FAILED, NOT_RUN = "done", "skipped", "failed", "not run"
+EXIT_UNWRITABLE = 74  # sysexits' EX_IOERR
+
+
+class ResultsUnwritable(FormcheckError):
+    """The results folder stopped taking files (full disk, read-only, gone): the run stops."""
+
+    def __init__(self, error: WriteFailed, done: int, total: int):
+        rest = total - done
+        super().__init__(f"{error}; {done} of {total} videos are done, the same command finishes the "
+                         f"other {rest} once it can write there", exit_code=EXIT_UNWRITABLE)
+        self.write_error = error
 
 
 @dataclass(frozen=True)
@@ -122,6 +152,7 @@ class VideoOutcome:
     seconds: float = 0.0
     lasting: bool = True         # a failure that will recur (bad video), not a crash or a bug
     earlier: bool = False        # reused from an earlier run
+    unwritable: WriteFailed | None = None  # the outputs could not be written: the run stops
 
 
 @dataclass
@@ -131,6 +162,7 @@ class BatchResult:
     outcomes: list[VideoOutcome]
     index: Path
     history: Path | None
+    notes: list[str] = field(default_factory=list)  # one line each, e.g. a damaged marker
 
     def with_status(self, status: str) -> list[VideoOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -168,9 +200,13 @@ def plan_jobs(folder: Path, results: Path) -> list[VideoJob]:
     return jobs
 
 
-def earlier_outcome(job: VideoJob, folder: Path, results: Path, settings: BatchSettings) -> VideoOutcome | None:
-    """What an earlier run found for this video, if it still holds; else None (analyse it)."""
-    marker = read_marker(results, job.stem)
+def earlier_outcome(job: VideoJob, folder: Path, results: Path, settings: BatchSettings,
+                    note: Callable[[str], None] | None = None) -> VideoOutcome | None:
+    """What an earlier run found for this video, if it still holds; else None (analyse it).
+    A marker that cannot be trusted is told to ``note`` in one line."""
+    marker, problem = check_marker(results, job.stem)
+    if problem and note is not None:
+        note(f"{job.relative}: its record in {results / MARKER_DIR} is {problem}; analysing it again")
     if not marker:
         return None
     try:
@@ -213,7 +249,8 @@ def _write_marker(job: VideoJob, outcome: VideoOutcome, folder: Path, results: P
 
 def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int | None = None,
               force: bool = False, backend: str = "local", address: str | None = None,
-              progress: bool = True) -> BatchResult:
+              progress: bool = True, note: Callable[[str], None] | None = None,
+              wait_s: float = 0.0) -> BatchResult:
     """Analyse every video below ``folder`` into ``results`` and write the index page.
 
     Args:
@@ -227,36 +264,68 @@ def run_batch(folder: Path, results: Path, settings: BatchSettings, *, jobs: int
         address: Ray cluster address; ``None`` starts a local Ray (or joins the
             one this process already started).
         progress: show one progress bar (videos) on stderr, if it is a terminal.
+        note: told things worth one line each as they are found (a damaged marker, files
+            left by a killed run, waiting for another run); also in ``BatchResult.notes``.
+        wait_s: how long to wait for another run on the same results folder; 0: refuse.
 
     Raises:
         FormcheckError: bad folder, unusable results folder, no model, Ray missing.
+        FolderBusy: another run is writing to ``results``.
+        ResultsUnwritable: the results folder stopped taking files (full disk,
+            read-only) during the run; what was finished is kept.
         Failures of single videos are not raised: they are in the result.
     """
     folder, results = Path(folder).resolve(), Path(results).resolve()
     _check_folders(folder, results)
     if backend not in ("local", "ray"):
         raise FormcheckError(f"unknown backend {backend!r}; choose local or ray")
-    all_jobs = plan_jobs(folder, results)
-    if not all_jobs:
-        raise FormcheckError(f"no videos found in {folder}")
-    outcomes: dict[str, VideoOutcome] = {}
-    todo = []
-    for job in all_jobs:
-        earlier = None if force else earlier_outcome(job, folder, results, settings)
-        if earlier is not None:
-            outcomes[job.relative] = earlier
-        else:
-            todo.append(job)
-            (results / job.stem).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        write_plotly_js(results)  # the one copy the pages link (put back if it went missing)
-        if todo:
-            _run(todo, folder, results, settings, outcomes, backend, address, jobs, progress)
-    finally:
-        # Even after Ctrl-C the index shows what is done (and what is not).
-        ordered = [outcomes.get(job.relative, VideoOutcome(job.relative, NOT_RUN)) for job in all_jobs]
-        history, index = write_pages(folder, results, all_jobs, ordered, settings)
-    return BatchResult(folder, results, ordered, index, history)
+    notes: list[str] = []
+
+    def tell(line: str) -> None:
+        notes.append(line)
+        if note is not None:
+            note(line)
+
+    with results_lock(results, wait_s, on_wait=note):
+        _tidy(results, tell)
+        all_jobs = plan_jobs(folder, results)
+        if not all_jobs:
+            raise FormcheckError(f"no videos found in {folder}")
+        outcomes: dict[str, VideoOutcome] = {}
+        todo = []
+        for job in all_jobs:
+            earlier = None if force else earlier_outcome(job, folder, results, settings, tell)
+            if earlier is not None:
+                outcomes[job.relative] = earlier
+            else:
+                todo.append(job)
+        unwritable = None
+        try:
+            write_plotly_js(results)  # the one copy the pages link (put back if it went missing)
+            if todo:
+                unwritable = _run(todo, folder, results, settings, outcomes, backend, address, jobs, progress)
+        except WriteFailed as error:
+            unwritable = error
+        finally:
+            # Even after Ctrl-C the index shows what is done (and what is not).
+            ordered = [outcomes.get(job.relative, VideoOutcome(job.relative, NOT_RUN)) for job in all_jobs]
+            try:
+                history, index = write_pages(folder, results, all_jobs, ordered, settings)
+            except WriteFailed as error:
+                unwritable = unwritable or error
+            _tidy(results, None)
+        if unwritable is not None:
+            done = sum(o.status in (DONE, SKIPPED, FAILED) for o in ordered)
+            raise ResultsUnwritable(unwritable, done, len(ordered))
+    return BatchResult(folder, results, ordered, index, history, notes)
+
+
+def _tidy(results: Path, tell: Callable[[str], None] | None) -> None:
+    """Remove the temporary files of writes that a killed run never finished."""
+    left = remove_leftovers(results)
+    if left and tell is not None:
+        tell(f"removed {len(left)} unfinished file{'s' if len(left) != 1 else ''} left in {results} "
+             "by a run that was stopped")
 
 
 def _check_folders(folder: Path, results: Path) -> None:
@@ -268,15 +337,29 @@ def _check_folders(folder: Path, results: Path) -> None:
         results.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FormcheckError(f"cannot create results folder {results}: {error.strerror or error}") from None
-    if not os.access(results, os.W_OK):
-        raise FormcheckError(f"cannot write to results folder: {results}")
+    refused = unwritable_folder(results)
+    if refused is not None:
+        raise FormcheckError(str(refused), exit_code=EXIT_UNWRITABLE)
+
+
+def unwritable_folder(folder: Path) -> WriteFailed | None:
+    """Why nothing can be written into ``folder``, if so (read-only disk, no permission)."""
+    if os.access(folder, os.W_OK):
+        return None
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        read_only = False
+    code = errno.EROFS if read_only else errno.EACCES
+    return WriteFailed(OSError(code, os.strerror(code)), folder)
 
 
 def _run(todo: list[VideoJob], folder: Path, results: Path, settings: BatchSettings,
          outcomes: dict[str, VideoOutcome], backend: str, address: str | None, jobs: int | None,
-         progress: bool) -> None:
+         progress: bool) -> WriteFailed | None:
     """Analyse ``todo`` on the backend, with one progress bar; each finished video gets its
-    marker and its outcome in ``outcomes``."""
+    marker and its outcome in ``outcomes``. Returns why the results folder stopped taking
+    files, if it did (no new video is started then; those under way finish)."""
     from tqdm import tqdm
 
     from formcheck.models import ensure_model
@@ -285,13 +368,32 @@ def _run(todo: list[VideoJob], folder: Path, results: Path, settings: BatchSetti
     by_relative = {job.relative: job for job in todo}
     bar = tqdm(total=len(todo), unit="video", desc="analysing", file=sys.stderr,
                disable=True if not progress else None, dynamic_ncols=True)
+    unwritable: list[WriteFailed] = []
+
+    def starting(job: VideoJob) -> bool:
+        """Before a video's outputs are written again, its marker goes: a run killed
+        meanwhile leaves no marker vouching for half-rewritten outputs."""
+        if unwritable:
+            return False
+        try:
+            (results / job.stem).parent.mkdir(parents=True, exist_ok=True)
+            remove_marker(results, job.stem)
+        except OSError as error:
+            unwritable.append(WriteFailed(error, job.marker(results).parent))
+            return False
+        return True
 
     def finished(outcome: VideoOutcome) -> None:
         job = by_relative[outcome.relative]
-        if outcome.status == DONE or outcome.lasting:
-            _write_marker(job, outcome, folder, results, settings)
-        else:  # retried next time; a stale marker must not vouch for what is there now
-            job.marker(results).unlink(missing_ok=True)
+        if outcome.unwritable is not None:  # not the video's fault: it stays to do
+            unwritable.append(outcome.unwritable)
+            return
+        try:
+            if outcome.status == DONE or outcome.lasting:
+                _write_marker(job, outcome, folder, results, settings)
+        except WriteFailed as error:  # its outputs may be whole, but unvouched for: done again
+            unwritable.append(error)
+            return
         outcomes[outcome.relative] = outcome
         bar.set_postfix_str(Path(outcome.relative).name[:30], refresh=False)
         bar.update(1)
@@ -299,12 +401,13 @@ def _run(todo: list[VideoJob], folder: Path, results: Path, settings: BatchSetti
     todo.sort(key=lambda job: -(folder / job.relative).stat().st_size)  # big ones first: no long tail
     try:
         if backend == "ray":
-            _run_ray(todo, folder, results, settings, model_path, address, jobs, finished)
+            _run_ray(todo, folder, results, settings, model_path, address, jobs, finished, starting)
         else:
             _run_local(todo, jobs or os.cpu_count() or 1, finished, _analyze_job, _init_worker,
-                       (str(folder), str(results), str(model_path), settings))
+                       (str(folder), str(results), str(model_path), settings), starting=starting)
     finally:
         bar.close()
+    return unwritable[0] if unwritable else None
 
 
 def write_pages(folder: Path, results: Path, jobs: list[VideoJob], outcomes: list[VideoOutcome],
@@ -341,12 +444,39 @@ def _init_worker(folder: str, results: str, model_path: str, settings: BatchSett
     """Pool initializer: done once per worker process, not per video."""
     global _worker
     try:
+        _die_with_parent()
         _limit_threads()
         os.chdir(folder)  # videos are opened by their path relative to the folder (the report's "source")
         from formcheck import analyze  # noqa: F401  - imports MediaPipe and OpenCV once
     except KeyboardInterrupt:
         os._exit(130)  # Ctrl-C while starting: nothing written yet; leave quietly, no traceback
     _worker = _WorkerState(Path(model_path), Path(results), settings)
+
+
+def _die_with_parent() -> None:
+    """A worker whose run is gone (``kill -9``) must not go on writing into the results
+    folder behind the next run's back: it ends at once (Linux: the kernel kills it) or
+    within a second (elsewhere: a thread watches for the parent to change)."""
+    import multiprocessing
+    import signal
+    import threading
+
+    parent = multiprocessing.parent_process().pid
+    try:
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    if os.getppid() != parent:  # gone already, before the kernel was told to end us with it
+        os._exit(1)
+    threading.Thread(target=watch, name="formcheck-parent-watch", daemon=True).start()
 
 
 def _limit_threads() -> None:
@@ -359,17 +489,25 @@ def _analyze_job(job: VideoJob) -> VideoOutcome:
     state = _worker
     if state is None:
         raise RuntimeError("worker not initialised")
-    return _analyze(job.relative, state.model_path, job.outputs(state.results, state.settings.annotate),
-                    state.settings)
+    outcome = _analyze(job.relative, state.model_path, job.outputs(state.results, state.settings.annotate),
+                       state.settings)
+    faults.point("analysed", job.relative)
+    return outcome
 
 
 def _analyze(video: str, model_path: Path, outputs, settings: BatchSettings) -> VideoOutcome:
     from formcheck.analyze import analyze_video
 
     start = time.perf_counter()
+    refused = unwritable_folder(outputs.json.parent)
+    if refused is not None:  # the folder's fault, not the video's
+        return VideoOutcome(video, NOT_RUN, str(refused), lasting=False, unwritable=refused)
     try:
         analyze_video(video, settings.exercise, model_path, outputs, config=settings.config,
                       progress=False, model_name=settings.model_name)
+    except WriteFailed as error:  # the folder's fault, not the video's
+        return VideoOutcome(video, NOT_RUN, str(error), time.perf_counter() - start, lasting=False,
+                            unwritable=error)
     except FormcheckError as error:
         return VideoOutcome(video, FAILED, str(error), time.perf_counter() - start)
     except Exception as error:  # a bug on one video must not stop the others
@@ -382,12 +520,14 @@ def _analyze(video: str, model_path: Path, outputs, settings: BatchSettings) -> 
 
 
 def _run_local(todo: list[VideoJob], jobs: int, finished: Callable[[VideoOutcome], None],
-               work: Callable[[VideoJob], VideoOutcome], initializer: Callable, init_args: tuple) -> None:
+               work: Callable[[VideoJob], VideoOutcome], initializer: Callable, init_args: tuple,
+               starting: Callable[[VideoJob], bool] = lambda job: True) -> None:
     """``work`` on every job in a process pool, at most ``jobs`` in flight.
 
     If a worker dies, the pool is lost with every video then in flight; those
     are re-run one at a time in a fresh pool, so only the video that really
-    kills its worker is reported failed.
+    kills its worker is reported failed. ``starting(job)`` is asked before each job is
+    handed out; once it says no, no more are, and the run ends when those under way have.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -395,22 +535,42 @@ def _run_local(todo: list[VideoJob], jobs: int, finished: Callable[[VideoOutcome
 
     context = multiprocessing.get_context("spawn")  # MediaPipe and OpenCV threads do not survive fork
     queue, suspects = deque(todo), deque()
-    while queue or suspects:
+    stopped = False
+
+    def take(source: deque) -> VideoJob | None:
+        nonlocal stopped
+        if stopped or not source:
+            return None
+        if not starting(source[0]):
+            stopped = True
+            return None
+        return source.popleft()
+
+    while (queue or suspects) and not stopped:
         alone = bool(suspects)
         source = suspects if alone else queue
         width = 1 if alone else max(1, min(jobs, len(queue)))
         with ProcessPoolExecutor(width, mp_context=context, initializer=initializer, initargs=init_args) as pool:
             running: dict = {}
             broken: list[VideoJob] = []
-            while (source or running) and not broken:
-                while source and len(running) < width:
-                    job = source.popleft()
-                    running[pool.submit(work, job)] = job
+            while (source and not stopped or running) and not broken:
+                while len(running) < width and (job := take(source)) is not None:
+                    try:
+                        running[pool.submit(work, job)] = job
+                    except BrokenProcessPool:  # a worker died since the last look: not this job's doing
+                        source.appendleft(job)
+                        break
+                if not running:
+                    break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     job = running.pop(future)
-                    if isinstance(future.exception(), BrokenProcessPool):
+                    error = future.exception()
+                    if isinstance(error, BrokenProcessPool):
                         broken.append(job)
+                    elif error is not None:  # e.g. a result that could not travel back
+                        finished(VideoOutcome(job.relative, FAILED, f"internal error: {type(error).__name__}: "
+                                              f"{error}", lasting=False))
                     else:
                         finished(future.result())
             broken += running.values()
@@ -426,7 +586,8 @@ def _run_local(todo: list[VideoJob], jobs: int, finished: Callable[[VideoOutcome
 
 
 def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchSettings, model_path: Path,
-             address: str | None, jobs: int | None, finished: Callable[[VideoOutcome], None]) -> None:
+             address: str | None, jobs: int | None, finished: Callable[[VideoOutcome], None],
+             starting: Callable[[VideoJob], bool] = lambda job: True) -> None:
     """One Ray task per video; outputs come back as bytes and are written here."""
     try:
         import ray
@@ -451,6 +612,9 @@ def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchS
         queue, pending = deque(todo), {}
         while queue or pending:
             while queue and len(pending) < in_flight:
+                if not starting(queue[0]):
+                    queue.clear()
+                    break
                 job = queue.popleft()
                 try:
                     data = (folder / job.relative).read_bytes()
@@ -469,8 +633,11 @@ def _run_ray(todo: list[VideoJob], folder: Path, results: Path, settings: BatchS
                 except ray.exceptions.RayError as error:
                     outcome, files = VideoOutcome(job.relative, FAILED, "the Ray task failed: "
                                                   + str(error).strip().splitlines()[0], lasting=False), {}
-                for suffix, content in files.items():
-                    write_bytes_atomic(job.output(results, suffix), content)
+                try:
+                    for suffix, content in files.items():
+                        write_bytes_atomic(job.output(results, suffix), content)
+                except WriteFailed as error:
+                    outcome = dataclasses.replace(outcome, status=NOT_RUN, unwritable=error)
                 finished(outcome)
     finally:
         if started:

@@ -185,7 +185,7 @@ def _analyze_folder(folder, exercise, results_dir, config, model_variant, quiet,
         raise FormcheckError("analysing a folder needs --out RESULTS_DIR for the reports")
     settings = BatchSettings(exercise=exercise, model_variant=model_variant, config=config, annotate=annotate)
     result = run_batch(folder, results_dir, settings, jobs=jobs, force=force, backend=backend, address=address,
-                       progress=not quiet)
+                       progress=not quiet, note=lambda line: click.echo(f"note: {line}", err=True))
     from formcheck.history import remember_results
     remember_results(results_dir)  # `formcheck history` with no folder reads this one
     for outcome in result.failed:
@@ -473,6 +473,12 @@ def _main(argv=None) -> int:
     except FormcheckError as error:
         click.echo(f"formcheck: error: {error}", err=True)
         return error.exit_code
+    except OSError as error:
+        from formcheck.fileio import WriteFailed
+        if not isinstance(error, WriteFailed):
+            raise
+        click.echo(f"formcheck: error: {error}", err=True)  # a full disk, a read-only folder
+        return 74  # sysexits' EX_IOERR, as for a folder run
     except click.exceptions.Abort:
         click.echo("formcheck: interrupted", err=True)
         return 130
