@@ -33,18 +33,24 @@ def clips(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def video_bytes(clips, tmp_path_factory) -> int:
-    """The most that one video's outputs (reports and marker) take on disk."""
+def sizes(clips, tmp_path_factory) -> tuple[int, int]:
+    """What a run writes before its first video (the script its pages share), and the
+    most that one video's outputs (reports and marker) take, on disk."""
     folder, videos = clips
     results = tmp_path_factory.mktemp("reference")
     run = run_folder(folder, results)
     assert run.returncode == 0, run.stderr
-    sizes = {}
+    stems = {Path(video).stem for video in videos}
+    per_video, shared = dict.fromkeys(stems, 0), 0
     for path in results.rglob("*"):
-        if path.is_file() and path.name not in ("index.html", "history.html", "lock"):
-            stem = path.name.split(".")[0]
-            sizes[stem] = sizes.get(stem, 0) + _on_disk(path.stat().st_size)
-    return max(sizes.values())
+        if not path.is_file() or path.name in ("index.html", "history.html", "lock"):
+            continue
+        stem = path.name.split(".")[0]
+        if stem in stems:
+            per_video[stem] += _on_disk(path.stat().st_size)
+        else:
+            shared += _on_disk(path.stat().st_size)
+    return shared, max(per_video.values())
 
 
 def _on_disk(size: int) -> int:
@@ -95,11 +101,12 @@ def assert_one_line(run: subprocess.CompletedProcess, results: Path, cause: str)
     return int(line.split("; ")[1].split(" of ")[0])
 
 
-def test_disk_fills_up_mid_run(clips, video_bytes, disk):
+def test_disk_fills_up_mid_run(clips, sizes, disk):
     folder, videos = clips
     results = disk / "results"
     results.mkdir()
-    filler = fill(disk, leave_bytes=int(2.5 * video_bytes))  # room for two videos and a half
+    shared, per_video = sizes
+    filler = fill(disk, leave_bytes=shared + int(2.5 * per_video))  # room for two videos and a half
     run = run_folder(folder, results, jobs=1)
     done = assert_one_line(run, results, "no space left on device")
     finished = assert_whole(results, videos)  # no partial file, what is done is whole
