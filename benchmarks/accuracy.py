@@ -28,6 +28,7 @@ POPULATION = ROOT / "samples" / "population"
 REAL_CLIPS = ROOT.parent / "shared" / "real-clips"
 REAL_LABELS = Path(__file__).resolve().parent / "real_clips.json"
 REAL_CACHE = ROOT / "benchmarks" / ".cache"
+TRACK_VERSION = "v2"  # raise when the pose estimator changes what it gives (v2: presence caps visibility)
 HOLD_TOLERANCE_S = 1.5  # a hold's duration within this of the truth counts as right
 COMMON = ("out_of_frame", "wrong_view")
 
@@ -185,7 +186,7 @@ def real_track(clip: Path, exercise: str):
     from formcheck.pose.landmarks import PoseTrack
 
     digest = hashlib.sha256(clip.read_bytes()).hexdigest()[:16]
-    cached = REAL_CACHE / f"{clip.stem}.{digest}.npz"
+    cached = REAL_CACHE / f"{clip.stem}.{digest}.{TRACK_VERSION}.npz"
     if not cached.exists():
         REAL_CACHE.mkdir(parents=True, exist_ok=True)
         formcheck = Path(sys.executable).with_name("formcheck")

@@ -116,12 +116,15 @@ def _frame(t_s: float, cam: dict[Joint, np.ndarray], noise_px: float, rng) -> Po
     return PoseFrame(t_s=t_s, image_xy=image, world_xyz=world, visibility=visibility)
 
 
-def stance_pose(t_s: float, s: Stance, yaw: float = 90.0, noise_px: float = 0.0, rng=None) -> PoseFrame:
-    """A standing-leg posture seen from ``yaw`` degrees (0 front, 90 side facing image-right)."""
-    g = np.radians(yaw)
-    forward = np.array([np.sin(g), 0.0, -np.cos(g)])
-    left = np.array([np.cos(g), 0.0, np.sin(g)])
-    up = np.array([0.0, -1.0, 0.0])
+def stance_pose(t_s: float, s: Stance, yaw: float = 90.0, noise_px: float = 0.0, rng=None,
+                pitch: float = 0.0) -> PoseFrame:
+    """A standing-leg posture seen from ``yaw`` degrees (0 front, 90 side facing image-right),
+    by a camera looking down ``pitch`` degrees (from above: what is nearer looks lower)."""
+    g, p = np.radians(yaw), np.radians(pitch)
+    down_tilt = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(p), -np.sin(p)], [0.0, np.sin(p), np.cos(p)]])
+    forward = down_tilt @ np.array([np.sin(g), 0.0, -np.cos(g)])
+    left = down_tilt @ np.array([np.cos(g), 0.0, np.sin(g)])
+    up = down_tilt @ np.array([0.0, -1.0, 0.0])
     cam = {j: p[0] * forward + p[1] * up + p[2] * left for j, p in stance_points(s).items()}
     return _frame(t_s, cam, noise_px, rng)
 
@@ -175,9 +178,10 @@ def rep_keys(reps: int, top, bottom, down_s: float, bottom_s: float, up_s: float
     return keys
 
 
-def stance_track(keys, yaw: float = 90.0, noise_px: float = 0.0, seed: int = 0, fps: float = 30.0):
+def stance_track(keys, yaw: float = 90.0, noise_px: float = 0.0, seed: int = 0, fps: float = 30.0,
+                 pitch: float = 0.0):
     rng = np.random.default_rng(seed)
-    return [stance_pose(t, s, yaw, noise_px, rng) for t, s in keyframes(keys, fps)]
+    return [stance_pose(t, s, yaw, noise_px, rng, pitch) for t, s in keyframes(keys, fps)]
 
 
 # -- side-lying (clamshell) ---------------------------------------------------------------------

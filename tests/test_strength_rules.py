@@ -67,6 +67,17 @@ def test_each_squat_fault_fires_once_per_rep_and_alone(code, yaw, change):
     assert_fires_once_per_rep_alone(run(Squat(), squat_track(reps=2, yaw=yaw, **change)), code, 2)
 
 
+@pytest.mark.parametrize("thigh, shallow", [(95.0, False), (60.0, True)])
+def test_squat_depth_holds_from_a_camera_above_in_front(thigh, shallow):
+    # Looking down on a squat from the front, the thighs point at the camera and read almost
+    # vertical (15 deg down: a parallel squat reads not deep enough, a shallow one is no rep);
+    # the hips' drop against the standing height does not.
+    bottom = replace(SQUAT_BOTTOM, thigh=thigh, shin=thigh / 3)
+    result = run(Squat(), squat_track(reps=2, yaw=0.0, bottom=bottom, pitch=15.0))
+    assert len(result.reps) == 2
+    assert ("too_shallow" in codes(result)) == shallow
+
+
 def test_squat_heels_from_the_front_are_not_judged():
     result = run(Squat(), squat_track(reps=2, yaw=0.0, bottom=replace(SQUAT_BOTTOM, heel=20.0)))
     assert len(result.reps) == 2 and codes(result) == [] and "heels_lifting" in result.not_judged

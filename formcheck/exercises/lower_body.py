@@ -7,6 +7,8 @@ and lengths of the person's own limbs as the ruler, so they hold at any distance
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from formcheck import geometry
@@ -43,6 +45,43 @@ def facing_sign(pose: PoseFrame) -> float:
     """+1 when the person faces image-right (toes ahead of heels), -1 facing left; side view."""
     toes = midpoint(pose, "foot_index")[0] - midpoint(pose, "heel")[0]
     return 1.0 if toes >= 0 else -1.0
+
+
+# A squat's legs, to turn the hips' drop into the thighs' tilt: the thigh ~1.1 shin lengths,
+# and the shin tilting forward ~0.4 as far as the thigh (knees travelling over the toes).
+THIGH_OVER_SHIN = 1.1
+SHIN_SHARE_OF_TILT = 0.4
+_TILTS = np.linspace(0.0, 120.0, 241)
+_DROPS = 1.0 - (THIGH_OVER_SHIN * np.cos(np.radians(_TILTS)) + np.cos(np.radians(SHIN_SHARE_OF_TILT * _TILTS))) \
+    / (THIGH_OVER_SHIN + 1.0)
+
+
+class HipDrop:
+    """The thighs' tilt from how far the hips have dropped toward the ankles in the picture,
+    against their height when standing (the tallest of the last ``window_s`` seconds).
+
+    From a camera above hip height in front, the thighs point at the camera and foreshorten
+    with the shins, so their tilt reads far too low (on the tuning half a true 57 deg read
+    10 deg); the hips' drop against the person's own standing height does not depend on
+    the camera (true 57-65 deg: 26-34% of the height; 92-100 deg: 49-74%). The camera must
+    stand still."""
+
+    def __init__(self, window_s: float = 20.0):
+        self.window_s = window_s
+        self._tallest: deque[tuple[float, float]] = deque()  # (t, ankles-to-hips px): a running max
+
+    def tilt_deg(self, pose: PoseFrame) -> float:
+        height = float(midpoint(pose, "ankle")[1] - midpoint(pose, "hip")[1])  # y points down
+        t = pose.t_s
+        while self._tallest and self._tallest[-1][1] <= height:
+            self._tallest.pop()
+        self._tallest.append((t, height))
+        while self._tallest[0][0] < t - self.window_s:
+            self._tallest.popleft()
+        standing = self._tallest[0][1]
+        if not standing > 0:
+            return float("nan")
+        return float(np.interp(1.0 - height / standing, _DROPS, _TILTS))
 
 
 def signed_lean_deg(pose: PoseFrame) -> float:

@@ -28,7 +28,7 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise,
                                       body_width_ratio, midpoint, sustained_extreme, trunk_lean_deg)
-from formcheck.exercises.lower_body import (baseline, near_side, rise_time_s, shin_length_px,
+from formcheck.exercises.lower_body import (HipDrop, baseline, near_side, rise_time_s, shin_length_px,
                                             sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
@@ -76,13 +76,22 @@ class Squat(RepExercise):
              "trunk_lean_deg": "Trunk lean (deg)", "knee_deg": "Knee angle (deg)"}
     target_reps = "8-12"
 
+    def __init__(self, thresholds=None):
+        super().__init__(thresholds)
+        self._hip_drop = HipDrop()
+
     def view_ok(self, pose: PoseFrame, th) -> bool:
         return True  # depth, lean, heels and speed read from any view; knees only from the front
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         near = near_side(pose)
+        tilt, from_drop = thigh_tilt_deg(pose), self._hip_drop.tilt_deg(pose)
+        if body_width_ratio(pose) >= self.th.front_view_min_ratio:
+            # Facing the camera the thighs foreshorten: the larger of their tilt in the picture
+            # and the tilt the hips' drop shows (see HipDrop); either one only under-reads.
+            tilt = float(np.fmax(tilt, from_drop))
         return {
-            "thigh_tilt_deg": thigh_tilt_deg(pose),
+            "thigh_tilt_deg": tilt,
             "knee_deg": geometry.angle_deg(*(pose.xy(side_joint(near, j)) for j in ("hip", "knee", "ankle"))),
             "trunk_lean_deg": trunk_lean_deg(pose),
             # The heels by height, not by label: a left/right swap (side views) is no movement.
@@ -107,6 +116,7 @@ class Squat(RepExercise):
         return side_joint(near, "hip"), side_joint(near, "knee"), side_joint(near, "ankle")
 
     def counter(self) -> RepCounter:
+        self._hip_drop = HipDrop()  # a new session: the standing height is learnt anew
         return RepCounter(enter_rise=self.th.rep_tilt_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:

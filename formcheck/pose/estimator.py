@@ -79,7 +79,10 @@ def _pose_of(result, t_s: float, region: tuple[float, float, float, float],
     height, in units of ``size``) of the frame: landmarks in the frame's pixels."""
     if not result.pose_landmarks or len(result.pose_landmarks[0]) != N_LANDMARKS:
         return None
-    image = np.array([(lm.x, lm.y, 1.0 if lm.visibility is None else lm.visibility)
+    # A landmark outside the picture (MediaPipe guesses where it would be) is not visible,
+    # whatever its visibility says: presence is the model's likelihood of it being in the picture.
+    image = np.array([(lm.x, lm.y, min(1.0 if lm.visibility is None else lm.visibility,
+                                       1.0 if lm.presence is None else lm.presence))
                       for lm in result.pose_landmarks[0]])
     world_xyz = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[0]])
     x, y, width, height = region
