@@ -219,7 +219,7 @@ def test_the_resting_position_is_not_painted_as_a_fault(page):
     assert not [b for b in bands if min(b["y0"], b["y1"]) <= REST_DEG <= max(b["y0"], b["y1"])]
     goal = [s for s in shapes if s["type"] == "line" and s.get("xref") == "x domain"]
     assert [(g["y0"], g["line"]["dash"]) for g in goal] == [(-25.0, "dash")]
-    assert "Hips not high enough: short of this line" in {a["text"] for a in figure["layout"]["annotations"]}
+    assert "Hips not high enough: below this line" in {a["text"] for a in figure["layout"]["annotations"]}
     caption = page[page.index('class="band-list"'):]
     assert "Hips not high enough if the curve stays below the dashed line at -25°" in caption[:400]
 
@@ -323,6 +323,26 @@ def test_left_right_comparison_for_sided_holds():
     assert {"Hold · right", "Hold · left"} <= {a["text"] for a in figure["layout"]["annotations"]}
     markers = [t for t in figure["data"] if t.get("mode") == "markers"]
     assert any("(right)" in text for t in markers for text in t["hovertext"])
+
+
+def test_a_side_not_done_is_said_once():
+    """Only the right side held: the comparison says so; the balance note that repeats it
+    ("Left side: time held 0 s vs 22.5 s") is left out."""
+    report = make_report("seated_figure_four", source="figure_four.mp4", duration_s=30.0, holds=[
+        hold("right", 2.0, 24.5, [], max_trunk_lean_deg=30.0)], events=[])
+    assert any(n.startswith("Left side: time held 0") for n in report.balance.notes)  # the model's notes
+    page = render_html(report, Timeline(), [])
+    text = visible_text(page)
+    assert text.count("Only the right side was recorded") == 1
+    assert "Left side: time held 0" not in text and "The left side was not done" not in text
+
+
+def test_reps_without_a_time_at_the_top_have_no_empty_column():
+    report = make_report("squat", reps=[rep(1, 1.0, 3.0, thigh_below_parallel_deg=4.0),
+                                        rep(2, 4.0, 6.0, thigh_below_parallel_deg=-12.0)], events=[])
+    table = render_html(report, Timeline(), [])
+    table = table[table.index('data-kind="reps"'):table.index("</table>")]
+    assert "Held at top" not in table and "4° below parallel" in table and "12° above parallel" in table
 
 
 def test_write_html_is_atomic_and_leaves_no_temp_files(tmp_path):

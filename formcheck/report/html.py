@@ -31,6 +31,7 @@ import datetime as dt
 import math
 import numbers
 import os
+import re
 from typing import Any, Iterable, Sequence
 
 from formcheck.fileio import write_text_atomic
@@ -223,10 +224,12 @@ def _table(items: list[Rep] | list[Hold], kind: str, colors: dict[str, str], exe
         for key in item.metrics:
             metric_keys.setdefault(key)
     has_side = any(item.side for item in items)
+    # a rep's time at the top, for the exercises that have one (a bridge, not a squat)
+    has_time = kind == "hold" or any(_num(item.hold_s) is not None for item in items)
     columns = ["Rep" if kind == "rep" else "Hold"]
     columns += ["Side"] if has_side else []
     columns += ["Start", "End"]
-    columns += ["Held at top"] if kind == "rep" else ["Held for"]
+    columns += (["Held at top"] if kind == "rep" else ["Held for"]) if has_time else []
     columns += [metric_label(key) for key in metric_keys]
 
     rows = []
@@ -234,7 +237,7 @@ def _table(items: list[Rep] | list[Hold], kind: str, colors: dict[str, str], exe
         time_held = item.hold_s if isinstance(item, Rep) else item.duration_s
         cells = [str(item.index if isinstance(item, Rep) else number)]
         cells += [(item.side or "—").capitalize()] if has_side else []
-        cells += [_clock(item.start_s), _clock(item.end_s), _seconds(time_held)]
+        cells += [_clock(item.start_s), _clock(item.end_s)] + ([_seconds(time_held)] if has_time else [])
         cells += [_metric_value(key, item.metrics.get(key)) for key in metric_keys]
         rows.append({
             "cells": cells,
@@ -293,10 +296,13 @@ def _comparison(reps: list[Rep], holds: list[Hold], sides_seen: list[str], exerc
 
 
 def _balance_notes(report: Report, comparison: dict | None) -> list[str]:
-    """The report's left/right notes, but for the missing side the comparison already says."""
+    """The report's left/right notes, but none about a side not done at all: the
+    comparison's note already says so ("Only the right side was recorded ...")."""
     notes = list(report.balance.notes) if report.balance is not None else []
     if comparison and comparison["note"]:
-        notes = [n for n in notes if not (n.startswith("The ") and n.endswith(" side was not done"))]
+        missing = [s for s in SIDE_ORDER if s.capitalize() in comparison["sides"] and s not in report.summary.sides]
+        notes = [n for n in notes if not any(n.startswith((f"The {side} side", f"{side.capitalize()} side:"))
+                                             for side in missing)]
     return notes
 
 
@@ -315,7 +321,7 @@ def _plots(timeline: Timeline, events: list[Event], colors: dict[str, str], dura
         values = [_num(v) for v in values]
         if not any(v is not None for v in values) or not times:
             continue
-        label = (timeline.labels.get(key) or metric_label(key)).replace("(deg)", "(°)")
+        label = re.sub(r"\(deg\b", "(°", timeline.labels.get(key) or metric_label(key))
         bands = timeline.bands.get(key) or []
         rest = _resting_value(times, values, timeline)
         goals = [b for b in bands if _contains(b, rest)]
@@ -325,7 +331,7 @@ def _plots(timeline: Timeline, events: list[Event], colors: dict[str, str], dura
             "id": f"plot-{len(plots)}",
             "key": key,
             "label": label,
-            "bands": [_band_text(b, key, b in goals) for b in bands],
+            "bands": [_band_text(b, key, b in goals, label) for b in bands],
             "figure_json": script_safe_json(figure.to_json()),
         })
     return plots
@@ -349,7 +355,8 @@ def _series_figure(key: str, label: str, times: list, values: list, bands: list[
     figure.add_trace(go.Scatter(
         x=times, y=values, mode="lines", name=label, connectgaps=False, showlegend=False,  # the caption names it
         line={"color": SERIES_COLOR, "width": 2.2},
-        hovertemplate=f"%{{x:.1f}} s · %{{y:.1f}}{_unit_suffix(_unit(key))}<extra></extra>",
+        hovertemplate=f"%{{x:.1f}} s · %{{y:.{2 if _unit(key) == 'ratio' else 1}f}}{_series_unit(key, label)}"
+                      "<extra></extra>",
     ))
     _mark_faults(figure, events, colors, times, values, low, high, exercise)
     x_end = max([t for t in times if t is not None] + [_num(duration_s, 0.0) or 0.0])
@@ -391,7 +398,8 @@ def _goal_lines(figure, goals: list[Band], colors: dict[str, str]) -> None:
             continue
         figure.add_hline(
             y=edge, line={"color": colors.get(band.code, BAND_COLOR), "width": 1.6, "dash": "dash"},
-            annotation_text=f"{band.label}: short of this line", annotation_position="bottom right",
+            annotation_text=f"{band.label}: {'below' if _num(band.max) is not None else 'above'} this line",
+            annotation_position="bottom right",
             annotation_font={"size": 11, "color": "#8a3b2a"},
         )
 
@@ -472,8 +480,8 @@ def _value_at(times: list[float | None], values: list[float | None], t: float) -
     return best
 
 
-def _band_text(band: Band, key: str, goal: bool = False) -> str:
-    unit = _unit_suffix(_unit(key))
+def _band_text(band: Band, key: str, goal: bool = False, label: str = "") -> str:
+    unit = _series_unit(key, label)
     low, high = _num(band.min), _num(band.max)
     if goal and (low is None) != (high is None):  # a line to reach, not a range to stay out of
         return (f"{band.label} if the curve stays {'below' if low is None else 'above'} the dashed line at "
@@ -520,6 +528,16 @@ def _unit_suffix(unit: str) -> str:
     if unit in ("°", "%"):
         return unit
     return f" {unit}" if unit and unit != "ratio" else ""
+
+
+def _series_unit(key: str, label: str) -> str:
+    """The unit written after a plotted value: "°", "%", " s", or for a ratio the unit its
+    label names ("Hip height (shin lengths)" -> " shin lengths")."""
+    unit = _unit(key)
+    if unit == "ratio":
+        named = re.search(r"\(([^()]+)\)\s*$", label)
+        return f" {named.group(1)}" if named else "×"
+    return _unit_suffix(unit)
 
 
 def _axis_title(label: str, unit: str) -> str:

@@ -151,7 +151,7 @@ METRICS: dict[str, tuple[str, str | tuple[str, str, str]]] = {
     "left_travel_ratio": ("Left knee moved out", "{:.2f} × hip width"),
     "right_travel_ratio": ("Right knee moved out", "{:.2f} × hip width"),
     # figure-four stretches
-    "breaths": ("Slow breaths held (about)", "{:.0f} breaths"),
+    "breaths": ("Slow breaths held", "about {:.0f} breaths"),
 }
 
 
