@@ -258,11 +258,8 @@ class HoldTracker:
     def _update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
         unseen = side == UNSEEN
         if unseen:
-            if self.hold is None:  # brief unsure frames neither build nor break a hold about to start
-                self._candidate_gap = True
-                if self._candidate_t is not None and t_s - self._candidate_t > self.exit_s:
-                    self._candidate = None
-                return None
+            if self.hold is None:
+                return self._pause_candidate(t_s)
             side = self.hold.side
         finished = None
         if self.hold is not None:
@@ -273,6 +270,7 @@ class HoldTracker:
                 self._last_seen_s = t_s
                 if not unseen:  # a hold that ends after unsure frames ends where it was last sure
                     self._last_sure_s = t_s
+                    self._let_go = self._let_go and side != self.hold.side  # taken up again
                 return None
             if side is not None or t_s - self._last_seen_s > self.exit_s:
                 finished = self._close()
@@ -280,7 +278,7 @@ class HoldTracker:
                 self._let_go = True
                 return None
         if side is None:
-            self._candidate = None
+            self._pause_candidate(t_s)
             return finished
         if self._candidate is None or (self._candidate.side != side and not self.keep_side):
             self._candidate = Window(start_s=t_s, side=side)
@@ -295,6 +293,13 @@ class HoldTracker:
             self.hold, self._candidate = self._candidate, None
             self._last_seen_s = self._last_sure_s = t_s
         return finished
+
+    def _pause_candidate(self, t_s: float) -> None:
+        """A frame without the posture while a hold is about to start: brief gaps neither
+        build nor break it (a jumpy landmark); gone for ``exit_s``, it was not a hold."""
+        self._candidate_gap = True
+        if self._candidate_t is not None and t_s - self._candidate_t > self.exit_s:
+            self._candidate = None
 
     def _close(self) -> Window:
         hold, self.hold, self._let_go = self.hold, None, False
