@@ -91,12 +91,15 @@ def _gif_frame_times(path: Path) -> list[float] | None:
     except ImportError:  # pragma: no cover - pillow comes with mediapipe's dependencies
         return None
     times, t = [], 0.0
-    with Image.open(path) as gif:
-        for i in range(getattr(gif, "n_frames", 1)):
-            gif.seek(i)
-            times.append(t)
-            t += max(gif.info.get("duration", 100), 10) / 1000.0  # browsers treat <10 ms as 100 ms
-    return times
+    try:
+        with Image.open(path) as gif:
+            for i in range(getattr(gif, "n_frames", 1)):
+                gif.seek(i)
+                times.append(t)
+                t += max(gif.info.get("duration", 100), 10) / 1000.0  # browsers treat <10 ms as 100 ms
+    except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError):
+        pass  # a damaged GIF: the frames before the damage keep their times, the rest the decoder's
+    return times or None
 
 
 class VideoReader:
