@@ -1,6 +1,6 @@
 """Long live session on a camera-like source: does memory or latency grow?
 
-    .venv/bin/python -m benchmarks.soak_live [CLIP] [--minutes 30]
+    .venv/bin/python -m benchmarks.soak_live [CLIP] [--minutes 30] [--model full]
 
 Plays CLIP in a loop at its own frame rate (dropping frames when behind, as a camera
 does) through the whole live path, headless, and prints every ``--every`` seconds the
@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--exercise", default="glute_bridge")
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--every", type=float, default=60.0, help="seconds between lines")
+    parser.add_argument("--model", default="full", help="pose model: lite, full or heavy")
     args = parser.parse_args()
 
     stats = LiveStats()
@@ -61,7 +62,7 @@ def main() -> None:
     session = Session(get_exercise(args.exercise)(), keep_timeline=False)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    result, stats, _ = run_live(args.clip, session, ensure_model(), window=False, loop=True,
+    result, stats, _ = run_live(args.clip, session, ensure_model(args.model), window=False, loop=True,
                                 max_seconds=args.minutes * 60, stats=stats)
     done.set()
     sampler.join()
