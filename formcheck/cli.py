@@ -288,9 +288,10 @@ def _live_exercise(exercise, camera, window, config, model_variant, setup_check,
     ex = get_exercise(exercise)(thresholds_for(config, exercise))
     session = Session(ex, thresholds_for(config, "common"), keep_timeline=False)
     click.echo(f"{ex.title}: {ex.setup}." + (" Press q or Esc to finish." if window else ""), err=True)
+    setup = SetupCheck(ex, session.common) if setup_check else None
+    on_frame = (lambda image, state: coach.update(state)) if coach else None
     result, stats, length_s = run_live(camera, session, _model(model_variant), window=window, loop=loop,
-                                       max_seconds=max_seconds, setup=SetupCheck(ex, session.common) if setup_check
-                                       else None, on_frame=(lambda image, state: coach.update(state)) if coach else None,
+                                       max_seconds=max_seconds, setup=setup, on_frame=on_frame,
                                        say=None if window else click.echo, config=config)
     fps = stats.frames_shown / stats.wall_s if stats.wall_s else 0.0
     report = Report.from_session(result, source=str(camera), model=f"pose_landmarker_{model_variant}",
@@ -306,8 +307,9 @@ def _live_routine(routine_name, camera, window, config, model_variant, setup_che
     routine = load_routine(routine_name)
     click.echo(f"{routine.title}: {len(routine.items)} exercises."
                + (" Press s to skip an exercise, r to repeat it, q or Esc to finish." if window else ""), err=True)
-    report, stats, _ = run_routine_live(camera, routine, _model(model_variant), merge_configs(routine.thresholds, config),
-                                        window=window, loop=loop, max_seconds=max_seconds, setup_check=setup_check,
+    config = merge_configs(routine.thresholds, config)  # a --config file's thresholds win
+    report, stats, _ = run_routine_live(camera, routine, _model(model_variant), config, window=window, loop=loop,
+                                        max_seconds=max_seconds, setup_check=setup_check,
                                         say=None if window else click.echo, coach=coach,
                                         model_name=f"pose_landmarker_{model_variant}")
     return report, stats

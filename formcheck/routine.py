@@ -179,8 +179,8 @@ def _item(entry, rest_s: float, where: str) -> Item:
     kind = EXERCISES[exercise_id].kind
     wanted, other = ("reps", "hold_s") if kind == "reps" else ("hold_s", "reps")
     if other in entry:
-        raise FormcheckError(f"{where}: {other} is not a target for it ({'counted in reps' if kind == 'reps' else 'held'}); "
-                             f"give {wanted}")
+        how = "counted in reps" if kind == "reps" else "held"
+        raise FormcheckError(f"{where}: {other} is not a target for it ({how}); give {wanted}")
     if wanted not in entry:
         raise FormcheckError(f"{where}: {wanted} is missing (the target)")
     sides = entry.get("sides", "both" if kind == "holds" else "either")
@@ -315,6 +315,12 @@ def align_windows(windows: Sequence[tuple[float, float, dict[str, float]]], rout
             runs[-1][2] = w
         else:
             runs.append([item, w, w])
+    return _runs_to_segments(runs, windows, score, exercises, t0, t1)
+
+
+def _runs_to_segments(runs: list[list], windows, score, exercises: list[str], t0: float,
+                      t1: float) -> list[tuple[int, Segment]]:
+    """Runs of windows given one item ([item, first window, last window]) as time segments."""
     centre = lambda w: (windows[w][0] + windows[w][1]) / 2  # noqa: E731
     matched = []
     for i, (item, first, last) in enumerate(runs):

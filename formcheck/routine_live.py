@@ -38,7 +38,7 @@ REPEAT_KEYS = {ord("r"), ord("R")}
 POSES_KEPT_S = 20.0   # recent poses, to count an exercise noticed late from when it began
 ANNOUNCE_S = 4.0      # an announcement stays on screen this long
 STRIP_HEIGHT = 56     # the progress strip under the picture, in pixels at 720p
-STRIP_COLOUR, BAR_BACK, BAR_DONE, WHITE, MUTED = (45, 35, 30), (90, 80, 70), (90, 190, 110), (255, 255, 255), (190, 190, 190)
+STRIP_COLOUR, BAR_BACK, BAR_DONE, WHITE = (45, 35, 30), (90, 80, 70), (90, 190, 110), (255, 255, 255)
 
 
 class NextExerciseWatch:
@@ -167,7 +167,7 @@ class RoutineCoaching(Coaching):
         self._announce(t_s, f"{number}: {item.title} - {item.target.describe()}" +
                        (f". {item.note}" if item.note and began_s is None else ""))
         if began_s is not None:
-            coaching.catch_up([(when, pose) for when, pose in self.poses if when >= began_s])
+            coaching.catch_up([(when, pose) for when, pose in self.poses if began_s <= when < t_s])  # t_s: next
 
     def _notice(self, t_s: float) -> None:
         """Move on when the person has started a later exercise of the routine."""
@@ -183,8 +183,15 @@ class RoutineCoaching(Coaching):
         if later is None:
             return
         self._line(f"noticed: {self.routine.items[later].title} has begun - moving on")
-        self._end_current(t_s, until_s=began_s)
+        previous, self.current = self.current, None
         self._begin(later, t_s, began_s=began_s)
+        # The recogniser's few-second windows place the change to within ~2 s: the previous
+        # exercise keeps its work begun up to then, unless the new one's own work began first.
+        new = self.current.coaching.session.result
+        first_new = min((w.start_s for w in [*new.reps, *new.holds]), default=float("inf"))
+        self.current, fresh = previous, self.current
+        self._end_current(t_s, until_s=max(began_s, min(first_new, began_s + WINDOW_S / 2)))
+        self.current = fresh
 
     def _check_target(self, t_s: float) -> None:
         """Rest after a set whose target is met; the next exercise after the last set."""
@@ -262,8 +269,8 @@ class RoutineCoaching(Coaching):
             image = cv2.flip(image, 1)
         left_s = max(0.0, (self.rest_until or self._t_s) - self._t_s)
         overlay, (h, w) = view.overlay, image.shape[:2]
-        overlay.text(image, f"Rest {int(left_s) // 60}:{int(np.ceil(left_s)) % 60:02d}", (w // 2 - round(150 * overlay.unit),
-                     h // 2), overlay.huge, WHITE)
+        clock = f"Rest {int(left_s) // 60}:{int(np.ceil(left_s)) % 60:02d}"
+        overlay.text(image, clock, (w // 2 - round(150 * overlay.unit), h // 2), overlay.huge, WHITE)
         if self.next_index < len(self.routine.items):
             item = self.routine.items[self.next_index]
             overlay.text(image, f"Next: {item.title} - {item.target.describe()}",
@@ -341,7 +348,8 @@ def routine_report(routine: Routine, runs: list[ItemRun], source: str, stats: Li
     for run in runs:
         video = VideoFacts(fps, run.result.frames, (run.end_s or length_s) - run.start_s, stats.width, stats.height)
         part = Report.from_session(run.result, source=source, video=video, model=model_name)
-        part.recognized = Recognized(run.result.exercise.id, 1.0, round(run.start_s, 2), round(run.end_s or length_s, 2))
+        part.recognized = Recognized(run.result.exercise.id, 1.0, round(run.start_s, 2),
+                                     round(run.end_s or length_s, 2))
         parts.append(part)
     if not parts:  # no frame at all: an empty report of the first exercise
         first = routine.items[0].exercise

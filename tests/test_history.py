@@ -147,10 +147,12 @@ def test_no_empty_charts(tmp_path):
     # (its 0% is news); no reps at all: no fault chart either
     write_results(tmp_path, {"2026-11-18_a.json": bridge_report("a.mp4", [[], []], hold_s=None),
                              "2026-11-19_b.json": bridge_report("b.mp4", [[]], hold_s=None)})
-    titles = [a["text"] for a in _figure_of(render_history_html(load_sessions(tmp_path), tmp_path))["layout"]["annotations"]]
+    figure = _figure_of(render_history_html(load_sessions(tmp_path), tmp_path))
+    titles = [a["text"] for a in figure["layout"]["annotations"]]
     assert titles == ["Reps per session", "Reps/holds with the fault (%)"]
     write_results(tmp_path / "none", {"2026-11-18_a.json": bridge_report("a.mp4", [])})
-    titles = [a["text"] for a in _figure_of(render_history_html(load_sessions(tmp_path / "none"), tmp_path))["layout"]["annotations"]]
+    figure = _figure_of(render_history_html(load_sessions(tmp_path / "none"), tmp_path))
+    titles = [a["text"] for a in figure["layout"]["annotations"]]
     assert titles == ["Reps per session"]
 
 
@@ -193,7 +195,8 @@ def test_adherence_routines_per_week_and_targets_met_over_time(tmp_path):
     routines = load_routines(tmp_path)
     assert [r.date.day for r in routines] == [16, 18, 1]
     # the week of 23 Nov had none: it shows as a week with nothing done
-    assert [(monday.day, full, part) for monday, full, part in by_week(routines)] == [(16, 1, 1), (23, 0, 0), (30, 0, 1)]
+    weeks = [(monday.day, full, part) for monday, full, part in by_week(routines)]
+    assert weeks == [(16, 1, 1), (23, 0, 0), (30, 0, 1)]
     text = format_adherence(routines)
     assert "3 routines in 3 weeks (1 done in full)" in text
     assert "Glute bridge 2 of 3" in text and "Seated hip abduction 1 of 3" in text

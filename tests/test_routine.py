@@ -270,3 +270,74 @@ def test_the_routine_live_headless_walks_through_all_four_exercises(routine_vide
     assert sorted(h["side"] for h in items[0]["holds"]) == ["left", "right"]
     assert all(abs(item["start_s"] - join) <= 3.0 for item, join in zip(items[1:], joins)), (items, joins)
     assert report["live"]["frames_shown"] > 100
+
+
+# -- live routine steps, on the recorded poses (no model, no window) -----------------------------------
+
+class _FileCamera:
+    is_device, is_file, source = False, True, "routine.mp4"
+
+
+def _coach_routine(track, model_path, keys: dict[float, str]):
+    """Walk the back-pain routine over a recorded pose track as the live loop does, pressing
+    ``keys`` (time -> key) on the way; returns the lines said and the goes at each exercise."""
+    import numpy as np
+
+    from formcheck.live import Captured
+    from formcheck.routine_live import RoutineCoaching
+
+    lines: list[str] = []
+    coaching = RoutineCoaching(load_routine("back-pain"), model_path, {}, say=lines.append, setup_check=False)
+    coaching.start(_FileCamera(), lambda width, height: None)
+    image = np.full((480, 640, 3), 120, np.uint8)
+    pressed = dict(keys)
+    for t_s, pose in zip(track.times_s, track.poses):
+        shown = coaching.step(Captured(image, t_s, 0.0), pose)
+        assert shown.shape[0] > 480  # the picture and the progress strip under it
+        for at in [at for at in pressed if t_s >= at]:
+            coaching.key(ord(pressed.pop(at)))
+        if coaching.over:
+            break
+    return lines, coaching.finish()
+
+
+def test_live_routine_keys_skip_and_repeat(analysed_routine, model_path):
+    from formcheck.pose.landmarks import PoseTrack
+
+    _, out, _ = analysed_routine
+    track = PoseTrack.load(out / "r.npz")
+    # s at 5 s: the seated stretch is left (its first hold not yet done) for the bridge, which
+    # then waits for the person; r at 26.5 s, between two reps: the bridge again from there
+    lines, runs = _coach_routine(track, model_path, {5.0: "s", 26.5: "r"})
+    assert "routine: skipped" in lines and "routine: again from the start" in lines
+    assert [run.index for run in runs] == [0, 1, 2, 3]
+    seated, bridge, abduction, standing = runs
+    assert seated.end_s == pytest.approx(5.0, abs=0.1) and not seated.result.holds[1:]
+    assert bridge.start_s == pytest.approx(26.5, abs=0.1) and len(bridge.result.reps) == 1
+    assert len(abduction.result.reps) == 4 and abduction.start_s < 33.2  # counted from its first rep
+    assert [h.side for h in standing.result.holds] == ["right", "left"]
+    assert lines[-1].startswith("routine: routine done: 1 of 4")
+
+
+def test_coach_announces_a_routine_step_and_counts_again_from_one():
+    from formcheck.coach import Coach
+    from formcheck.session import LiveState
+
+    class Voice:
+        def __init__(self):
+            self.said = []
+
+        def say(self, utterance):
+            self.said.append(utterance.text)
+            return 0.5
+
+    voice = Voice()
+    coach = Coach(voice)
+    state = LiveState(t_s=1.0, pose=object(), metrics={"x": 1.0}, rep_count=3, hold_side=None, hold_s=None,
+                      banner=None, in_position=True)
+    coach.update(state)
+    coach.announce(5.0, "exercise 2 of 4: Glute bridge - 10 reps")
+    coach.update(LiveState(t_s=11.0, pose=object(), metrics={"x": 1.0}, rep_count=1, hold_side=None, hold_s=None,
+                           banner=None, in_position=True))
+    assert voice.said == ["three", "exercise 2 of 4: Glute bridge - 10 reps", "one"]
+    assert [u.kind for u in coach.said] == ["count", "announce", "count"]

@@ -178,7 +178,8 @@ def _adherence(routines: list[RoutineSession], page_dir: Path) -> dict:
         "summary": adherence_sentence(routines),
         "rows": [{"date": day(r.date), "title": r.title, "video": r.video,
                   "link": _link(r.html, page_dir) if r.html.exists() else None,
-                  "items": [{"title": exercise_title(e), "status": st, "color": STATUS_COLORS[st]} for e, st in r.items]}
+                  "items": [{"title": exercise_title(e), "status": st, "color": STATUS_COLORS[st]}
+                            for e, st in r.items]}
                  for r in routines],
     }
 
@@ -202,7 +203,8 @@ def _adherence_figure(routines: list[RoutineSession]):
     figure = make_subplots(rows=2, cols=1, vertical_spacing=0.2, row_heights=[0.45, 0.55],
                            subplot_titles=("Routines per week", "Each exercise: target met?"))
     mondays = [dt.datetime.combine(week, dt.time()) for week, _, _ in weeks]
-    for value, name, color in ((1, "done in full", STATUS_COLORS["done"]), (2, "partly done", STATUS_COLORS["partial"])):
+    for value, name, color in ((1, "done in full", STATUS_COLORS["done"]),
+                               (2, "partly done", STATUS_COLORS["partial"])):
         figure.add_trace(go.Bar(x=mondays, y=[w[value] for w in weeks], name=name, marker_color=color,
                                 hovertemplate="week of %{x|%d %b %Y}: %{y} " + name + "<extra></extra>"), row=1, col=1)
     for status, color in STATUS_COLORS.items():

@@ -59,7 +59,8 @@ def main_thing(summary: RoutineSummary) -> str | None:
         return None
     if unfinished.status == MISSED:
         return f"{exercise_title(unfinished.exercise)} was not done: do it next time"
-    return f"{exercise_title(unfinished.exercise)}: {done_text(unfinished)} of {target_text(unfinished)} - build up to it"
+    title = exercise_title(unfinished.exercise)
+    return f"{title}: {done_text(unfinished)} of {target_text(unfinished)} - build up to it"
 
 
 def target_text(item: RoutineItem) -> str:
