@@ -278,7 +278,7 @@ class _FileCamera:
     is_device, is_file, source = False, True, "routine.mp4"
 
 
-def _coach_routine(track, model_path, keys: dict[float, str]):
+def _coach_routine(track, model_path, keys: dict[float, str], routine=None):
     """Walk the back-pain routine over a recorded pose track as the live loop does, pressing
     ``keys`` (time -> key) on the way; returns the lines said and the goes at each exercise."""
     import numpy as np
@@ -287,7 +287,8 @@ def _coach_routine(track, model_path, keys: dict[float, str]):
     from formcheck.routine_live import RoutineCoaching
 
     lines: list[str] = []
-    coaching = RoutineCoaching(load_routine("back-pain"), model_path, {}, say=lines.append, setup_check=False)
+    coaching = RoutineCoaching(routine or load_routine("back-pain"), model_path, {}, say=lines.append,
+                               setup_check=False)
     coaching.start(_FileCamera(), lambda width, height: None)
     image = np.full((480, 640, 3), 120, np.uint8)
     pressed = dict(keys)
@@ -341,3 +342,22 @@ def test_coach_announces_a_routine_step_and_counts_again_from_one():
                            banner=None, in_position=True))
     assert voice.said == ["three", "exercise 2 of 4: Glute bridge - 10 reps", "one"]
     assert [u.kind for u in coach.said] == ["count", "announce", "count"]
+
+
+def test_live_routine_rests_when_a_target_is_met_then_goes_on(analysed_routine, model_path):
+    from formcheck.pose.landmarks import PoseTrack
+
+    _, out, _ = analysed_routine
+    routine = routine_from_dict({"name": "short", "exercise": [
+        {"id": "seated_figure_four", "hold_s": 5, "rest_s": 6},   # met when the left hold reaches 5 s
+        {"id": "glute_bridge", "reps": 2, "rest_s": 30},          # met at the 2nd rep; the rest is cut short
+        {"id": "seated_hip_abduction", "reps": 12}]})
+    lines, runs = _coach_routine(PoseTrack.load(out / "r.npz"), model_path, {}, routine)
+    assert "routine: rest 6 s - next: Glute bridge" in lines
+    seated, bridge, abduction = runs
+    assert 16.0 < seated.end_s < 18.0  # the left hold, begun at ~11.7 s, reached 5 s
+    assert bridge.start_s == pytest.approx(seated.end_s + 6.0, abs=0.2)  # after the rest
+    assert len(bridge.result.reps) == 2
+    # resting after the bridge, the abduction is noticed and counted from when it began
+    assert "routine: rest 30 s - next: Seated hip abduction" in lines
+    assert abduction.start_s < 33.2 and len(abduction.result.reps) == 4
