@@ -30,13 +30,18 @@ def load_config(path: str | Path | None) -> dict:
     if path is None:
         return {}
     path = Path(path)
+    return check_config(read_toml(path, "config"), f"config {path}")
+
+
+def read_toml(path: Path, kind: str) -> dict:
+    """A TOML file (a ``kind`` of file: "config", "routine") as a dict; a missing or invalid
+    one is a one-line error."""
     if not path.is_file():
-        raise FormcheckError(f"no such config file: {path}")
+        raise FormcheckError(f"no such {kind} file: {path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise FormcheckError(f"config {path} is not valid TOML: {error}") from None
-    return check_config(data, f"config {path}")
+        raise FormcheckError(f"{kind} {path} is not valid TOML: {error}") from None
 
 
 def check_config(data: dict, where: str) -> dict:

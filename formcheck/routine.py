@@ -31,17 +31,11 @@ rules of the exercises on either side see their reps and holds begin and end.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-from formcheck.config import check_config, thresholds_for
+from formcheck.config import check_config, read_toml, thresholds_for
 from formcheck.errors import FormcheckError
 from formcheck.exercises import EXERCISES
 from formcheck.pose.landmarks import PoseTrack
@@ -139,13 +133,7 @@ def load_routine(name_or_path: str | Path) -> Routine:
         if not path.is_file():
             names = ", ".join(p.stem for p in sorted(ROUTINES_DIR.glob("*.toml")))
             raise FormcheckError(f"no routine {str(name_or_path)!r}: built in are {names}, or give a .toml file")
-    if not path.is_file():
-        raise FormcheckError(f"no such routine file: {path}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise FormcheckError(f"routine {path} is not valid TOML: {error}") from None
-    return routine_from_dict(data, where=f"routine {path}", path=path)
+    return routine_from_dict(read_toml(path, "routine"), where=f"routine {path}", path=path)
 
 
 def routine_from_dict(data: dict, where: str = "routine", path: Path | None = None) -> Routine:
