@@ -351,12 +351,13 @@ def routine_report(routine: Routine, runs: list[ItemRun], source: str, stats: Li
         part.recognized = Recognized(run.result.exercise.id, 1.0, round(run.start_s, 2),
                                      round(run.end_s or length_s, 2))
         parts.append(part)
+    owners = [run.index for run in runs]
     if not parts:  # no frame at all: an empty report of the first exercise
         first = routine.items[0].exercise
         result = Session(EXERCISES[first](), keep_timeline=False).finish()
         parts = [Report.from_session(result, source, VideoFacts(0.0, 0, 0.0, stats.width, stats.height), model_name)]
-        runs = [ItemRun(0, None, 0.0)]  # type: ignore[arg-type]
-    summary = summarise(routine, parts, [run.index for run in runs])
+        owners = [0]
+    summary = summarise(routine, parts, owners)
     main = max(parts, key=lambda p: p.video.frames)
     return dataclasses.replace(main, video=dataclasses.replace(main.video, frames=sum(p.video.frames for p in parts),
                                                                duration_s=round(length_s, 3)),
