@@ -35,6 +35,8 @@ GAUGE_LOW = (60, 150, 235)    # below the target: amber
 GAUGE_OK = (80, 190, 80)      # at or past it: green
 CUE_TEXT = (200, 240, 255)
 MUTED = (200, 200, 200)
+# Nose, eyes, ears and mouth (landmarks 0-10): a tag must not hide the face either.
+FACE_LANDMARKS = 11
 # The neighbours of a joint on the body: an arc at the joint is drawn between the lines to them.
 NEIGHBOURS = {"hip": ("shoulder", "knee"), "knee": ("hip", "ankle")}
 # The key angle's name on the video, by its metric (else the joint's name).
@@ -164,13 +166,14 @@ class Overlay:
         upright = np.array([0.0, 1.0 if away[1] > 0 else -1.0])
         best = None
         for direction in (sideways, away, upright, -sideways, -upright):
-            for distance in (gap, gap * 2):
+            for distance in (gap, gap * 2, gap * 4, gap * 7):  # farther out only if the body is in the way
                 centre = anchor + direction * (distance + 0.5 * abs(direction[0]) * box_w
                                                + 0.5 * abs(direction[1]) * box_h)
                 x0 = int(np.clip(centre[0] - box_w / 2, 0, self.width - box_w))
                 y0 = int(np.clip(centre[1] - box_h / 2, 0, self.height - box_h))
                 box = (x0, y0, x0 + box_w, y0 + box_h)
-                over = _points_inside(body, box) + 100 * sum(_overlap(box, other) for other in avoid)
+                over = (_points_inside(body, box) + _leader_crossings(body, anchor, box, gap)
+                        + 100 * sum(_overlap(box, other) for other in avoid))
                 if best is None or over < best[0]:
                     best = (over, box)
                 if over == 0:
@@ -304,12 +307,28 @@ class Overlay:
 
 
 def _body_points(pose: PoseFrame, min_visibility: float) -> np.ndarray:
-    """Points along every bone drawn (and the joints), to keep a tag off the skeleton."""
+    """Points along every bone drawn (and the joints) and on the face, to keep a tag off the
+    skeleton and the face."""
     seen = pose.visibility >= min_visibility
     along = np.linspace(0.0, 1.0, 9)[:, None]
     points = [pose.image_xy[a] + along * (pose.image_xy[b] - pose.image_xy[a])
               for a, b in SKELETON_EDGES if seen[a] and seen[b]]
-    return np.vstack(points) if points else pose.image_xy
+    face = pose.image_xy[:FACE_LANDMARKS][seen[:FACE_LANDMARKS]]
+    return np.vstack(points + [face]) if points else pose.image_xy
+
+
+def _leader_crossings(body: np.ndarray, anchor: np.ndarray, box: tuple[int, int, int, int], gap: float) -> int:
+    """How many body points the line from ``anchor`` to the tag passes over, beyond its first
+    ``gap`` (a tag set far off must not be joined to its joint across the body)."""
+    x0, y0, x1, y1 = box
+    near = np.array([np.clip(anchor[0], x0, x1), np.clip(anchor[1], y0, y1)], float)
+    length = float(np.hypot(*(near - anchor)))
+    if length <= gap:
+        return 0
+    steps = np.linspace(gap / length, 1.0, 12)[:, None]
+    line = anchor + steps * (near - anchor)
+    close = np.hypot(*(body[None, :, :] - line[:, None, :]).transpose(2, 0, 1)) < 0.25 * gap
+    return int(close.any(axis=0).sum())
 
 
 def _points_inside(points: np.ndarray, box: tuple[int, int, int, int]) -> int:

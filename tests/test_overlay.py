@@ -12,6 +12,7 @@ import pytest
 from formcheck.exercises.glute_bridge import GluteBridge
 from formcheck.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.overlay import FONT, KEY_LABELS, Overlay, Presenter, _body_points
+from formcheck.pose.landmarks import Joint
 from formcheck.session import Banner, LiveState, Session
 from synthetic import bridge_track, side_pose
 from synthetic_front import seated_figure_four_pose
@@ -106,3 +107,24 @@ def test_a_fault_banner_goes_when_its_rep_is_over():
     assert present(state(3.0, 1, summary, -30.0)).banner is None     # rep 2 has started
     info = Banner("Lie on your back", "info")
     assert present(state(3.1, 1, info, -30.0)).banner == info        # other banners are the session's
+
+
+@pytest.mark.parametrize("open_m", [0.0, 0.2], ids=["at rest", "knees open"])
+def test_the_knees_tag_keeps_off_the_face_and_sits_beside_the_knees(open_m):
+    """Front view, the tag of the knees' spread anchored in the middle of the body: it goes
+    beside the knees, not over the face or the shoulders (where it went when only the bones
+    were avoided and only two distances were tried)."""
+    from formcheck.exercises.seated_hip_abduction import SeatedHipAbduction
+    from formcheck.overlay import FACE_LANDMARKS
+    from synthetic_front import abduction_pose
+
+    pose = abduction_pose(0.0, open_m, open_m)
+    overlay = Overlay(SeatedHipAbduction(), 640, 480)
+    anchor = (pose.xy(Joint.LEFT_KNEE) + pose.xy(Joint.RIGHT_KNEE)) / 2
+    box, _ = overlay.tag_box(pose, anchor, "knees 2.14x hips")
+    body = _body_points(pose, overlay.min_visibility)
+    x0, y0, x1, y1 = box
+    face = pose.image_xy[:FACE_LANDMARKS]
+    assert not ((face[:, 0] >= x0) & (face[:, 0] <= x1) & (face[:, 1] >= y0) & (face[:, 1] <= y1)).any()
+    assert not ((body[:, 0] >= x0) & (body[:, 0] <= x1) & (body[:, 1] >= y0) & (body[:, 1] <= y1)).any()
+    assert y0 - 24 * overlay.unit <= anchor[1] <= y1 + 24 * overlay.unit  # beside the knees, not above them

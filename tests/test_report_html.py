@@ -495,3 +495,22 @@ def test_a_folder_run_writes_one_plotly_that_its_reports_link(tmp_path, model_pa
     assert '<script src="../plotly.min.js"' in page and len(page) < 500_000
     assert (results / "plotly.min.js").stat().st_size > 3_000_000
     assert [p.name for p in results.rglob("*.js")] == ["plotly.min.js"]
+
+
+def test_the_folder_index_fits_a_phone(tmp_path):
+    import datetime as dt
+
+    from browser import chromium_page
+    from formcheck.report.index_page import FAILED, OK, IndexEntry, render_index
+
+    entries = [IndexEntry("week1/a_long_recording_of_a_glute_bridge_session.mp4", OK, dt.datetime(2024, 5, 2),
+                          report=sample_report(), links={"report": "week1/a.html", "JSON": "week1/a.json"}),
+               IndexEntry("week1/broken.mp4", FAILED, dt.datetime(2024, 5, 3), error="not a readable video")]
+    path = tmp_path / "index.html"
+    path.write_text(render_index("clips", entries, "auto", "history.html"), encoding="utf-8")
+    with chromium_page(390, 800) as (browser_page, errors):
+        browser_page.goto(path.as_uri())
+        assert browser_page.evaluate("document.documentElement.scrollWidth") <= 390
+        table = browser_page.locator("table.videos")
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    assert not errors, errors
