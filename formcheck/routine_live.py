@@ -14,6 +14,7 @@ or hold, the progress, the rest, the move to the next exercise.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,7 +255,7 @@ class RoutineCoaching(Coaching):
         self._announced = (t_s, text[:1].upper() + text[1:])
         self._line(text)
         if self._coach is not None:
-            self._coach.announce(t_s, text.split(". ")[0])
+            self._coach.announce(t_s, re.sub(r"(\d) s\b", r"\1 seconds", text.split(". ")[0]))  # "20 s" said in full
 
     def _line(self, text: str) -> None:
         if self._say is not None:
