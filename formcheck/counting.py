@@ -206,6 +206,10 @@ class RepCounter:
 # A held_side() answer for a frame on which the posture cannot be seen (a leg hidden under a
 # forward lean) but nothing says it ended: it continues a hold in progress and starts none.
 UNSEEN = "unseen"
+# A held_side() answer for a posture half way between held and undone (a foot half down):
+# a hold in progress goes on, but nothing about to start is taken for a hold (crossing and
+# uncrossing pass through it).
+HALFWAY = "halfway"
 
 
 class SideEvidence(Protocol):
@@ -256,6 +260,8 @@ class HoldTracker:
         return finished
 
     def _update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
+        if side == HALFWAY:
+            side = UNSEEN if self.hold is not None else None
         unseen = side == UNSEEN
         if unseen:
             if self.hold is None:
@@ -277,8 +283,8 @@ class HoldTracker:
             else:
                 self._let_go = True
                 return None
-        if side is None:
-            self._pause_candidate(t_s)
+        if side is None:  # clearly undone: whatever was about to start was not a hold
+            self._candidate = None
             return finished
         if self._candidate is None or (self._candidate.side != side and not self.keep_side):
             self._candidate = Window(start_s=t_s, side=side)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck import geometry
-from formcheck.counting import UNSEEN, HoldTracker, Window
+from formcheck.counting import HALFWAY, UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (ANY_VIEW, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
                                       sustained_extreme, trunk_lean_deg)
@@ -112,7 +112,7 @@ class StandingFoot:
             self._rest.append((*left, *right))
             self._holding = False
             return
-        if side == UNSEEN and not self._holding:  # unsure: neither rest nor the start of a hold
+        if side in (UNSEEN, HALFWAY) and not self._holding:  # unsure: neither rest nor a hold
             return
         if not self._holding:
             self._holding, self._standing = True, []
@@ -141,16 +141,17 @@ def why_not_crossed(m: dict[str, float], th) -> str | None:
 
 def crossed_side(m: dict[str, float], th) -> str | None:
     """The crossed leg when an ankle rests on the other leg; ``UNSEEN`` (a hold in progress
-    goes on, none starts) when the trunk is folded so far forward that the crossed leg is
-    hidden, or when the posture is neither clearly crossed nor clearly undone; else None."""
+    goes on) when the trunk is folded so far forward that the crossed leg is hidden, or the
+    ankle is well raised but read off the other leg; ``HALFWAY`` when the posture is neither
+    clearly crossed nor clearly undone; else None."""
     if (m["ankle_gap_ratio"] <= th.max_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio):
         return "left" if m["crossed_side_sign"] > 0 else "right"
     if m["trunk_lean_deg"] >= th.hidden_leg_lean_deg:
         return UNSEEN
-    if m["ankle_gap_ratio"] <= th.release_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.release_ankle_raise_ratio:
-        return UNSEEN
     if m["ankle_gap_ratio"] <= th.raised_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio:
-        return UNSEEN
+        return UNSEEN  # the ankle is well up: only its place on the other leg is misread
+    if m["ankle_gap_ratio"] <= th.release_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.release_ankle_raise_ratio:
+        return HALFWAY
     return None
 
 
