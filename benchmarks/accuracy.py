@@ -75,6 +75,7 @@ class Score:
     faults: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # code -> (true, fired)
     unjudged: list[str] = field(default_factory=list)  # codes the view hid (listed in not_judged)
     reasons: list[str] = field(default_factory=list)
+    negative: str | None = None  # a move that is not the exercise: "look-alike" or a named move
 
     @property
     def ok(self) -> bool:
@@ -165,8 +166,10 @@ def _population_one(path: Path) -> Score:
     view = truth["view"]
     got = replay(track, truth["exercise"])
     expect = expected_reps(truth["exercise"], truth["expect"], truth["truth"]["reps"])
-    return score(truth["clip"], truth["exercise"], view_of(view["yaw_deg"], view["outside_views_deg"]),
-                 expect, got)
+    s = score(truth["clip"], truth["exercise"], view_of(view["yaw_deg"], view["outside_views_deg"]), expect, got)
+    if truth["negative"]:  # the exercise's own look-alike (a pelvic tilt, a bob, ...) or a named move
+        s.negative = truth.get("negative_move") or "look-alike"
+    return s
 
 
 def population_scores(half: str = "test", root: Path = POPULATION, jobs: int = 2) -> list[Score]:
@@ -314,6 +317,17 @@ def print_report(scores: list[Score], real: list[Score] | None, half: str, out=s
     for (exercise, code), row in sorted(faults.items()):
         w(f"{exercise:22} {code:18} {_fmt(row['precision']):>9} {_fmt(row['recall']):>6} "
           f"{row['tp']:>3} {row['fp']:>3} {row['fn']:>3} {row['tn']:>3} {row['nj']:>10}")
+    negatives: dict[str, list[Score]] = defaultdict(list)
+    for s in scores:
+        if s.negative:
+            negatives[s.negative].append(s)
+    if negatives:
+        w()
+        w("Negatives (moves that are not the exercise: no rep, hold or fault may count):")
+        for kind, group in sorted(negatives.items()):
+            fired = sorted({r for s in group for r in s.reasons})
+            w(f"  {kind:16} {sum(s.ok for s in group):>3}/{len(group):<3} right"
+              + (f"; wrong: {', '.join(fired)}" if fired else ""))
     if real is not None:
         w()
         w("Filmed clips (../shared/real-clips) against their hand labels:")

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="output folder (samples, or samples/population for the population)")
     parser.add_argument("--contact", default="/tmp/contact", type=Path, help="contact-sheet folder")
     parser.add_argument("--model", default="models/pose_landmarker_full.task", type=Path)
-    parser.add_argument("--count", type=int, default=None, help="population clips per exercise")
+    parser.add_argument("--count", type=int, default=None, help="population clips per exercise (default: all, the named negatives included)")
     parser.add_argument("--jobs", type=int, default=2, help="population: worker processes")
     args = parser.parse_args(argv)
     if args.command in ("population", "plan", "video"):
@@ -64,8 +64,8 @@ def _population(args) -> int:
     from formcheck.samplegen.exercises import EXERCISES
 
     root = args.out or POPULATION_ROOT
-    count = args.count or P.PER_EXERCISE
-    jobs = [(ex, k) for k in range(count) for ex in EXERCISES if not args.only or ex in args.only]
+    count = {ex: args.count or P.clip_count(ex) for ex in EXERCISES if not args.only or ex in args.only}
+    jobs = [(ex, k) for k in range(max(count.values(), default=0)) for ex in count if k < count[ex]]
     if args.clip:
         jobs = [(ex, k) for ex, k in jobs if P.clip_name(ex, k) in args.clip]
     if args.command == "plan":

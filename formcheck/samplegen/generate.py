@@ -13,6 +13,7 @@ import numpy as np
 from formcheck.fileio import write_json_atomic
 from formcheck.samplegen.body import KEYPOINTS, Body
 from formcheck.samplegen.exercises import EXERCISES, ClipSpec
+from formcheck.samplegen.exercises.negatives import script_for
 from formcheck.samplegen.render import Light, Mesh, Scene
 
 FOURCC = "mp4v"  # the pip OpenCV build has no H.264 encoder: frames go to mp4v first ...
@@ -61,7 +62,7 @@ class Rendering:
     def __init__(self, spec: ClipSpec):
         self.spec = spec
         self.body = _body(spec)
-        self.exercise = EXERCISES[spec.exercise](self.body, spec)
+        self.exercise = script_for(spec, EXERCISES)(self.body, spec)
         self.timeline = self.exercise.timeline()
         self.camera = self.exercise.camera()
         self.light = Light()

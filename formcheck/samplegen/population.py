@@ -15,7 +15,9 @@ truth (``PopulationTrack``), a few tens of kB, from which the rules are replayed
 seconds. The video itself is rendered again on demand (``video``).
 
 Seeds: clip ``k`` of an exercise has seed ``1000 * exercise number + k``; even ``k`` are
-the tuning half, odd ``k`` the test half. Tune only on the tuning half.
+the tuning half, odd ``k`` the test half. Tune only on the tuning half. Clips from
+``PER_EXERCISE`` on are named negatives (``NEGATIVE_MOVES``, ``exercises.negatives``):
+walking through, sitting down, a pigeon stretch, as many in each half.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import numpy as np
 from formcheck.pose.store import save_track
 from formcheck.samplegen.body import BodyShape, Outfit
 from formcheck.samplegen.exercises import EXERCISES, CameraSpec, ClipSpec
+from formcheck.samplegen.exercises.negatives import MOVES
 
 PER_EXERCISE = 40
 BAND_SHARE = 0.5          # unscored band: half the sample clips' margin (5 deg, 25% of a time, ...)
@@ -45,6 +48,10 @@ PAUSES = ("rest_s", "between_s")
 STILL = ("start_s", "end_s", "hold_s", "top_s", "bottom_s", "seated_s") + PAUSES
 HOLD_MARGIN_S = 0.5       # a stretch's hold stays this much longer than its lean in and out
 MIN_MOVE_S = 0.1          # the shortest movement or hold a graded fault may make
+# Named negatives (``exercises.negatives``) drawn after the first ``PER_EXERCISE`` clips:
+# clip numbers 040, 041, ... of an exercise, this many of each move that applies to it
+# (even counts: as many in the tuning half as in the test half).
+NEGATIVE_MOVES = {"walking_through": 2, "sitting_down": 4, "pigeon_stretch": 4}
 
 
 def exercise_number(exercise_id: str) -> int:
@@ -53,6 +60,16 @@ def exercise_number(exercise_id: str) -> int:
 
 def clip_name(exercise_id: str, index: int) -> str:
     return f"{exercise_id}-{index:03d}"
+
+
+def negative_moves(exercise_id: str) -> list[str]:
+    """The named negative of each clip numbered from ``PER_EXERCISE`` on."""
+    kinds = ("walking_through",) + EXERCISES[exercise_id].negative_moves
+    return [kind for kind in kinds for _ in range(NEGATIVE_MOVES[kind])]
+
+
+def clip_count(exercise_id: str) -> int:
+    return PER_EXERCISE + len(negative_moves(exercise_id))
 
 
 def half_of(index: int) -> str:
@@ -98,8 +115,10 @@ def _fps(rng: np.random.Generator, holds: bool) -> float:
     return float(rates[rng.choice(len(rates), p=np.array(weights) / sum(weights))])
 
 
-def _options(rng: np.random.Generator, cls, negative: bool) -> tuple[str | None, dict, float]:
+def _options(rng: np.random.Generator, cls, negative: bool, move: str | None = None) -> tuple[str | None, dict, float]:
     """(fault acted, script options, severity share)."""
+    if move is not None:  # a named negative: its own script, its own options
+        return None, {"move": move, **MOVES[move].draw_options(rng)}, 0.0
     defaults = cls.defaults
     faults = [f for f in cls.fault_options if f is not None]
     if negative:
@@ -144,7 +163,9 @@ def draw(exercise_id: str, index: int, attempt: int = 0) -> ClipSpec:
     shape = BodyShape(gender=rng.uniform(0, 1), age=rng.uniform(0.62, 1.0), height=rng.uniform(0, 1),
                       weight=rng.uniform(0, 1), muscle=rng.uniform(0, 1), proportions=rng.uniform(0.25, 0.75))
     shape = BodyShape(**{k: round(float(v), 3) for k, v in shape.to_dict().items()})
-    negative = bool(rng.uniform() < NEGATIVE_SHARE)
+    moves = negative_moves(exercise_id)
+    move = moves[index - PER_EXERCISE] if PER_EXERCISE <= index < PER_EXERCISE + len(moves) else None
+    negative = bool(rng.uniform() < NEGATIVE_SHARE) or move is not None
     beyond = bool(not negative and cls.beyond_deg > 0 and rng.uniform() < BEYOND_SHARE)
     yaw, outside = _yaw(rng, cls, beyond)
     if cls.portrait_ok and rng.uniform() < 0.25:
@@ -155,9 +176,10 @@ def draw(exercise_id: str, index: int, attempt: int = 0) -> ClipSpec:
                         distance_m=round(float(rng.uniform(*cls.distances_m)), 2), width=width, height=height,
                         fps=_fps(rng, holds="sides" in cls.defaults),
                         hfov_deg=round(float(rng.uniform(50.0, 72.0)), 1))
-    fault, options, share = _options(rng, cls, negative)
+    fault, options, share = _options(rng, cls, negative, move)
     colour = lambda lo, hi: tuple(int(v) for v in rng.integers(lo, hi, 3))  # noqa: E731
-    what = "negative" if negative else (f"{fault} at {share:.2f}" if fault else f"clean ({share:.2f})")
+    what = (f"negative ({move})" if move else "negative" if negative
+            else f"{fault} at {share:.2f}" if fault else f"clean ({share:.2f})")
     description = f"population: {what}; yaw {yaw:.0f}" + (f" ({outside:.0f} deg beyond the views)" if beyond else "")
     return ClipSpec(exercise_id, clip_name(exercise_id, index), description, fault, shape, _outfit(rng), camera,
                     options, seed, floor_rgb=colour(40, 230), wall_rgb=colour(60, 250),
@@ -213,7 +235,8 @@ def render_track(exercise_id: str, index: int, model_path: Path) -> tuple[object
         expect["faults_absent"] = [c for c in expect["faults_absent"] if c not in hidden]
         expect["faults_unscored"] = sorted(set(expect.get("faults_unscored", [])) | set(hidden))
     return track, {"exercise": exercise_id, "clip": spec.clip, "index": index, "half": half_of(index),
-                   "negative": spec.negative, "view": view, "description": spec.description,
+                   "negative": spec.negative, "negative_move": spec.options.get("move"),
+                   "view": view, "description": spec.description,
                    "expect": expect, "truth": truth, "render": rendering.render_params()}
 
 

@@ -72,6 +72,8 @@ class Exercise:
     portrait_ok: ClassVar[bool] = False
     hold_scale: ClassVar[tuple[float, float]] = (0.6, 1.1)  # a stretch's hold x its default
     negative_options: ClassVar[dict[str, Any]] = {}
+    # Named negatives (``negatives.MOVES``) besides walking through, which fits every exercise.
+    negative_moves: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, body: Body, spec: ClipSpec):
         self.body = body

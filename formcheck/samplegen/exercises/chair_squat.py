@@ -49,6 +49,7 @@ class ChairSquat(StandingExercise):
     distances_m = (2.6, 3.4)
     portrait_ok = True
     negative_options = {"bottom": {"shin": 4.0, "thigh": 15.0, "lean": 10.0}}  # a shallow knee bend, no chair
+    negative_moves = ("sitting_down",)
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)

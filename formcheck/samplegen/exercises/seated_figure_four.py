@@ -62,6 +62,7 @@ class SeatedFigureFour(Exercise):
     camera_heights_m = (0.45, 1.1)
     distances_m = (2.0, 2.6)
     negative_options = {"sides": [], "start_s": 8.0}  # sitting, never crossing a leg
+    negative_moves = ("pigeon_stretch",)
 
     def __init__(self, body: Body, spec: ClipSpec):
         super().__init__(body, spec)

@@ -46,6 +46,7 @@ class Squat(StandingExercise):
     distances_m = (2.6, 3.4)
     portrait_ok = True
     negative_options = {"bottom": {"shin": 5.0, "thigh": 14.0, "lean": 8.0, "knees_in": -0.05}}  # a small bob
+    negative_moves = ("sitting_down",)
 
     def extra_angles(self, posed: PosedBody) -> dict[str, float]:
         kp = posed.kp

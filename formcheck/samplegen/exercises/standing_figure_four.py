@@ -81,6 +81,7 @@ class StandingFigureFour(Exercise):
     portrait_ok = True
     hold_scale = (0.35, 0.9)   # sat back 3-7 s
     negative_options = {"sides": [], "start_s": 6.0}  # standing by the chair, never crossing
+    negative_moves = ("pigeon_stretch",)
     measure_extra = staticmethod(lambda poses, truth: measure_extra(poses, truth))
 
     def __init__(self, body: Body, spec: ClipSpec):
