@@ -165,9 +165,14 @@ def render_clip(spec: ClipSpec, out_root: Path, contact_dir: Path | None = None)
     tmp_path.unlink(missing_ok=True)
 
     angle_arrays = rendering.angle_arrays()
-    expect, truth = rendering.outcome()
-    image_xy = rendering.image_xy()
-    _check_in_frame(image_xy, camera.width, camera.height, spec.clip)
+    try:  # a script that breaks its own rules (a fault acted too near its threshold, a body
+        # leaving the picture) leaves no clip behind
+        expect, truth = rendering.outcome()
+        image_xy = rendering.image_xy()
+        _check_in_frame(image_xy, camera.width, camera.height, spec.clip)
+    except ValueError:
+        video_path.unlink(missing_ok=True)
+        raise
     np.savez_compressed(
         out_dir / f"{spec.clip}.truth.npz",
         times_s=rendering.times.astype(np.float32),
