@@ -51,8 +51,9 @@ def test_named_negatives_come_in_both_halves(stored):
     for exercise in {t["exercise"] for t in stored}:
         moves = Counter(P.negative_moves(exercise))
         assert "walking_through" in moves
-        for move, count in moves.items():  # the test half's are stored once the lead has seen them
-            assert halves[(exercise, move, "tune")] == count // 2, (exercise, move)
+        for move, count in moves.items():
+            for half in ("tune", "test"):
+                assert halves[(exercise, move, half)] == count // 2, (exercise, move, half)
     named = [t for t in stored if t.get("negative_move")]
     assert {t["negative_move"] for t in named} == {"walking_through", "sitting_down", "pigeon_stretch"}
     for truth in named:
