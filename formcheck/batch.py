@@ -96,8 +96,9 @@ class ResultsUnwritable(FormcheckError):
 
     def __init__(self, error: WriteFailed, done: int, total: int):
         rest = total - done
-        super().__init__(f"{error}; {done} of {total} videos are done, the same command finishes the "
-                         f"other {rest} once it can write there", exit_code=EXIT_UNWRITABLE)
+        then = (f"{done} of {total} videos are done, the same command finishes the other {rest}" if rest else
+                f"all {total} videos are done, the same command brings the index up to date")
+        super().__init__(f"{error}; {then} once it can write there", exit_code=EXIT_UNWRITABLE)
         self.write_error = error
 
 
