@@ -99,6 +99,7 @@ class _ModelClock:
     """Times every call of the pose model inside ``analyze``: how busy the pipeline keeps it."""
 
     busy_s = 0.0
+    calls = 0
     first = last = None
 
     @classmethod
@@ -111,6 +112,7 @@ class _ModelClock:
             try:
                 return detect(self, *args, **kwargs)
             finally:
+                cls.calls += 1
                 cls.last = time.perf_counter()
                 cls.first = cls.first or started
                 cls.busy_s += cls.last - started
@@ -122,7 +124,7 @@ class _ModelClock:
         return cls.busy_s / (cls.last - cls.first) if cls.first else float("nan")
 
 
-def _analyze(clip: Path, args, video: bool, pipelined: bool = True) -> dict:
+def _analyze(clip: Path, args, video: bool, pipelined: bool = True, every_frame: bool = False) -> dict:
     from formcheck.analyze import Outputs, analyze_video
     _ModelClock.install()
     stamps: list[float] = []  # when each frame leaves the pipeline
@@ -133,11 +135,15 @@ def _analyze(clip: Path, args, video: bool, pipelined: bool = True) -> dict:
             outputs.video, outputs.html = out / "a.mp4", out / "r.html"
         started = time.perf_counter()
         report = analyze_video(clip, args.exercise, args.model, outputs, progress=False, pipelined=pipelined,
-                               on_frame=lambda: stamps.append(time.perf_counter()))
+                               on_frame=lambda: stamps.append(time.perf_counter()),
+                               **({"rate": None} if every_frame else {}))
         wall = time.perf_counter() - started
     return {"frames": report.video.frames, "wall_s": wall, **per_frame(gaps_ms(stamps)),
             "after_last_frame_s": wall - (stamps[-1] - started), "reps": report.summary.rep_count,
-            "model_busy": _ModelClock.share()}
+            "model_busy": _ModelClock.share(), "model_calls": _ModelClock.calls,
+            "answers": {"reps": [r.faults for r in report.reps],
+                        "holds": [(h.side, h.duration_s, h.faults) for h in report.holds],
+                        "faults": report.summary.fault_counts}}
 
 
 @case("analyze_json")
@@ -150,6 +156,12 @@ def analyze_json(clip: Path, args) -> dict:
 def analyze_all(clip: Path, args) -> dict:
     """(d) ``analyze`` writing the annotated video and the HTML report (and JSON)."""
     return _analyze(clip, args, video=True)
+
+
+@case("analyze_json_every_frame")
+def analyze_json_every_frame(clip: Path, args) -> dict:
+    """(c) with the pose model on every frame (``--every-frame``)."""
+    return _analyze(clip, args, video=False, every_frame=True)
 
 
 @case("analyze_json_sequential")

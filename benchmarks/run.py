@@ -2,6 +2,9 @@
 
     .venv/bin/python -m benchmarks.run [CLIP] [--repeats 3] [--live-minutes 1]
 
+First the adaptive analysis rate: on a filmed glute bridge, a stretch hold and a squat
+set, the pose model's calls per video frame and the fps of ``analyze --json`` against
+decoding + the model on every frame (``--only-adaptive``: just that, ~5 min). Then
 (a) decoding only, (b) decoding + the pose model, (c) ``analyze`` writing JSON, (d)
 ``analyze`` writing the annotated video and HTML too: per-frame ms (median, p95), fps and
 peak memory, and the fps ratios (c)/(b) and (d)/(b). Then the cost of each step of a
@@ -36,6 +39,13 @@ DEFAULT_CLIPS = (REPO.parent / "shared" / "real-clips" / "physioplus_bridging.mp
 MIN_FRAMES = 300
 MAIN_CASES = {"decode": "(a) decoding only", "pose": "(b) decoding + pose model",
               "analyze_json": "(c) analyze, JSON only", "analyze_all": "(d) analyze, video + HTML"}
+# The adaptive rate's clips: (name, clip, exercise, target fps ratio against (b)).
+ADAPTIVE_CLIPS = (
+    ("filmed bridge", REPO.parent / "shared" / "real-clips" / "physioplus_bridging.mp4", "glute_bridge", 1.6),
+    ("stretch hold", REPO / "samples" / "seated_figure_four" / "seated_f4_clean.mp4", "seated_figure_four", 1.6),
+    ("squat set", REPO / "samples" / "squat" / "squat_clean_side.mp4", "squat", 1.2),
+)
+ADAPTIVE_CASES = ("pose", "analyze_json", "analyze_json_every_frame")
 SEQUENTIAL_CASES = {"analyze_json_sequential": "    (c) stages one after another",
                     "analyze_all_sequential": "    (d) stages one after another"}
 
@@ -101,6 +111,26 @@ def print_ratios(runs) -> None:
     if "analyze_json_sequential" in runs:
         print(f"    before pipelining: (c)/(b) = {ratio(runs, 'analyze_json_sequential'):.2f}, "
               f"(d)/(b) = {ratio(runs, 'analyze_all_sequential'):.2f}")
+
+
+def print_adaptive(repeats: int) -> None:
+    """Model calls per frame and fps of ``analyze --json`` (adaptive, and every frame) against
+    decoding + the model on every frame, and whether the answers are those of every frame."""
+    print(f"{'':14s} {'frames':>6s} {'model calls':>11s} {'fps: (b) decode':>15s} {'analyze':>8s} {'every':>6s} "
+          f"{'ratio':>6s} {'target':>6s}  same answers")
+    print(f"{'':14s} {'':6s} {'per frame':>11s} {'+ model':>15s} {'--json':>8s} {'frame':>6s} {'(c)/(b)':>6s}")
+    for name, source, exercise, target in ADAPTIVE_CLIPS:
+        if not source.exists():
+            print(f"{name:14s} {source.name} not found: skipped")
+            continue
+        clip, _ = clips.looped(source, MIN_FRAMES)
+        runs = repeated(list(ADAPTIVE_CASES), clip, repeats, "--exercise", exercise)
+        pose, adaptive, every = (median_run(runs[case]) for case in ADAPTIVE_CASES)
+        same = all(r["answers"] == every["answers"] for r in runs["analyze_json"] + runs["analyze_json_every_frame"])
+        print(f"{name:14s} {adaptive['frames']:6d} {adaptive['model_calls'] / adaptive['frames']:11.2f} "
+              f"{fps(pose):15.1f} {fps(adaptive):8.1f} {fps(every):6.1f} {fps(adaptive) / fps(pose):6.2f} "
+              f"{target:>6.1f}  {'yes' if same else 'NO'}   ({source.name}; fps of each run: "
+              + ", ".join(" ".join(f"{fps(r):.1f}" for r in runs[case]) for case in ADAPTIVE_CASES) + ")")
 
 
 def print_parts(parts: dict) -> None:
@@ -211,6 +241,8 @@ def main(argv=None) -> None:
     parser.add_argument("--no-length", action="store_true", help="skip the cost against video length")
     parser.add_argument("--no-samples", action="store_true", help="skip the sample clips' pass rate")
     parser.add_argument("--no-live", action="store_true", help="skip the live loop")
+    parser.add_argument("--no-adaptive", action="store_true", help="skip the adaptive rate's clips")
+    parser.add_argument("--only-adaptive", action="store_true", help="only the adaptive rate's clips")
     args = parser.parse_args(argv)
 
     import cv2
@@ -225,6 +257,12 @@ def main(argv=None) -> None:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
           f"mediapipe {mediapipe.__version__}, OpenCV {cv2.__version__}; {args.repeats} runs of each case")
     print()
+    if not args.no_adaptive:
+        print("adaptive analysis rate (each clip played to at least 300 frames):")
+        print_adaptive(args.repeats)
+        print()
+        if args.only_adaptive:
+            return
     runs = repeated(cases, clip, args.repeats)
     frames = median_run(runs["decode"])["frames"]
     print(f"{frames} frames")

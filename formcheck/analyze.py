@@ -77,7 +77,8 @@ class _Part:
 def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, outputs: Outputs,
                   config: dict | None = None, progress: bool = True, model_name: str = "pose_landmarker_full",
                   pipelined: bool | None = None, on_frame: Callable[[], None] | None = None,
-                  segmenter: Callable[[PoseTrack], list[Segment]] | None = None) -> Report:
+                  segmenter: Callable[[PoseTrack], list[Segment]] | None = None,
+                  rate: pipeline.AdaptiveRate | None = pipeline.AdaptiveRate()) -> Report:
     """Analyse one video and write the requested outputs; returns the report.
 
     Args:
@@ -93,13 +94,15 @@ def analyze_video(video_path: str | Path, exercise_id: str, model_path: Path, ou
         on_frame: called after each frame has been through every stage (for timing).
         segmenter: with ``"auto"``, what splits the pose track into exercises (default:
             ``recognize.segments``; a routine's guided one: ``routine.RoutineSegmenter``).
+        rate: when the pose model may skip frames while the body is slow (the frames
+            between get poses interpolated from their neighbours); None: every frame.
     """
     config = config or {}
     if exercise_id != "auto":
         get_exercise(exercise_id)
     outputs.check_writable()
     with VideoReader(video_path) as video, contextlib.ExitStack() as cleanup:
-        run = _Analysis(Path(video_path), video, model_path, outputs, config, cleanup, pipelined)
+        run = _Analysis(Path(video_path), video, model_path, outputs, config, cleanup, pipelined, rate)
         bar = tqdm(total=video.info.frame_count, unit="frame", desc=Path(video_path).name[:30],
                    disable=True if not progress else None, file=sys.stderr, leave=False)  # None: only on a terminal
         cleanup.callback(bar.close)
@@ -118,10 +121,10 @@ class _Analysis:
     written (it becomes the output file when the analysis ends without an error)."""
 
     def __init__(self, path: Path, video: VideoReader, model_path: Path, outputs: Outputs, config: dict,
-                 cleanup: contextlib.ExitStack, pipelined: bool | None):
+                 cleanup: contextlib.ExitStack, pipelined: bool | None, rate: pipeline.AdaptiveRate | None):
         info = video.info
         self.path, self.video, self.model_path, self.outputs, self.config = path, video, model_path, outputs, config
-        self.cleanup, self.pipelined = cleanup, pipelined
+        self.cleanup, self.pipelined, self.rate = cleanup, pipelined, rate
         self.track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
         self.frame_done: Callable[[], object] = lambda: None
         self.samples = reasons.FrameSamples()  # a few of the frames, to say why nothing counted
@@ -131,16 +134,23 @@ class _Analysis:
             self.writer = cleanup.enter_context(video_writer(outputs.video, info.fps, size))
 
     def pose_pass(self, rest: pipeline.Rest, images: bool = False) -> None:
-        """Every frame through the pose model and then ``rest``; fails if nobody was seen,
-        saying why (too dark, on its side, too small: see ``reasons``)."""
+        """Every frame through the pose model (or, with a rate, the frames it needs) and then
+        ``rest``; fails if nobody was seen, saying why (too dark, on its side, too small:
+        see ``reasons``)."""
         samples = self.samples
 
         def detect(model_input, t_s: float):
             samples.offer(model_input.bgr)
             return estimator.detect_prepared(model_input, t_s)
 
+        def backfill(model_input, t_s: float):  # frames looked at again: a second model, made when needed
+            if not second:
+                second.append(self.cleanup.enter_context(PoseEstimator(self.model_path)))
+            return second[0].detect_prepared(model_input, t_s)
+
+        second: list[PoseEstimator] = []
         with PoseEstimator(self.model_path) as estimator:
-            pipeline.run(self.video, detect, rest, images, self.pipelined)
+            pipeline.run(self.video, detect, rest, images, self.pipelined, self.rate, self.track.fps, backfill)
         if not any(p is not None for p in self.track.poses):
             raise FormcheckError(reasons.nobody_found(samples.images, self.model_path, str(self.path)))
 

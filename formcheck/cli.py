@@ -90,6 +90,8 @@ def cli():
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Thresholds file (TOML).")
 @click.option("--model", "model_variant", default="full", show_default=True, help="Pose model: lite, full or heavy.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--every-frame", is_flag=True,
+              help="Run the pose model on every frame (by default it skips frames while the body is slow).")
 @click.option("--out", "results_dir", type=click.Path(path_type=Path),
               help="Folder: write each video's reports here (mirroring the folder) and an index.html.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Folder: videos analysed at once [default: CPU count].")
@@ -99,9 +101,12 @@ def cli():
               help="Folder: worker processes here, or one Ray task per video.")
 @click.option("--address", help="Folder, Ray: cluster address [default: start a local Ray].")
 def analyze(source, exercise, routine_name, json_out, video_out, html_out, csv_out, landmarks_out, config_path,
-            model_variant, quiet, results_dir, jobs, force, annotate, backend, address):
+            model_variant, quiet, every_frame, results_dir, jobs, force, annotate, backend, address):
     """Analyse a recorded video, or every video in a folder, and report reps, holds and faults."""
     from formcheck.config import load_config
+
+    if every_frame and (routine_name is not None or source.is_dir()):
+        raise FormcheckError("--every-frame is for one video (not a folder or a --routine)")
 
     if routine_name is not None:
         return _analyze_routine(source, exercise, routine_name, json_out, video_out, html_out, csv_out,
@@ -125,7 +130,8 @@ def analyze(source, exercise, routine_name, json_out, video_out, html_out, csv_o
     outputs = Outputs(json=json_out, video=video_out, html=html_out, csv=csv_out, landmarks=landmarks_out)
     outputs.check_writable()
     report = analyze_video(source, exercise, _model(model_variant), outputs, config=config,
-                           progress=not quiet, model_name=f"pose_landmarker_{model_variant}")
+                           progress=not quiet, model_name=f"pose_landmarker_{model_variant}",
+                           **({"rate": None} if every_frame else {}))
     from formcheck.report.words import exercise_title, not_judged_text
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -4,19 +4,28 @@ drawing, encoding), one after the other or as three threads joined by short queu
 Pipelined, a video takes about as long as its pose model alone: OpenCV and MediaPipe
 release the GIL while they work. Each stage runs in one thread and in frame order, so
 the result is exactly that of running the stages one after another (``run_sequential``).
+
+The model need not see every frame: with an ``AdaptiveRate`` it sees every frame while
+the body moves fast and every 2nd, 3rd, ... while it is slow or still, and the frames
+in between get poses interpolated from their neighbours (``Scheduler``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import queue
 import threading
-from dataclasses import replace
+from collections import deque
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
+import cv2
+import numpy as np
+
 from formcheck.pose.estimator import ModelInput, prepare
-from formcheck.pose.landmarks import PoseFrame
+from formcheck.pose.landmarks import Joint, PoseFrame
 from formcheck.video import VideoFrame, annotated_size, halve
 
 QUEUE_FRAMES = 3      # frames waiting between two stages: absorbs jitter; a 4K frame is 25 MB
@@ -33,21 +42,257 @@ def pipelining_pays() -> bool:
     return (os.cpu_count() or 1) > 1
 
 
+@dataclass(frozen=True)
+class AdaptiveRate:
+    """When the pose model may skip frames of a recorded video.
+
+    The body's speed is measured in body lengths (the torso: shoulder to hip) per second,
+    from the landmarks the model gave on its recent calls. The model may then wait as
+    long as the body takes to move ``travel_bl`` at that speed, at most ``max_gap_s``:
+    still, it sees a frame every ``max_gap_s``; moving fast, every frame. Measured on
+    the rendered population and the filmed clips (``python -m benchmarks.adaptive``).
+    """
+
+    # Between two model calls the body moves at most this far: where it starts moving
+    # unforeseen, the filled-in frames lag it by no more.
+    travel_bl: float = 0.02
+    # Never longer between two calls: bounds what an unforeseen start of movement can
+    # shift a rep's or hold's edge by (holds are compared within 0.2 s).
+    max_gap_s: float = 0.2
+    # A speed is measured between calls at least this far apart: the landmarks jitter by
+    # about 1% of a body length from frame to frame, which over one frame at 30 fps
+    # would look like 0.3 body lengths a second (over 0.2 s: 0.05).
+    baseline_s: float = 0.2
+    # The speed used is the highest measured over the calls of the last this many
+    # seconds: a movement slowing through its turn (a rep's top) keeps every frame.
+    lookback_s: float = 0.3
+    # Landmarks the model is less sure of jitter most: their speed is noise, not movement.
+    min_visibility: float = 0.5
+    # A seen joint's landmark jitters by about 1% of a body length from call to call when
+    # the body is still (up to 2.4% for a knee in a rendered figure-four hold): this much
+    # of any move is not counted. At 0.01 the model saw nearly every frame of the holds;
+    # at 0.02 a partial abduction rep near the counting threshold went uncounted.
+    jitter_bl: float = 0.015
+    # The landmarks only say the body was still up to the last call; the picture says
+    # whether it still is. A frame is skipped only while no patch of the body's box
+    # (``MOTION_CELL_PX`` square, averaged) changed by more than this many grey levels
+    # since the last call. In the filmed bridge's hold the most-changed patch moves by
+    # 3-18 grey levels (breathing, compression); when the hips start down, by 50 and more.
+    still_grey: float = 24.0
+
+    def gap_s(self, speed_bl_s: float) -> float:
+        """The longest wait between two model calls at this speed."""
+        return self.max_gap_s if speed_bl_s <= 0 else min(self.max_gap_s, self.travel_bl / speed_bl_s)
+
+
+# The joints whose movement decides how often the model runs: the rules read them. Not
+# the feet (ankles, heels, toes): still, their landmarks jitter by 2-5% of a body length
+# (the filmed bridge's hold), where the others stay within 1-2%; and they move with the knees.
+RATE_JOINTS = np.array([Joint.LEFT_EAR, Joint.RIGHT_EAR, Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER,
+                        Joint.LEFT_WRIST, Joint.RIGHT_WRIST, Joint.LEFT_HIP, Joint.RIGHT_HIP,
+                        Joint.LEFT_KNEE, Joint.RIGHT_KNEE])
+_TORSO = ((Joint.LEFT_SHOULDER, Joint.LEFT_HIP), (Joint.RIGHT_SHOULDER, Joint.RIGHT_HIP))
+
+
+def _torso(points: np.ndarray) -> float:
+    return max(float(np.linalg.norm(points[s] - points[h])) for s, h in _TORSO)
+
+
+def body_speed(a: PoseFrame | None, b: PoseFrame | None, rate: AdaptiveRate = AdaptiveRate()) -> float:
+    """How fast the body moved from pose ``a`` to pose ``b``, in body lengths per second, in
+    the picture: the fastest of the joints the rules read that the model saw surely in
+    both (a clamshell moves one knee, a bridge the hips alone), less the landmarks' jitter.
+    Infinite when it cannot be told (no pose, no sure joint). The world landmarks are not
+    used: their depth jitters several times more than the picture."""
+    if a is None or b is None or b.t_s <= a.t_s:
+        return math.inf
+    sure = RATE_JOINTS[(a.visibility[RATE_JOINTS] >= rate.min_visibility)
+                       & (b.visibility[RATE_JOINTS] >= rate.min_visibility)]
+    length = (_torso(a.image_xy) + _torso(b.image_xy)) / 2
+    if not len(sure) or length <= 1e-6:
+        return math.inf
+    moved = np.linalg.norm(b.image_xy[sure] - a.image_xy[sure], axis=1) / length
+    return max(0.0, float(moved.max()) - rate.jitter_bl) / (b.t_s - a.t_s)
+
+
+MOTION_CELL_PX = 8  # of the model's picture: the patches whose change tells a body moving
+
+
+def motion_picture(model_input: ModelInput) -> np.ndarray:
+    """The model's picture in grey, one value per ``MOTION_CELL_PX`` patch (area-averaged):
+    cheap to compare, and blind to the noise of single pixels."""
+    rgb = model_input.image.numpy_view()
+    height, width = rgb.shape[:2]
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    size = (max(1, width // MOTION_CELL_PX), max(1, height // MOTION_CELL_PX))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def picture_changed(before: np.ndarray, now: np.ndarray, pose: PoseFrame, width: int, height: int,
+                    still_grey: float) -> bool:
+    """Whether a patch of the body's box (from ``pose``, a frame of ``width`` x ``height``,
+    with a margin) changed by more than ``still_grey`` between two ``motion_picture``s."""
+    rows, cols = now.shape
+    seen = pose.visibility >= 0.5
+    points = pose.image_xy[seen] if seen.any() else pose.image_xy
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    margin = 0.15 * max(x1 - x0, y1 - y0)
+    sx, sy = cols / width, rows / height
+    c0, c1 = int(max(0, (x0 - margin) * sx)), int(min(cols, math.ceil((x1 + margin) * sx)))
+    r0, r1 = int(max(0, (y0 - margin) * sy)), int(min(rows, math.ceil((y1 + margin) * sy)))
+    if c1 <= c0 or r1 <= r0:
+        return True
+    return float(np.abs(now[r0:r1, c0:c1] - before[r0:r1, c0:c1]).max()) > still_grey
+
+
+def interpolate(a: PoseFrame | None, a_s: float, b: PoseFrame | None, b_s: float, t_s: float) -> PoseFrame | None:
+    """The pose at ``t_s`` between pose ``a`` (at ``a_s``) and ``b`` (at ``b_s``): landmarks,
+    world landmarks and visibility on straight lines; where either is missing (nobody
+    seen), the nearer one in time."""
+    if a is None or b is None:
+        return a if t_s - a_s <= b_s - t_s else b
+    w = (t_s - a_s) / (b_s - a_s)
+    return PoseFrame(t_s, a.image_xy + w * (b.image_xy - a.image_xy), a.world_xyz + w * (b.world_xyz - a.world_xyz),
+                     a.visibility + w * (b.visibility - a.visibility))
+
+
+class Scheduler:
+    """The pose stage: which frames go to the model, and a pose for every frame, in order.
+
+    Without a rate, every frame goes to the model. With one, a frame is skipped while
+    the wait since the last call (to the frame after it) stays within the rate's gap for
+    the speed seen over the last calls; the skipped frames wait for the next call. If
+    the body moved no more than the rate allows meanwhile, they get poses interpolated
+    between the two calls; if it moved more (it started moving during the gap), they are
+    looked at again by ``backfill``: a second model, since MediaPipe's VIDEO mode takes
+    only later timestamps than it has seen (the second one's are later than its own last,
+    too). The video's last frame always goes to the model, so no pose is ever guessed
+    beyond one the model gave.
+    """
+
+    def __init__(self, detect: Detect, rate: AdaptiveRate | None = None, fps: float = 30.0,
+                 backfill: Detect | None = None,
+                 picture: Callable[[ModelInput], np.ndarray | None] = motion_picture):
+        self._detect, self._backfill, self._picture, self.rate = detect, backfill, picture, rate
+        self._last_picture: np.ndarray | None = None  # the last call's, when it had a pose
+        self._frame_s = 1.0 / fps if fps > 0 else 0.0
+        self._last: PoseFrame | None = None
+        self._last_s: float | None = None  # time of the last call
+        self._speeds: deque[tuple[float, float]] = deque()  # (t_s, body lengths/s) at recent calls
+        self._calls: deque[tuple[float, PoseFrame | None]] = deque()  # recent calls, for the baseline
+        self._skipped: list[tuple[VideoFrame, ModelInput]] = []
+        self.calls = 0      # of ``detect``
+        self.backfilled = 0  # calls of ``backfill``
+        self.frames = 0
+
+    def feed(self, frame: VideoFrame, model_input: ModelInput) -> list[tuple[VideoFrame, PoseFrame | None]]:
+        """The frames now ready for the later stages, with their poses (none while skipping)."""
+        self.frames += 1
+        if not self._may_skip(frame.t_s):
+            return self._call(frame, model_input)
+        if self._picture_moved(model_input):
+            return self._call(frame, model_input, moving=True)
+        self._skipped.append((frame, model_input))
+        return []
+
+    def end(self) -> list[tuple[VideoFrame, PoseFrame | None]]:
+        """The frames still waiting when the video ends: its last frame goes to the model."""
+        if not self._skipped:
+            return []
+        return self._call(*self._skipped.pop())
+
+    def speed(self) -> float:
+        """The highest speed seen over the calls of the last ``lookback_s`` (body lengths/s)."""
+        return max((v for _, v in self._speeds), default=math.inf)
+
+    def _may_skip(self, t_s: float) -> bool:
+        if self.rate is None or self._last_s is None:
+            return False
+        return t_s + self._frame_s - self._last_s <= self.rate.gap_s(self.speed()) + GAP_TOLERANCE_S
+
+    def _call(self, frame: VideoFrame, model_input: ModelInput,
+              moving: bool = False) -> list[tuple[VideoFrame, PoseFrame | None]]:
+        """The model on this frame, and the frames skipped before it; ``moving``: the body
+        is known to move (every frame for ``lookback_s``, whatever its landmarks say)."""
+        pose = self._detect(model_input, frame.t_s)
+        self.calls += 1
+        if self.rate is not None:
+            self._last_picture = self._picture(model_input) if pose is not None else None
+        last, last_s = self._last, self._last_s
+        if self._skipped and self._backfill is not None and self._moved_too_far(pose, frame.t_s):
+            ready = [(f, self._backfill(f_input, f.t_s)) for f, f_input in self._skipped]
+            self.backfilled += len(ready)
+            moving = True
+        else:
+            ready = [(f, interpolate(last, last_s, pose, frame.t_s, f.t_s)) for f, _ in self._skipped]
+        ready.append((frame, pose))
+        if self.rate is not None:
+            self._measure(frame.t_s, pose, moving)
+        self._last, self._last_s = pose, frame.t_s
+        self._skipped = []
+        return ready
+
+    def _picture_moved(self, model_input: ModelInput) -> bool:
+        """Whether the body's part of the picture changed since the last call (``picture``
+        gives None where there is no picture to look at, as in a replay of landmarks)."""
+        if self._last_picture is None:
+            return self._picture(model_input) is not None
+        now = self._picture(model_input)
+        return picture_changed(self._last_picture, now, self._last, model_input.width, model_input.height,
+                               self.rate.still_grey)
+
+    def _moved_too_far(self, pose: PoseFrame | None, t_s: float) -> bool:
+        """Whether the body moved more than the rate allows since the last call (or was
+        found or lost meanwhile): the gap was a wrong guess."""
+        # Every joint the rules read counts here, however unsure: a hidden knee whose
+        # landmark jumps moves the rules' angles as much as a seen one.
+        every_joint = replace(self.rate, min_visibility=0.0)
+        travel = body_speed(self._last, pose, every_joint) * (t_s - self._last_s)
+        return not travel <= self.rate.travel_bl
+
+    def _measure(self, t_s: float, pose: PoseFrame | None, moving: bool) -> None:
+        """The speed at this call: since the latest call at least ``baseline_s`` before it;
+        calls and speeds older than needed are dropped."""
+        rate, calls = self.rate, self._calls
+        while len(calls) > 1 and calls[1][0] <= t_s - rate.baseline_s + GAP_TOLERANCE_S:
+            calls.popleft()
+        if calls:  # too short a baseline (the video's first calls) tells nothing yet
+            before_s, before = calls[0]
+            enough = t_s - before_s >= rate.baseline_s - GAP_TOLERANCE_S
+            known = enough and not moving
+            self._speeds.append((t_s, body_speed(before, pose, rate) if known else math.inf))
+        calls.append((t_s, pose))
+        while self._speeds and self._speeds[0][0] < t_s - rate.lookback_s:
+            self._speeds.popleft()
+
+
+GAP_TOLERANCE_S = 1e-3  # container timestamps are rounded to the millisecond
+
+
 def run(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,
-        pipelined: bool | None = None) -> None:
+        pipelined: bool | None = None, rate: AdaptiveRate | None = None, fps: float = 30.0,
+        backfill: Detect | None = None) -> Scheduler:
     """``run_pipelined`` or ``run_sequential``; ``pipelined=None`` pipelines when it pays."""
     pipelined = pipelining_pays() if pipelined is None else pipelined
-    (run_pipelined if pipelined else run_sequential)(frames, detect, rest, images)
+    return (run_pipelined if pipelined else run_sequential)(frames, detect, rest, images, rate, fps, backfill)
 
 
-def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True) -> None:
+def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,
+                   rate: AdaptiveRate | None = None, fps: float = 30.0, backfill: Detect | None = None) -> Scheduler:
     """Each frame through every stage, one after the other: the reference for ``run_pipelined``.
 
     ``images=False``: ``rest`` gets the frames without their pixels (it does not draw).
+    ``rate``: the model skips frames while the body is slow (see ``Scheduler``: ``fps``
+    is the video's, ``backfill`` the second model). Returns the scheduler, which counted
+    the model's calls.
     """
+    scheduler = Scheduler(detect, rate, fps, backfill)
     for frame in frames:
-        frame, model_input = for_the_stages(frame, images)
-        rest(frame, detect(model_input, frame.t_s))
+        for ready in scheduler.feed(*for_the_stages(frame, images)):
+            rest(*ready)
+    for ready in scheduler.end():
+        rest(*ready)
+    return scheduler
 
 
 def for_the_stages(frame: VideoFrame, images: bool) -> tuple[VideoFrame, ModelInput]:
@@ -61,7 +306,8 @@ def for_the_stages(frame: VideoFrame, images: bool) -> tuple[VideoFrame, ModelIn
     return replace(frame, image=image), prepare(image, (width, height))
 
 
-def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True) -> None:
+def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,
+                  rate: AdaptiveRate | None = None, fps: float = 30.0, backfill: Detect | None = None) -> Scheduler:
     """The same stages as ``run_sequential``, overlapped: decoding (and preparing the model's
     input) on one thread, ``detect`` on the calling thread, ``rest`` on a third.
 
@@ -107,11 +353,15 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, imag
         worker.start()
         return worker
 
+    scheduler = Scheduler(detect, rate, fps, backfill)
     decoder, finisher = thread(decode, "decode"), thread(finish, "finish")
     try:
         while (item := get(decoded)) is not END:
-            frame, model_input = item
-            put(posed, (frame, detect(model_input, frame.t_s)))
+            for ready in scheduler.feed(*item):
+                put(posed, ready)
+        if not stop.is_set():
+            for ready in scheduler.end():
+                put(posed, ready)
         put(posed, END)
         finisher.join()
     finally:
@@ -120,6 +370,7 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, imag
         finisher.join()
     if errors:
         raise errors[0]
+    return scheduler
 
 
 END = object()  # the end of a stage's frames
