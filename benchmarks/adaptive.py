@@ -72,7 +72,8 @@ def simulate(track, rate):
 
     out = PoseTrack(fps=track.fps, width=track.width, height=track.height)
     stored = lambda index, t_s: track.poses[index]  # noqa: E731 - the model, as it answered every frame
-    scheduler = Scheduler(stored, rate, track.fps, backfill=stored, picture=lambda index: None)
+    scheduler = Scheduler(stored, rate, track.fps, backfill=stored, picture=lambda index: None,
+                          size=(track.width, track.height))
     for index, t_s in enumerate(track.times_s):
         for frame, pose in scheduler.feed(VideoFrame(index, t_s, None), index):
             out.append(frame.t_s, pose)

@@ -150,7 +150,8 @@ class _Analysis:
 
         second: list[PoseEstimator] = []
         with PoseEstimator(self.model_path) as estimator:
-            pipeline.run(self.video, detect, rest, images, self.pipelined, self.rate, self.track.fps, backfill)
+            pipeline.run(self.video, detect, rest, images, self.pipelined, self.rate, self.track.fps, backfill,
+                         (self.track.width, self.track.height))
         if not any(p is not None for p in self.track.poses):
             raise FormcheckError(reasons.nobody_found(samples.images, self.model_path, str(self.path)))
 

@@ -91,7 +91,14 @@ class AdaptiveRate:
 RATE_JOINTS = np.array([Joint.LEFT_EAR, Joint.RIGHT_EAR, Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER,
                         Joint.LEFT_WRIST, Joint.RIGHT_WRIST, Joint.LEFT_HIP, Joint.RIGHT_HIP,
                         Joint.LEFT_KNEE, Joint.RIGHT_KNEE])
+FEET = np.array([Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE, Joint.LEFT_HEEL, Joint.RIGHT_HEEL,
+                 Joint.LEFT_FOOT_INDEX, Joint.RIGHT_FOOT_INDEX])
 _TORSO = ((Joint.LEFT_SHOULDER, Joint.LEFT_HIP), (Joint.RIGHT_SHOULDER, Joint.RIGHT_HIP))
+# Skipping needs each of these seen on one side at least: with the head or the legs out
+# of view the model's tracking is unsure, and from a skipped frame on it can take another
+# course (a filmed squat set's close-up counted a rep more).
+_IN_VIEW = ((Joint.LEFT_EAR, Joint.RIGHT_EAR), (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER),
+            (Joint.LEFT_HIP, Joint.RIGHT_HIP), (Joint.LEFT_KNEE, Joint.RIGHT_KNEE))
 
 
 def _torso(points: np.ndarray) -> float:
@@ -102,9 +109,12 @@ def body_speed(a: PoseFrame | None, b: PoseFrame | None, rate: AdaptiveRate = Ad
     """How fast the body moved from pose ``a`` to pose ``b``, in body lengths per second, in
     the picture: the fastest of the joints the rules read that the model saw surely in
     both (a clamshell moves one knee, a bridge the hips alone), less the landmarks' jitter.
-    Infinite when it cannot be told (no pose, no sure joint). The world landmarks are not
+    Infinite when it cannot be told (no pose, head or legs out of view). The world landmarks are not
     used: their depth jitters several times more than the picture."""
     if a is None or b is None or b.t_s <= a.t_s:
+        return math.inf
+    if rate.min_visibility > 0 and not all(max(p.visibility[left], p.visibility[right]) >= rate.min_visibility
+                                           for p in (a, b) for left, right in _IN_VIEW):
         return math.inf
     sure = RATE_JOINTS[(a.visibility[RATE_JOINTS] >= rate.min_visibility)
                        & (b.visibility[RATE_JOINTS] >= rate.min_visibility)]
@@ -172,8 +182,10 @@ class Scheduler:
 
     def __init__(self, detect: Detect, rate: AdaptiveRate | None = None, fps: float = 30.0,
                  backfill: Detect | None = None,
-                 picture: Callable[[ModelInput], np.ndarray | None] = motion_picture):
+                 picture: Callable[[ModelInput], np.ndarray | None] = motion_picture,
+                 size: tuple[int, int] | None = None):
         self._detect, self._backfill, self._picture, self.rate = detect, backfill, picture, rate
+        self._size = size  # the frames' (width, height): skipping needs the body inside them
         self._last_picture: np.ndarray | None = None  # the last call's, when it had a pose
         self._frame_s = 1.0 / fps if fps > 0 else 0.0
         self._last: PoseFrame | None = None
@@ -241,6 +253,14 @@ class Scheduler:
         return picture_changed(self._last_picture, now, self._last, model_input.width, model_input.height,
                                self.rate.still_grey)
 
+    def _in_picture(self, pose: PoseFrame | None) -> bool:
+        """Whether the joints the rules read, feet included, lie inside the frame: the
+        model's landmarks beyond its edge are guesses (seen, it says, however far out)."""
+        if pose is None or self._size is None:
+            return pose is not None
+        xy = pose.image_xy[np.r_[RATE_JOINTS, FEET]]
+        return bool(np.all((xy >= 0) & (xy <= self._size)))
+
     def _moved_too_far(self, pose: PoseFrame | None, t_s: float) -> bool:
         """Whether the body moved more than the rate allows since the last call (or was
         found or lost meanwhile): the gap was a wrong guess."""
@@ -259,7 +279,7 @@ class Scheduler:
         if calls:  # too short a baseline (the video's first calls) tells nothing yet
             before_s, before = calls[0]
             enough = t_s - before_s >= rate.baseline_s - GAP_TOLERANCE_S
-            known = enough and not moving
+            known = enough and not moving and self._in_picture(pose)
             self._speeds.append((t_s, body_speed(before, pose, rate) if known else math.inf))
         calls.append((t_s, pose))
         while self._speeds and self._speeds[0][0] < t_s - rate.lookback_s:
@@ -271,22 +291,23 @@ GAP_TOLERANCE_S = 1e-3  # container timestamps are rounded to the millisecond
 
 def run(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,
         pipelined: bool | None = None, rate: AdaptiveRate | None = None, fps: float = 30.0,
-        backfill: Detect | None = None) -> Scheduler:
+        backfill: Detect | None = None, size: tuple[int, int] | None = None) -> Scheduler:
     """``run_pipelined`` or ``run_sequential``; ``pipelined=None`` pipelines when it pays."""
     pipelined = pipelining_pays() if pipelined is None else pipelined
-    return (run_pipelined if pipelined else run_sequential)(frames, detect, rest, images, rate, fps, backfill)
+    return (run_pipelined if pipelined else run_sequential)(frames, detect, rest, images, rate, fps, backfill, size)
 
 
 def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,
-                   rate: AdaptiveRate | None = None, fps: float = 30.0, backfill: Detect | None = None) -> Scheduler:
+                   rate: AdaptiveRate | None = None, fps: float = 30.0, backfill: Detect | None = None,
+                   size: tuple[int, int] | None = None) -> Scheduler:
     """Each frame through every stage, one after the other: the reference for ``run_pipelined``.
 
     ``images=False``: ``rest`` gets the frames without their pixels (it does not draw).
     ``rate``: the model skips frames while the body is slow (see ``Scheduler``: ``fps``
-    is the video's, ``backfill`` the second model). Returns the scheduler, which counted
-    the model's calls.
+    is the video's, ``backfill`` the second model, ``size`` the frames' width and height).
+    Returns the scheduler, which counted the model's calls.
     """
-    scheduler = Scheduler(detect, rate, fps, backfill)
+    scheduler = Scheduler(detect, rate, fps, backfill, size=size)
     for frame in frames:
         for ready in scheduler.feed(*for_the_stages(frame, images)):
             rest(*ready)
@@ -307,7 +328,8 @@ def for_the_stages(frame: VideoFrame, images: bool) -> tuple[VideoFrame, ModelIn
 
 
 def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,
-                  rate: AdaptiveRate | None = None, fps: float = 30.0, backfill: Detect | None = None) -> Scheduler:
+                  rate: AdaptiveRate | None = None, fps: float = 30.0, backfill: Detect | None = None,
+                  size: tuple[int, int] | None = None) -> Scheduler:
     """The same stages as ``run_sequential``, overlapped: decoding (and preparing the model's
     input) on one thread, ``detect`` on the calling thread, ``rest`` on a third.
 
@@ -353,7 +375,7 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, imag
         worker.start()
         return worker
 
-    scheduler = Scheduler(detect, rate, fps, backfill)
+    scheduler = Scheduler(detect, rate, fps, backfill, size=size)
     decoder, finisher = thread(decode, "decode"), thread(finish, "finish")
     try:
         while (item := get(decoded)) is not END:

@@ -30,13 +30,14 @@ class _Input:
     height: int = 480
 
 
-def _schedule(poses, fps, rate=AdaptiveRate(), picture=lambda model_input: None, inputs=int):
+def _schedule(poses, fps, rate=AdaptiveRate(), picture=lambda model_input: None, inputs=int, size=None):
     """Feed stored poses through a Scheduler: (the frames the model saw, the backfilled ones,
     every frame's pose in order)."""
     seen, backfilled, out = [], [], []
     index = int if inputs is int else (lambda model_input: model_input.index)
     scheduler = Scheduler(lambda m, t: (seen.append(index(m)), poses[index(m)])[1], rate, fps,
-                          backfill=lambda m, t: (backfilled.append(index(m)), poses[index(m)])[1], picture=picture)
+                          backfill=lambda m, t: (backfilled.append(index(m)), poses[index(m)])[1], picture=picture,
+                          size=size)
     for i, pose in enumerate(poses):
         out += scheduler.feed(VideoFrame(i, i / fps, None), inputs(i))
     out += scheduler.end()
@@ -114,6 +115,17 @@ def test_a_changed_picture_stops_the_skipping():
         pictures[i][30:40, 20:30] = 255.0  # something flickers where the body is
     seen, _, _ = _schedule(poses, fps, picture=lambda frame: pictures[frame.index], inputs=_Input)
     assert 30 not in seen and set(range(40, 60)) <= set(seen)
+
+
+def test_a_body_reaching_out_of_the_picture_is_seen_on_every_frame():
+    """Landmarks beyond the frame's edge are the model's guesses: its tracking is unsure
+    there, and a skipped frame could send it another way."""
+    fps = 30.0
+    poses = [side_pose(i / fps, -45.0) for i in range(60)]
+    seen, _, _ = _schedule(poses, fps, size=(640, 480))
+    assert len(seen) < 30
+    seen, _, _ = _schedule(poses, fps, size=(640, 410))  # the ankles (y = 420) out of the picture
+    assert seen == list(range(60))
 
 
 def test_pipelined_and_sequential_schedule_alike():
