@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_CLIP ?= samples/glute_bridge/bridge_clean_left.mp4
 
-.PHONY: setup demo test samples population accuracy benchmark clean
+.PHONY: setup demo test samples population accuracy benchmark benchmark-adaptive clean
 
 $(BIN)/formcheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ test: setup $(VENV)/.test-deps
 # Every figure of the performance issue in one run (~25 min; see README "Benchmarks").
 benchmark: setup
 	$(BIN)/python -m benchmarks.run
+
+# The adaptive analysis rate alone (~5 min): model calls per frame and fps on a bridge, a
+# hold and a squat set; and (~10 min) whether it changes any answer against every frame.
+benchmark-adaptive: setup
+	$(BIN)/python -m benchmarks.run --only-adaptive
+	$(BIN)/python -m benchmarks.adaptive
 
 samples:
 	$(BIN)/pip install --quiet -e ".[samples]"

@@ -385,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the recogniser's confusion matrices")
     parser.add_argument("--raise-floors", action="store_true",
                         help=f"write the test half's figures as the CI floors ({FLOORS.name}); only ever upward")
+    parser.add_argument("--adaptive", action="store_true",
+                        help="also list any answer the adaptive analysis rate changes (benchmarks.adaptive)")
     args = parser.parse_args(argv)
+    if args.adaptive:  # the whole population (simulated) and, unless --no-real, the filmed clips
+        from benchmarks import adaptive
+        adaptive.main(["--jobs", str(args.jobs)] + (["--no-filmed"] if args.no_real else []))
     scores = population_scores(args.half, jobs=args.jobs)
     if not scores:
         print(f"no stored tracks in {POPULATION}: python -m formcheck.samplegen population", file=sys.stderr)
