@@ -71,7 +71,9 @@ def simulate(track, rate):
     from formcheck.video import VideoFrame
 
     out = PoseTrack(fps=track.fps, width=track.width, height=track.height)
-    stored = lambda index, t_s: track.poses[index]  # noqa: E731 - the model, as it answered every frame
+    def stored(index, t_s):  # the model, as it answered every frame
+        return track.poses[index]
+
     scheduler = Scheduler(stored, rate, track.fps, backfill=stored, picture=lambda index: None,
                           size=(track.width, track.height))
     for index, t_s in enumerate(track.times_s):

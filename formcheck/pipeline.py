@@ -18,8 +18,8 @@ import os
 import queue
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 import cv2
 import numpy as np
@@ -109,8 +109,8 @@ def body_speed(a: PoseFrame | None, b: PoseFrame | None, rate: AdaptiveRate = Ad
     """How fast the body moved from pose ``a`` to pose ``b``, in body lengths per second, in
     the picture: the fastest of the joints the rules read that the model saw surely in
     both (a clamshell moves one knee, a bridge the hips alone), less the landmarks' jitter.
-    Infinite when it cannot be told (no pose, head or legs out of view). The world landmarks are not
-    used: their depth jitters several times more than the picture."""
+    Infinite when it cannot be told (no pose, head or legs out of view). The world
+    landmarks are not used: their depth jitters several times more than the picture."""
     if a is None or b is None or b.t_s <= a.t_s:
         return math.inf
     if rate.min_visibility > 0 and not all(max(p.visibility[left], p.visibility[right]) >= rate.min_visibility
@@ -195,11 +195,9 @@ class Scheduler:
         self._skipped: list[tuple[VideoFrame, ModelInput]] = []
         self.calls = 0      # of ``detect``
         self.backfilled = 0  # calls of ``backfill``
-        self.frames = 0
 
     def feed(self, frame: VideoFrame, model_input: ModelInput) -> list[tuple[VideoFrame, PoseFrame | None]]:
         """The frames now ready for the later stages, with their poses (none while skipping)."""
-        self.frames += 1
         if not self._may_skip(frame.t_s):
             return self._call(frame, model_input)
         if self._picture_moved(model_input):
@@ -248,10 +246,9 @@ class Scheduler:
         """Whether the body's part of the picture changed since the last call (``picture``
         gives None where there is no picture to look at, as in a replay of landmarks)."""
         if self._last_picture is None:
-            return self._picture(model_input) is not None
-        now = self._picture(model_input)
-        return picture_changed(self._last_picture, now, self._last, model_input.width, model_input.height,
-                               self.rate.still_grey)
+            return False
+        return picture_changed(self._last_picture, self._picture(model_input), self._last, model_input.width,
+                               model_input.height, self.rate.still_grey)
 
     def _in_picture(self, pose: PoseFrame | None) -> bool:
         """Whether the joints the rules read, feet included, lie inside the frame: the

@@ -8,15 +8,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from conftest import real_clip
+from synthetic import bridge_track, side_pose
 
 from benchmarks import adaptive
-from conftest import real_clip
 from formcheck.analyze import Outputs, analyze_video
-from formcheck.pipeline import AdaptiveRate, Scheduler, body_speed, interpolate, run_pipelined, run_sequential
+from formcheck.pipeline import (
+    AdaptiveRate,
+    Scheduler,
+    body_speed,
+    interpolate,
+    run_pipelined,
+    run_sequential,
+)
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import Joint
 from formcheck.video import VideoFrame
-from synthetic import bridge_track, side_pose
 
 REPO = adaptive.ROOT
 
@@ -30,12 +37,12 @@ class _Input:
     height: int = 480
 
 
-def _schedule(poses, fps, rate=AdaptiveRate(), picture=lambda model_input: None, inputs=int, size=None):
+def _schedule(poses, fps, rate=None, picture=lambda model_input: None, inputs=int, size=None):
     """Feed stored poses through a Scheduler: (the frames the model saw, the backfilled ones,
     every frame's pose in order)."""
     seen, backfilled, out = [], [], []
     index = int if inputs is int else (lambda model_input: model_input.index)
-    scheduler = Scheduler(lambda m, t: (seen.append(index(m)), poses[index(m)])[1], rate, fps,
+    scheduler = Scheduler(lambda m, t: (seen.append(index(m)), poses[index(m)])[1], rate or AdaptiveRate(), fps,
                           backfill=lambda m, t: (backfilled.append(index(m)), poses[index(m)])[1], picture=picture,
                           size=size)
     for i, pose in enumerate(poses):
@@ -71,7 +78,7 @@ def test_no_pose_is_guessed_where_the_body_moves_fast():
     at again, so every frame of the fast part has the model's own pose."""
     fps = 30.0
     poses = bridge_track(reps=1, rise_s=0.6, hold_s=1.0, lower_s=0.6, pause_s=1.0, fps=fps)
-    seen, backfilled, out = _schedule(poses, fps)
+    seen, backfilled, _ = _schedule(poses, fps)
     hips = np.array([p.xy(Joint.LEFT_HIP)[1] for p in poses])
     fast = np.flatnonzero(np.abs(np.gradient(hips)) * fps > 100)  # px/s, about 0.3 body lengths/s
     assert len(fast) > 10 and set(fast) <= set(seen) | set(backfilled)
@@ -136,8 +143,10 @@ def test_pipelined_and_sequential_schedule_alike():
     got = {}
     for run in (run_sequential, run_pipelined):
         out = got[run.__name__] = []
-        scheduler = run(frames, lambda model_input, t_s: poses[round(t_s * fps)],
-                        lambda frame, pose: out.append((frame.index, None if pose is None else pose.image_xy.sum())),
+        def rest(frame, pose, out=out):
+            out.append((frame.index, None if pose is None else pose.image_xy.sum()))
+
+        scheduler = run(frames, lambda model_input, t_s: poses[round(t_s * fps)], rest,
                         images=False, rate=AdaptiveRate(), fps=fps)
         assert scheduler.calls < len(frames)
     assert got["run_pipelined"] == got["run_sequential"]
