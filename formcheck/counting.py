@@ -252,8 +252,8 @@ class HoldTracker:
         return self.hold is not None
 
     def update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
-        """``side`` is the held side, None when the posture is not held, or ``UNSEEN``.
-        Returns a finished hold."""
+        """``side`` is the held side, None when the posture is not held, ``UNSEEN`` or
+        ``HALFWAY``. Returns a finished hold."""
         finished = self._update(t_s, side, metrics)
         if self.side_evidence is not None:
             self.side_evidence.note(metrics, side)
@@ -264,8 +264,11 @@ class HoldTracker:
             side = UNSEEN if self.hold is not None else None
         unseen = side == UNSEEN
         if unseen:
-            if self.hold is None:
-                return self._pause_candidate(t_s)
+            if self.hold is None:  # brief unsure frames neither build nor break a hold about to
+                self._candidate_gap = True  # start; unsure for exit_s, it was not a hold
+                if self._candidate_t is not None and t_s - self._candidate_t > self.exit_s:
+                    self._candidate = None
+                return None
             side = self.hold.side
         finished = None
         if self.hold is not None:
@@ -276,7 +279,8 @@ class HoldTracker:
                 self._last_seen_s = t_s
                 if not unseen:  # a hold that ends after unsure frames ends where it was last sure
                     self._last_sure_s = t_s
-                    self._let_go = self._let_go and side != self.hold.side  # taken up again
+                    if side == self.hold.side:
+                        self._let_go = False  # taken up again
                 return None
             if side is not None or t_s - self._last_seen_s > self.exit_s:
                 finished = self._close()
@@ -299,13 +303,6 @@ class HoldTracker:
             self.hold, self._candidate = self._candidate, None
             self._last_seen_s = self._last_sure_s = t_s
         return finished
-
-    def _pause_candidate(self, t_s: float) -> None:
-        """A frame without the posture while a hold is about to start: brief gaps neither
-        build nor break it (a jumpy landmark); gone for ``exit_s``, it was not a hold."""
-        self._candidate_gap = True
-        if self._candidate_t is not None and t_s - self._candidate_t > self.exit_s:
-            self._candidate = None
 
     def _close(self) -> Window:
         hold, self.hold, self._let_go = self.hold, None, False

@@ -131,9 +131,8 @@ MOTION_CELL_PX = 8  # of the model's picture: the patches whose change tells a b
 def motion_picture(model_input: ModelInput) -> np.ndarray:
     """The model's picture in grey, one value per ``MOTION_CELL_PX`` patch (area-averaged):
     cheap to compare, and blind to the noise of single pixels."""
-    rgb = model_input.image.numpy_view()
-    height, width = rgb.shape[:2]
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    grey = model_input.grey
+    height, width = grey.shape[:2]
     size = (max(1, width // MOTION_CELL_PX), max(1, height // MOTION_CELL_PX))
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -58,6 +59,12 @@ class ModelInput:
         """The model's picture as a BGR array of its own (to look at again, e.g. to say why
         nobody was found)."""
         return cv2.cvtColor(self.image.numpy_view(), cv2.COLOR_RGB2BGR)
+
+    @functools.cached_property
+    def grey(self) -> np.ndarray:
+        """The model's picture in grey, made once for whoever compares pictures (the person
+        lock's cut detection, the adaptive rate's motion check)."""
+        return cv2.cvtColor(self.image.numpy_view(), cv2.COLOR_RGB2GRAY)
 
 
 def prepare(image_bgr: np.ndarray, full_size: tuple[int, int] | None = None) -> ModelInput:
@@ -148,8 +155,7 @@ class PoseEstimator:
     def _one_person(self, pose: PoseFrame | None, frame: ModelInput, t_s: float) -> PoseFrame | None:
         """The pose of the person followed so far (see ``formcheck.pose.person``)."""
         person = self._person
-        grey = cv2.cvtColor(frame.image.numpy_view(), cv2.COLOR_RGB2GRAY)
-        person.look(cv2.resize(grey, CUT_GRID, interpolation=cv2.INTER_AREA))
+        person.look(cv2.resize(frame.grey, CUT_GRID, interpolation=cv2.INTER_AREA))
         if pose is None or person.same(pose):
             return person.accept(pose) if pose is not None else None
         found = self._search(frame, t_s)  # someone else: is the followed person still there?
