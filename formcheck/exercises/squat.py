@@ -86,7 +86,8 @@ class Squat(RepExercise):
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         near = near_side(pose)
         tilt, from_drop = thigh_tilt_deg(pose), self._hip_drop.tilt_deg(pose)
-        if body_width_ratio(pose) >= self.th.front_view_min_ratio:
+        facing = body_width_ratio(pose) >= self.th.front_view_min_ratio  # front or oblique
+        if facing:
             # Facing the camera the thighs foreshorten: the larger of their tilt in the picture
             # and the tilt the hips' drop shows (see HipDrop); either one only under-reads.
             tilt = float(np.fmax(tilt, from_drop))
@@ -99,13 +100,11 @@ class Squat(RepExercise):
             "lower_heel_y_px": float(max(pose.xy(Joint.LEFT_HEEL)[1], pose.xy(Joint.RIGHT_HEEL)[1])),
             "shin_px": shin_length_px(pose),
             "hip_y_px": float(midpoint(pose, "hip")[1]),
-            "knee_ankle_ratio": self._knee_ankle_ratio(pose),
+            "knee_ankle_ratio": self._knee_ankle_ratio(pose) if facing else float("nan"),
         }
 
     def _knee_ankle_ratio(self, pose: PoseFrame) -> float:
-        """Knee-to-knee over ankle-to-ankle width across the picture; NaN from the side."""
-        if not body_width_ratio(pose) >= self.th.front_view_min_ratio:
-            return float("nan")
+        """Knee-to-knee over ankle-to-ankle width across the picture (front or oblique)."""
         knees = abs(pose.xy(Joint.LEFT_KNEE)[0] - pose.xy(Joint.RIGHT_KNEE)[0])
         ankles = abs(pose.xy(Joint.LEFT_ANKLE)[0] - pose.xy(Joint.RIGHT_ANKLE)[0])
         hips = abs(pose.xy(Joint.LEFT_HIP)[0] - pose.xy(Joint.RIGHT_HIP)[0])
