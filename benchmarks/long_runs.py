@@ -5,7 +5,7 @@ or thousands of files? Benchmarks, not CI: each takes as long as it says.
     python -m benchmarks.long_runs folder --videos 2000          # 2,000 small videos
     python -m benchmarks.long_runs live   --minutes 120          # a 2-hour live session
 
-``video``: a sample clip looped to ``--minutes`` at 30 fps, then ``formcheck analyze
+``video``: a sample clip looped to ``--minutes`` at ``--fps`` (30), then ``formcheck analyze
 LONG.mp4 --json --html --csv`` as a user runs it; its resident memory is sampled every
 few seconds, and the peak (the kernel's high-water mark) and the growth per hour of
 video after the first tenth are printed.
@@ -76,15 +76,15 @@ def growth(times: list[float], values: list[float], skip: float = 0.1) -> float:
 # --------------------------------------------------------------------------- one long video
 
 
-def long_video(minutes: float, model: str, every_s: float) -> None:
+def long_video(minutes: float, model: str, every_s: float, fps: float = 30.0) -> None:
     with tempfile.TemporaryDirectory(prefix="formcheck-long-") as tmp:
         video = Path(tmp, "long.mp4")
         start = time.perf_counter()
         subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-stream_loop", "-1", "-i", str(CLIP), "-t",
-                        str(minutes * 60), "-r", "30", "-c:v", "mpeg4", "-q:v", "5", "-an", str(video)],
+                        str(minutes * 60), "-r", f"{fps:g}", "-c:v", "mpeg4", "-q:v", "5", "-an", str(video)],
                        check=True)
-        frames = int(minutes * 60 * 30)
-        print(f"{minutes:g} min looped from {CLIP.name} at 30 fps ({frames} frames, "
+        frames = int(minutes * 60 * fps)
+        print(f"{minutes:g} min looped from {CLIP.name} at {fps:g} fps ({frames} frames, "
               f"{video.stat().st_size / 1e6:.0f} MB) made in {time.perf_counter() - start:.0f} s", flush=True)
         out = Path(tmp, "out")
         out.mkdir()
@@ -109,12 +109,15 @@ def long_video(minutes: float, model: str, every_s: float) -> None:
         if proc.returncode != 0:
             sys.exit(f"analyze failed ({proc.returncode}): {stderr[-2000:]}")
         sizes = ", ".join(f"{p.suffix[1:]} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir()))
-        per_hour = growth(times, rss) * 3600 / (seconds / (minutes * 60)) if len(times) > 3 else float("nan")
+        # MB per second of the run, times the run's seconds per second of video
+        per_hour = growth(times, rss) * 3600 * seconds / (minutes * 60) if len(times) > 3 else float("nan")
+        start_mb = next((m for t, m in zip(times, rss) if t >= 60), rss[-1])  # once started (model loaded)
         print(stdout.strip())
-        print(f"RESULT video {minutes:g} min ({frames} frames, model {model}): {seconds:.0f} s "
-              f"({frames / seconds:.0f} frames/s); peak RSS {peak_mb:.0f} MB; rss at 10% "
-              f"{_at(times, rss, 0.1):.0f} MB, 50% {_at(times, rss, 0.5):.0f} MB, end {rss[-1]:.0f} MB; "
-              f"growth {per_hour:+.0f} MB per hour of video; outputs: {sizes}")
+        print(f"RESULT video {minutes:g} min ({frames} frames at {fps:g} fps, model {model}): {seconds:.0f} s "
+              f"({frames / seconds:.0f} frames/s); peak RSS {peak_mb:.0f} MB; rss 1 min in {start_mb:.0f} MB, "
+              f"at 50% {_at(times, rss, 0.5):.0f} MB, last sample {rss[-1]:.0f} MB (at {times[-1]:.0f} s), "
+              f"highest sample {np.nanmax(rss):.0f} MB; growth {per_hour:+.1f} MB per hour of video; "
+              f"outputs: {sizes}")
 
 
 def _at(times: list[float], values: list[float], share: float) -> float:
@@ -204,6 +207,7 @@ def main() -> None:
     one.add_argument("--minutes", type=float, default=120.0)
     one.add_argument("--model", default="full")
     one.add_argument("--every", type=float, default=30.0, help="seconds between memory samples")
+    one.add_argument("--fps", type=float, default=30.0, help="frame rate of the long video")
     many = sub.add_parser("folder", help="a folder of many small videos")
     many.add_argument("--videos", type=int, default=2000)
     many.add_argument("--jobs", type=int, default=2)
@@ -214,7 +218,7 @@ def main() -> None:
     soak.add_argument("--model", default="full")
     args = parser.parse_args()
     if args.what == "video":
-        long_video(args.minutes, args.model, args.every)
+        long_video(args.minutes, args.model, args.every, args.fps)
     elif args.what == "folder":
         many_videos(args.videos, args.jobs, args.model, args.every)
     else:

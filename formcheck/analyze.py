@@ -27,6 +27,7 @@ from formcheck.exercises import get_exercise
 from formcheck.fileio import write_text_atomic
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import PoseFrame, PoseTrack
+from formcheck.pose.spool import SpooledPoseTrack
 from formcheck.recognize import Segment, segments
 from formcheck.report.csv_export import write_csv
 from formcheck.report.html import write_html
@@ -125,7 +126,8 @@ class _Analysis:
         info = video.info
         self.path, self.video, self.model_path, self.outputs, self.config = path, video, model_path, outputs, config
         self.cleanup, self.pipelined, self.rate = cleanup, pipelined, rate
-        self.track = PoseTrack(fps=info.fps, width=info.width, height=info.height)
+        # on disk, not in memory: a video of hours takes no more memory than one of minutes
+        self.track = cleanup.enter_context(SpooledPoseTrack(fps=info.fps, width=info.width, height=info.height))
         self.frame_done: Callable[[], object] = lambda: None
         self.samples = reasons.FrameSamples()  # a few of the frames, to say why nothing counted
         self.writer = None

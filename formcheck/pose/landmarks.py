@@ -162,10 +162,11 @@ class PoseTrack:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "PoseTrack":
-        with np.load(path) as data:
-            track = cls(fps=float(data["fps"]), width=int(data["size"][0]), height=int(data["size"][1]))
-            for i, t in enumerate(data["times_s"]):
-                pose = (PoseFrame(float(t), data["image_xy"][i], data["world_xyz"][i], data["visibility"][i])
-                        if data["present"][i] else None)
-                track.append(float(t), pose)
+        with np.load(path) as npz:
+            data = {key: npz[key] for key in npz.files}  # each array read once: npz[key] reads it again
+        track = cls(fps=float(data["fps"]), width=int(data["size"][0]), height=int(data["size"][1]))
+        for i, t in enumerate(data["times_s"]):
+            pose = (PoseFrame(float(t), data["image_xy"][i], data["world_xyz"][i], data["visibility"][i])
+                    if data["present"][i] else None)
+            track.append(float(t), pose)
         return track
