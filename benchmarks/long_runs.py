@@ -8,7 +8,8 @@ or thousands of files? Benchmarks, not CI: each takes as long as it says.
 ``video``: a sample clip looped to ``--minutes`` at ``--fps`` (30), then ``formcheck analyze
 LONG.mp4 --json --html --csv`` as a user runs it; its resident memory is sampled every
 few seconds, and the peak (the kernel's high-water mark) and the growth per hour of
-video after the first tenth are printed.
+video while the frames are read (from a tenth into the file to its end, the position read
+from /proc) are printed.
 
 ``folder``: ``--videos`` copies of a one-second clip, then ``formcheck analyze FOLDER
 --out RESULTS`` under a pseudo-terminal, so the progress bar is drawn as a person sees
@@ -93,12 +94,14 @@ def long_video(minutes: float, model: str, every_s: float, fps: float = 30.0) ->
                    "--csv", str(out / "r.csv")]
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        times, rss = [], []
+        times, rss, read = [], [], []  # read: how far into the video file its reader is (0-1)
         while proc.poll() is None:
             times.append(time.perf_counter() - start)
             rss.append(memory_mb(proc.pid))
+            read.append(read_share(proc.pid, video))
             peak = memory_mb(proc.pid, "VmHWM")
-            print(f"{times[-1] / 60:6.1f} min  rss {rss[-1]:7.1f} MB  peak so far {peak:7.1f} MB", flush=True)
+            print(f"{times[-1] / 60:6.1f} min  video read {read[-1]:6.1%}  rss {rss[-1]:7.1f} MB  "
+                  f"peak so far {peak:7.1f} MB", flush=True)
             try:
                 proc.wait(every_s)
             except subprocess.TimeoutExpired:
@@ -109,15 +112,41 @@ def long_video(minutes: float, model: str, every_s: float, fps: float = 30.0) ->
         if proc.returncode != 0:
             sys.exit(f"analyze failed ({proc.returncode}): {stderr[-2000:]}")
         sizes = ", ".join(f"{p.suffix[1:]} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir()))
-        # MB per second of the run, times the run's seconds per second of video
-        per_hour = growth(times, rss) * 3600 * seconds / (minutes * 60) if len(times) > 3 else float("nan")
-        start_mb = next((m for t, m in zip(times, rss) if t >= 60), rss[-1])  # once started (model loaded)
+        # The frames' part of the run: from a tenth into the video (the model loaded, the
+        # pipeline full) to the last sample before the reader reached the end of the file;
+        # growth is memory against the position in the video, so it is per hour of video.
+        frames_part = [i for i, share in enumerate(read) if 0.1 <= share < 0.999]
+        if len(frames_part) >= 3:
+            hours = np.array([read[i] for i in frames_part]) * minutes / 60
+            per_hour = float(np.polyfit(hours, [rss[i] for i in frames_part], 1)[0])
+            first, last = frames_part[0], frames_part[-1]
+            frames_line = (f"rss at {read[first]:.0%} of the video {rss[first]:.0f} MB, at {read[last]:.0%} "
+                           f"{rss[last]:.0f} MB (highest {max(rss[i] for i in frames_part):.0f} MB); "
+                           f"growth {per_hour:+.1f} MB per hour of video")
+        else:
+            frames_line = "too few samples for the growth"
         print(stdout.strip())
         print(f"RESULT video {minutes:g} min ({frames} frames at {fps:g} fps, model {model}): {seconds:.0f} s "
-              f"({frames / seconds:.0f} frames/s); peak RSS {peak_mb:.0f} MB; rss 1 min in {start_mb:.0f} MB, "
-              f"at 50% {_at(times, rss, 0.5):.0f} MB, last sample {rss[-1]:.0f} MB (at {times[-1]:.0f} s), "
-              f"highest sample {np.nanmax(rss):.0f} MB; growth {per_hour:+.1f} MB per hour of video; "
-              f"outputs: {sizes}")
+              f"({frames / seconds:.0f} frames/s); peak RSS {peak_mb:.0f} MB (the report included); "
+              f"{frames_line}; outputs: {sizes}")
+
+
+def read_share(pid: int, path: Path) -> float:
+    """How far the process has read into ``path``: the furthest file position among its
+    descriptors of it (0 when none is open: not yet, or no longer)."""
+    furthest = 0
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") != str(path):
+                    continue
+                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                    furthest = max(furthest, int(f.readline().split()[1]))  # "pos:\t<bytes>"
+            except (OSError, ValueError, IndexError):
+                continue
+    except OSError:
+        pass
+    return furthest / max(1, path.stat().st_size)
 
 
 def _at(times: list[float], values: list[float], share: float) -> float:

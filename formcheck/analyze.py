@@ -9,6 +9,7 @@ exercise for ``--exercise auto``.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import os
@@ -33,7 +34,7 @@ from formcheck.report.csv_export import write_csv
 from formcheck.report.html import write_html
 from formcheck.report.model import Recognized, Report, VideoFacts
 from formcheck.report.timeline import Timeline
-from formcheck.session import LiveState, Session, SessionResult
+from formcheck.session import Session, SessionResult
 from formcheck.thumbnails import FaultFrames, fault_thumbnails
 from formcheck.video import VideoFrame, VideoReader, annotated_size
 
@@ -70,7 +71,6 @@ class _Part:
 
     segment: Segment | None
     result: SessionResult
-    states: list[tuple[Annotator, LiveState]]  # per frame of the segment, when annotating
     fault_frames: dict | None = None  # frames of fault moments read during the pose pass
     report: Report | None = None
 
@@ -184,37 +184,38 @@ class _Analysis:
             self.frame_done()
 
         self.pose_pass(rest, images=writer is not None)
-        return _Part(None, session.finish(), [], fault_frames.close() if fault_frames is not None else None)
+        return _Part(None, session.finish(), fault_frames.close() if fault_frames is not None else None)
 
     def recognised_exercises(self, segmenter: Callable[[PoseTrack], list[Segment]]) -> list[_Part]:
         """Pass 1: the pose only; then recognise the exercise(s) and replay each one's rules
         on its part of the track; pass 2 (when annotating): draw them on the frames."""
         self.pose_pass(lambda frame, pose: (self.track.append(frame.t_s, pose), self.frame_done()))
-        parts = _replay_segments(self.track, self.config, self.writer is not None, segmenter(self.track))
-        if self.writer is not None:
+        found = segmenter(self.track)
+        parts = []
+        for segment, session, states in _replay_segments(self.track, self.config, False, found):
+            collections.deque(states, maxlen=0)  # the rules over the segment's frames
+            parts.append(_Part(segment, session.finish()))
+        if self.writer is not None:  # the rules replayed again as the frames come: no state is kept
             with VideoReader(self.path) as again:
-                states = (state for part in parts for state in part.states)
+                states = ((annotate, state) for _, _, replay in _replay_segments(self.track, self.config, True, found)
+                          for annotate, state in replay)
                 for frame, (annotate, state) in zip(again, states):
                     self.writer.write(annotate(frame.image, state), frame.t_s)
         return parts
 
 
-def _replay_segments(track: PoseTrack, config: dict, with_states: bool, found: list[Segment]) -> list[_Part]:
-    """Run each segment's rules on its frames."""
-    parts = []
+def _replay_segments(track: PoseTrack, config: dict, with_states: bool, found: list[Segment]):
+    """Each segment's (segment, session, states): its rules run on its frames as ``states``
+    is consumed (to the end, before the session is finished), each frame's
+    ``(annotator, LiveState)`` (annotator None unless ``with_states``)."""
     for number, segment in enumerate(found):
         exercise = get_exercise(segment.exercise)(thresholds_for(config, segment.exercise))
         session = Session(exercise, thresholds_for(config, "common"))
         annotate = Annotator(exercise, track.width, track.height, session.common) if with_states else None
-        states = []
         last = number == len(found) - 1
-        for t_s, pose in zip(track.times_s, track.poses):
-            if segment.start_s <= t_s and (t_s < segment.end_s or last):
-                state = session.update(t_s, pose)
-                if with_states:
-                    states.append((annotate, state))
-        parts.append(_Part(segment, session.finish(), states))
-    return parts
+        states = ((annotate, session.update(t_s, pose)) for t_s, pose in zip(track.times_s, track.poses)
+                  if segment.start_s <= t_s and (t_s < segment.end_s or last))
+        yield segment, session, states
 
 
 def _reports(parts: list[_Part], video: VideoReader, track: PoseTrack, source: str, model_name: str) -> Report:

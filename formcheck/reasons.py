@@ -29,6 +29,7 @@ from formcheck.errors import FormcheckError
 from formcheck.exercises import get_exercise
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import PoseFrame, PoseTrack
+from formcheck.pose.spool import SpooledPoseTrack
 from formcheck.recognize import segments
 from formcheck.session import Session
 from formcheck.video import shrink
@@ -217,7 +218,8 @@ def on_its_side(track: PoseTrack, exercise_id: str, config: dict | None = None) 
 def rotated(track: PoseTrack, way: str) -> PoseTrack:
     """The track as the video turned 90 degrees ``way`` would give it: the picture's
     coordinates and the world's (whose axes are the camera's: x right, y down) alike."""
-    turned = PoseTrack(fps=track.fps, width=track.height, height=track.width)
+    spooled = isinstance(track, SpooledPoseTrack)  # a long video's turned track goes to disk too
+    turned = (SpooledPoseTrack if spooled else PoseTrack)(fps=track.fps, width=track.height, height=track.width)
     for t_s, pose in zip(track.times_s, track.poses):
         turned.append(t_s, None if pose is None else _rotated_pose(pose, way, track.width, track.height))
     return turned

@@ -84,8 +84,11 @@ def window_vector(features: np.ndarray) -> np.ndarray:
 
 def track_windows(track: PoseTrack) -> list[tuple[float, float, np.ndarray]]:
     """(start_s, end_s, vector) for each window of the track with enough pose in it."""
-    times = np.asarray(track.times_s)
-    feats = np.array([frame_features(p) if p is not None else np.full(len(FEATURES), np.nan) for p in track.poses])
+    times = np.array(track.times_s)
+    feats = np.full((len(times), len(FEATURES)), np.nan)  # filled in place: no array per frame on the way
+    for i, pose in enumerate(track.poses):
+        if pose is not None:
+            feats[i] = frame_features(pose)
     if len(times) == 0:
         return []
     windows = []

@@ -9,12 +9,12 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from synthetic import bridge_track
 
 from formcheck.exercises import get_exercise
 from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame, PoseTrack
 from formcheck.pose.spool import BUFFER_ROWS, CHUNK_ROWS, SpooledPoseTrack
 from formcheck.session import Session
-from synthetic import bridge_track
 
 
 def _poses(n: int, seed: int = 0) -> list[PoseFrame | None]:

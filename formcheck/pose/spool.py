@@ -42,7 +42,7 @@ class SpooledPoseTrack(PoseTrack):
     def __init__(self, fps: float, width: int, height: int, folder: str | os.PathLike | None = None):
         super().__init__(fps=fps, width=width, height=height)
         self._folder = Path(folder or tempfile.gettempdir())
-        self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".formcheck-poses-")
+        self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".formcheck-poses-")  # noqa: SIM115 - closed by close()
         self._lock = threading.Lock()   # the page's frame reader looks while poses come
         self._buffer = np.zeros((BUFFER_ROWS, ROW))
         self._buffered = 0
@@ -116,7 +116,7 @@ class SpooledPoseTrack(PoseTrack):
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "SpooledPoseTrack":
+    def __enter__(self) -> SpooledPoseTrack:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc) -> None:
