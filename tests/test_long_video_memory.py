@@ -4,6 +4,7 @@ keep per rep is all that grows. The long run itself is ``benchmarks.long_runs vi
 
 from __future__ import annotations
 
+import errno
 import os
 import tracemalloc
 
@@ -12,6 +13,7 @@ import pytest
 from synthetic import bridge_track
 
 from formcheck.exercises import get_exercise
+from formcheck.fileio import WriteFailed
 from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame, PoseTrack
 from formcheck.pose.spool import BUFFER_ROWS, CHUNK_ROWS, SpooledPoseTrack
 from formcheck.session import Session
@@ -102,3 +104,18 @@ def test_a_long_session_on_a_spooled_track_stays_bounded(tmp_path, monkeypatch):
     assert len(session.result.reps) >= 10
     print(f"{per_frame:.1f} bytes a frame stay in memory")
     assert per_frame < 100, f"{per_frame:.0f} bytes a frame stay in memory"
+
+
+def test_a_full_or_missing_temporary_folder_is_one_clear_error(tmp_path, monkeypatch):
+    with pytest.raises(WriteFailed, match="cannot write to .*nowhere"):
+        SpooledPoseTrack(fps=30.0, width=640, height=480, folder=tmp_path / "nowhere")
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with SpooledPoseTrack(fps=30.0, width=640, height=480, folder=tmp_path) as track:
+        monkeypatch.setattr(os, "pwrite", full)
+        with pytest.raises(WriteFailed, match=f"cannot write to {tmp_path}: no space left on device"):
+            for i, pose in enumerate(_poses(BUFFER_ROWS)):
+                track.append(i / 30, pose)
+    assert os.listdir(tmp_path) == []

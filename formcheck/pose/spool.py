@@ -42,7 +42,10 @@ class SpooledPoseTrack(PoseTrack):
     def __init__(self, fps: float, width: int, height: int, folder: str | os.PathLike | None = None):
         super().__init__(fps=fps, width=width, height=height)
         self._folder = Path(folder or tempfile.gettempdir())
-        self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".formcheck-poses-")  # noqa: SIM115 - closed by close()
+        try:
+            self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".formcheck-poses-")  # noqa: SIM115 - close()
+        except OSError as error:  # the temporary folder is missing, read-only or full: say so in one line
+            raise WriteFailed(error, self._folder) from error
         self._lock = threading.Lock()   # the page's frame reader looks while poses come
         self._buffer = np.zeros((BUFFER_ROWS, ROW))
         self._buffered = 0
