@@ -63,6 +63,7 @@ class CameraSource:
         self.frames_dropped = 0
         self._latest: Captured | None = None
         self._ended = False
+        self.stalled = False  # a camera or stream went silent (see next)
         self._stop = threading.Event()
         self._ready = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="capture", daemon=True)
@@ -102,11 +103,18 @@ class CameraSource:
             self._ended = True
             self._ready.notify()
 
-    def next(self, timeout_s: float = 5.0) -> Captured | None:
-        """The newest frame not yet taken; None once the source has ended."""
+    stall_s = 5.0  # a camera or stream silent this long has stopped
+
+    def next(self) -> Captured | None:
+        """The newest frame not yet taken; None once the source has ended, or once a camera
+        or stream has sent nothing for ``stall_s`` (``stalled``: the session then ends
+        with what was done). A file played as a camera is waited for: a busy machine can
+        slow its reading down, but nothing stops it."""
         with self._ready:
-            if not self._ready.wait_for(lambda: self._latest is not None or self._ended, timeout_s):
-                raise FormcheckError(f"camera source {self.source!r} stopped sending frames")
+            if not self._ready.wait_for(lambda: self._latest is not None or self._ended,
+                                        None if self.is_file else self.stall_s):
+                self.stalled = True
+                return None
             frame, self._latest = self._latest, None
             return frame
 
@@ -127,6 +135,12 @@ class LiveStats:
     height: int = 0
     set_started_s: float | None = None  # session time when the set-up check passed
     warnings: list[str] = field(default_factory=list)  # why nothing counted, said at the end
+    stalled_at_s: float | None = None  # the camera went silent here and the session ended
+
+    def stall_warnings(self) -> list[str]:
+        if self.stalled_at_s is None:
+            return []
+        return [f"the camera stopped sending pictures at {self.stalled_at_s:.0f} s; the session ended there"]
 
     def percentile_ms(self, q: float) -> float:
         return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else float("nan")
@@ -161,7 +175,7 @@ def run_live(source, session: Session, model_path: Path, window: bool = True, lo
     length_s = run_frames(source, coaching, model_path, stats, window=window, loop=loop, max_seconds=max_seconds)
     result = coaching.finish()
     stats.set_started_s = coaching.set_started_s
-    stats.warnings = coaching.warnings
+    stats.warnings = coaching.warnings + stats.stall_warnings()
     return result, stats, length_s
 
 
@@ -196,6 +210,7 @@ def run_frames(source, coaching: "Coaching", model_path: Path, stats: LiveStats,
         camera.close()
         screen.close()
     stats.frames_dropped = camera.frames_dropped
+    stats.stalled_at_s = t_s if camera.stalled else None
     stats.wall_s = time.monotonic() - started
     return t_s
 

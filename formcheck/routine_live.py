@@ -337,7 +337,7 @@ def run_routine_live(source, routine: Routine, model_path: Path, config: dict, w
         say(f"routine: over - {coaching.done_count()} of {len(routine.items)} exercises done in full")
     report = routine_report(routine, runs, str(source), stats, length_s, model_name)
     stats.set_started_s = next((r.coaching.set_started_s for r in runs if r.coaching.set_started_s is not None), None)
-    stats.warnings = [f"{routine.items[r.index].title}: {w}" for r in runs for w in r.coaching.warnings]
+    stats.warnings = [f"{routine.items[r.index].title}: {w}" for r in runs for w in r.coaching.warnings] + stats.stall_warnings()
     return report, stats, length_s
 
 

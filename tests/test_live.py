@@ -130,3 +130,51 @@ def test_real_window_under_xvfb_fits_the_screen_counts_the_first_rep_and_quits_o
             proc.kill()
         xvfb.terminate()
         xvfb.wait()
+
+
+def test_a_camera_that_goes_silent_ends_the_session_with_what_was_done(model_path, monkeypatch):
+    """A camera unplugged mid-set (frames stop, nothing errors): the reps so far are kept and
+    the end says why; it is not a crash."""
+    import threading
+    import time
+
+    import cv2
+
+    from formcheck import live
+    from formcheck.config import thresholds_for
+    from formcheck.exercises import get_exercise
+    from formcheck.session import Session
+
+    clip = real_clip("tobefrank_glute-bridge.mp4")
+    unplugged = threading.Event()
+    open_file = cv2.VideoCapture
+
+    class UnpluggedAfterTheClip:  # a stream that plays the clip, then sends nothing
+        def __init__(self, _source):
+            self.cap = open_file(str(clip))
+            self.frame_s = 1 / self.cap.get(cv2.CAP_PROP_FPS)
+
+        def isOpened(self):
+            return True
+
+        def get(self, prop):
+            return self.cap.get(prop)
+
+        def read(self):
+            ok, image = self.cap.read()
+            if not ok:
+                unplugged.wait(30)  # silent, as a dead USB camera is
+            time.sleep(self.frame_s)  # a camera sends at its own rate
+            return ok, image
+
+        def release(self):
+            unplugged.set()
+            self.cap.release()
+
+    monkeypatch.setattr(live.cv2, "VideoCapture", UnpluggedAfterTheClip)
+    monkeypatch.setattr(live.CameraSource, "stall_s", 1.0)
+    session = Session(get_exercise("glute_bridge")(), thresholds_for({}, "common"))
+    result, stats, _ = live.run_live("rtsp://camera.local/stream", session, model_path, window=False)
+    assert len(result.reps) == 1
+    assert stats.stalled_at_s is not None and stats.stalled_at_s >= 3.0
+    assert any("camera stopped sending pictures" in w for w in stats.warnings)
