@@ -105,7 +105,7 @@ def compare_track(path: Path, rate=None) -> tuple[str, list[str], int, int]:
     from formcheck.pose.store import load_track
 
     track, truth = load_track(path)
-    adaptive, calls = simulate(track, rate or AdaptiveRate())
+    adaptive, calls = simulate(track, (rate or AdaptiveRate()).for_exercise(truth["exercise"]))
     diffs = differences(replay_answers(track, truth["exercise"]), replay_answers(adaptive, truth["exercise"]))
     return path.name.split(".")[0], diffs, calls, len(track)
 
@@ -157,7 +157,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="processes for the population [2]")
     parser.add_argument("--clip", action="append", help="only this filmed clip (its file name; repeatable)")
     parser.add_argument("--rate", action="append", default=[], metavar="KEY=VALUE",
-                        help="an AdaptiveRate setting other than its default (repeatable), to try one")
+                        help="an AdaptiveRate setting other than its default (repeatable), to try one "
+                             "(travel_bl: for the exercises without their own in pipeline.TRAVEL_BL)")
     args = parser.parse_args(argv)
     from formcheck.pipeline import AdaptiveRate
     rate = AdaptiveRate(**{k: float(v) for k, v in (item.split("=", 1) for item in args.rate)})

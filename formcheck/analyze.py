@@ -135,10 +135,10 @@ class _Analysis:
             size = annotated_size(info.width, info.height)
             self.writer = cleanup.enter_context(video_writer(outputs.video, info.fps, size))
 
-    def pose_pass(self, rest: pipeline.Rest, images: bool = False) -> None:
-        """Every frame through the pose model (or, with a rate, the frames it needs) and then
-        ``rest``; fails if nobody was seen, saying why (too dark, on its side, too small:
-        see ``reasons``)."""
+    def pose_pass(self, rest: pipeline.Rest, images: bool = False, exercise_id: str | None = None) -> None:
+        """Every frame through the pose model (or, with a rate, the frames it needs: as the
+        exercise's rules need them, if it is known) and then ``rest``; fails if nobody was
+        seen, saying why (too dark, on its side, too small: see ``reasons``)."""
         samples = self.samples
 
         def detect(model_input, t_s: float):
@@ -152,7 +152,8 @@ class _Analysis:
 
         second: list[PoseEstimator] = []
         with PoseEstimator(self.model_path) as estimator:
-            pipeline.run(self.video, detect, rest, images, self.pipelined, self.rate, self.track.fps, backfill,
+            rate = self.rate.for_exercise(exercise_id) if self.rate is not None and exercise_id else self.rate
+            pipeline.run(self.video, detect, rest, images, self.pipelined, rate, self.track.fps, backfill,
                          (self.track.width, self.track.height))
         if not any(p is not None for p in self.track.poses):
             raise FormcheckError(reasons.nobody_found(samples.images, self.model_path, str(self.path)))
@@ -183,7 +184,7 @@ class _Analysis:
                 writer.write(annotate(frame.image, state), frame.t_s)
             self.frame_done()
 
-        self.pose_pass(rest, images=writer is not None)
+        self.pose_pass(rest, images=writer is not None, exercise_id=exercise_id)
         return _Part(None, session.finish(), fault_frames.close() if fault_frames is not None else None)
 
     def recognised_exercises(self, segmenter: Callable[[PoseTrack], list[Segment]]) -> list[_Part]:

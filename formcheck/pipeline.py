@@ -49,22 +49,38 @@ class AdaptiveRate:
     The body's speed is measured in body lengths (the torso: shoulder to hip) per second,
     from the landmarks the model gave on its recent calls. The model may then wait as
     long as the body takes to move ``travel_bl`` at that speed, at most ``max_gap_s``:
-    still, it sees a frame every ``max_gap_s``; moving fast, every frame. Measured on
-    the rendered population and the filmed clips (``python -m benchmarks.adaptive``).
+    still, it sees a frame every ``max_gap_s``; moving fast, every frame. Two checks keep
+    the frames in between right: each skipped frame's picture is compared with the last
+    call's (a change in the body's part of it calls the model at once: the look ahead),
+    and a call after a gap that finds the body moved further than ``travel_bl`` has the
+    skipped frames looked at again (the look back). Measured on the rendered population
+    and the filmed clips (``python -m benchmarks.adaptive``).
     """
 
-    # Between two model calls the body moves at most this far: where it starts moving
-    # unforeseen, the filled-in frames lag it by no more.
+    # Between two model calls the body moves at most this far: the frames in between get
+    # the poses on the straight line between the two calls, and where it starts moving
+    # unforeseen they lag it by no more. This is for the finest movements the rules
+    # judge (a partial abduction rep opens the knees by a tenth of their gap at rest: at
+    # 0.06 the fill flattened one below the counting threshold); exercises whose rules
+    # judge larger movements allow more (``TRAVEL_BL``, ``for_exercise``).
     travel_bl: float = 0.02
-    # Never longer between two calls: bounds what an unforeseen start of movement can
-    # shift a rep's or hold's edge by (holds are compared within 0.2 s).
-    max_gap_s: float = 0.2
+    # Never longer between two calls. While the body is still, the picture check sees a
+    # movement start on the frame it starts and the look back re-runs the frames it
+    # missed, so this only bounds how stale the model's tracking gets: at 0.5 s the
+    # filmed runs give the same answers (the picture of a still body drifts with breath
+    # and the camera's noise, and past ~0.5 s a gap mostly ends at the picture check).
+    max_gap_s: float = 0.5
+    # ... and where there is no picture to check (a replay of stored landmarks, or no
+    # pose at the last call), never longer than this: the landmarks alone cannot tell a
+    # still body from one moving less than their jitter, and a partial abduction rep of
+    # the rendered population, its knees seen every 0.5 s, went uncounted.
+    blind_gap_s: float = 0.2
     # A speed is measured between calls at least this far apart: the landmarks jitter by
     # about 1% of a body length from frame to frame, which over one frame at 30 fps
     # would look like 0.3 body lengths a second (over 0.2 s: 0.05).
     baseline_s: float = 0.2
     # The speed used is the highest measured over the calls of the last this many
-    # seconds: a movement slowing through its turn (a rep's top) keeps every frame.
+    # seconds: a movement slowing through its turn (a rep's top) keeps its short gaps.
     lookback_s: float = 0.3
     # Landmarks the model is less sure of jitter most: their speed is noise, not movement.
     min_visibility: float = 0.5
@@ -76,13 +92,33 @@ class AdaptiveRate:
     # The landmarks only say the body was still up to the last call; the picture says
     # whether it still is. A frame is skipped only while no patch of the body's box
     # (``MOTION_CELL_PX`` square, averaged) changed by more than this many grey levels
-    # since the last call. In the filmed bridge's hold the most-changed patch moves by
-    # 3-18 grey levels (breathing, compression); when the hips start down, by 50 and more.
+    # since the last call; else the model sees it, and its landmarks say how fast the
+    # body now moves (a breath or the camera's noise is not a movement: the gap stays).
+    # In the filmed bridge's hold the most-changed patch moves by 3-18 grey levels
+    # between frames; when the hips start down, by 50 and more.
     still_grey: float = 24.0
 
-    def gap_s(self, speed_bl_s: float) -> float:
-        """The longest wait between two model calls at this speed."""
-        return self.max_gap_s if speed_bl_s <= 0 else min(self.max_gap_s, self.travel_bl / speed_bl_s)
+    def for_exercise(self, exercise_id: str) -> "AdaptiveRate":
+        """The rate for one exercise's rules: its ``TRAVEL_BL``, if it has one."""
+        return replace(self, travel_bl=TRAVEL_BL.get(exercise_id, self.travel_bl))
+
+    def gap_s(self, speed_bl_s: float, pictured: bool = True) -> float:
+        """The longest wait between two model calls at this speed (``pictured``: with the
+        picture check)."""
+        longest = self.max_gap_s if pictured else self.blind_gap_s
+        return longest if speed_bl_s <= 0 else min(longest, self.travel_bl / speed_bl_s)
+
+
+# How far the body may move between two model calls (``AdaptiveRate.travel_bl``) for the
+# exercises whose rules judge larger movements than an abduction's knees: a bridge's hips,
+# a clamshell's knee, a squat's or deadlift's whole body travel about a third of a body
+# length or more in a rep. At 0.1 the fill is off their path by thousandths of a body
+# length (a squat's turn, ~5 body lengths/s², over 0.1 s: 0.006), and the model sees
+# every other frame of a bridge's slower half at 30 fps. A stretch hold's edges (the
+# ankle crossed and uncrossed) are compared within 0.2 s: at 0.1 a rendered hold's end
+# moved by 0.4 s, at 0.08 none did; 0.06 leaves a margin.
+TRAVEL_BL = {"glute_bridge": 0.1, "squat": 0.1, "chair_squat": 0.1, "deadlift": 0.1, "clamshell": 0.1,
+             "seated_figure_four": 0.06, "standing_figure_four": 0.06}
 
 
 # The joints whose movement decides how often the model runs: the rules read them. Not
@@ -195,12 +231,19 @@ class Scheduler:
         self.calls = 0      # of ``detect``
         self.backfilled = 0  # calls of ``backfill``
 
-    def feed(self, frame: VideoFrame, model_input: ModelInput) -> list[tuple[VideoFrame, PoseFrame | None]]:
-        """The frames now ready for the later stages, with their poses (none while skipping)."""
+    def feed(self, frame: VideoFrame, model_input: ModelInput,
+             picture: np.ndarray | None = None) -> list[tuple[VideoFrame, PoseFrame | None]]:
+        """The frames now ready for the later stages, with their poses (none while skipping).
+        ``picture``: the frame's picture for the picture check, if the decoding thread made
+        it already (while the model was busy); else it is made here when needed."""
         if not self._may_skip(frame.t_s):
-            return self._call(frame, model_input)
-        if self._picture_moved(model_input):
-            return self._call(frame, model_input, moving=True)
+            return self._call(frame, model_input, picture)
+        if self._last_picture is not None:
+            picture = self._picture(model_input) if picture is None else picture
+            if self._picture_moved(picture, model_input):
+                # Something moved since the last call: the model looks now, and its
+                # landmarks say how fast the body moves (the look back covers the gap).
+                return self._call(frame, model_input, picture)
         self._skipped.append((frame, model_input))
         return []
 
@@ -217,22 +260,24 @@ class Scheduler:
     def _may_skip(self, t_s: float) -> bool:
         if self.rate is None or self._last_s is None:
             return False
-        return t_s + self._frame_s - self._last_s <= self.rate.gap_s(self.speed()) + GAP_TOLERANCE_S
+        gap_s = self.rate.gap_s(self.speed(), pictured=self._last_picture is not None)
+        return t_s + self._frame_s - self._last_s <= gap_s + GAP_TOLERANCE_S
 
     def _call(self, frame: VideoFrame, model_input: ModelInput,
-              moving: bool = False) -> list[tuple[VideoFrame, PoseFrame | None]]:
-        """The model on this frame, and the frames skipped before it; ``moving``: the body
-        is known to move (every frame for ``lookback_s``, whatever its landmarks say)."""
+              picture: np.ndarray | None = None) -> list[tuple[VideoFrame, PoseFrame | None]]:
+        """The model on this frame, and the frames skipped before it."""
         pose = self._detect(model_input, frame.t_s)
         self.calls += 1
         if self.rate is not None:
-            self._last_picture = self._picture(model_input) if pose is not None else None
+            self._last_picture = None if pose is None else (
+                self._picture(model_input) if picture is None else picture)
         last, last_s = self._last, self._last_s
         if self._skipped and self._backfill is not None and self._moved_too_far(pose, frame.t_s):
             ready = [(f, self._backfill(f_input, f.t_s)) for f, f_input in self._skipped]
             self.backfilled += len(ready)
-            moving = True
+            moving = True  # the body started moving during the gap: every frame for a while
         else:
+            moving = False
             ready = [(f, interpolate(last, last_s, pose, frame.t_s, f.t_s)) for f, _ in self._skipped]
         ready.append((frame, pose))
         if self.rate is not None:
@@ -241,13 +286,13 @@ class Scheduler:
         self._skipped = []
         return ready
 
-    def _picture_moved(self, model_input: ModelInput) -> bool:
+    def _picture_moved(self, picture: np.ndarray | None, model_input: ModelInput) -> bool:
         """Whether the body's part of the picture changed since the last call (``picture``
-        gives None where there is no picture to look at, as in a replay of landmarks)."""
-        if self._last_picture is None:
+        is None where there is none to look at, as in a replay of landmarks)."""
+        if picture is None:
             return False
-        return picture_changed(self._last_picture, self._picture(model_input), self._last, model_input.width,
-                               model_input.height, self.rate.still_grey)
+        return picture_changed(self._last_picture, picture, self._last, model_input.width, model_input.height,
+                               self.rate.still_grey)
 
     def _in_picture(self, pose: PoseFrame | None) -> bool:
         """Whether the joints the rules read, feet included, lie inside the frame: the
@@ -351,7 +396,9 @@ def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, imag
 
     def decode() -> None:
         for frame in frames:
-            put(decoded, for_the_stages(frame, images))
+            frame, model_input = for_the_stages(frame, images)
+            # The picture check's picture is made here too, off the model's thread.
+            put(decoded, (frame, model_input, motion_picture(model_input) if rate is not None else None))
             if stop.is_set():
                 return
         put(decoded, END)
