@@ -262,6 +262,7 @@ def main(argv=None) -> None:
         print_adaptive(args.repeats)
         print()
         if args.only_adaptive:
+            print(f"load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
             return
     runs = repeated(cases, clip, args.repeats)
     frames = median_run(runs["decode"])["frames"]
