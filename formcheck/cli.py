@@ -332,7 +332,7 @@ def _save_live(report, stats, json_out, coach, camera, model_variant, no_setup_c
         latency_p50_ms=round(stats.percentile_ms(50), 1), latency_p95_ms=round(stats.percentile_ms(95), 1),
         set_started_s=stats.set_started_s if no_setup_check is False else 0.0,
         spoken=[Spoken(round(u.t_s, 2), u.text, u.kind) for u in coach.said] if coach is not None else None)
-    report.warnings = list(stats.warnings)
+    report.warnings += [w for w in stats.warnings if w not in report.warnings]  # the session's own come first
     write_text_atomic(json_out, report.dumps())
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -133,6 +133,7 @@ class Session:
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
         self.views = ViewLog()
+        self._setup_watch = exercise.setup_watch()
         self._timeline_every = 1  # record every n-th frame in the timeline
 
     # -- per frame ---------------------------------------------------------------------------
@@ -146,6 +147,8 @@ class Session:
         result.frames_with_pose += pose is not None
         seen = pose is not None and ex.sees_body(pose, self.common.min_visibility)
         metrics = ex.measure(pose) if seen else {}
+        if seen and self._setup_watch is not None:
+            self._setup_watch.note(pose)
         if self._keep_timeline:
             self._record_timeline(t_s, metrics)
 
@@ -249,6 +252,8 @@ class Session:
     # -- end -----------------------------------------------------------------------------------
     def finish(self) -> SessionResult:
         self._segments.finish(self._last_t)
+        if self._setup_watch is not None:
+            self.result.warnings += self._setup_watch.warnings()
         self.result.events.sort(key=lambda e: e.t_s)
         return self.result
 

@@ -251,3 +251,22 @@ def test_standing_side_comes_from_the_foot_that_stayed_down_not_the_labels():
                           (2, None, UPRIGHT)])
     assert holds(result) == [("left", 6), ("right", 6)]
     assert fired(result) == set()
+
+
+@pytest.mark.parametrize("clip, in_the_way", [("standing_figure_four-014", True),   # chair between, 52 deg
+                                              ("standing_figure_four-016", False),  # chair beyond, -54 deg
+                                              ("standing_figure_four-022", False)])  # near front, 8 deg
+def test_standing_says_when_the_chair_stands_between_the_camera_and_the_legs(clip, in_the_way):
+    # Rendered tuning clips through the real model: the chair at the person's left hand; from
+    # the left it hides a leg, which MediaPipe then invents (see ChairInTheWay).
+    from pathlib import Path
+
+    from formcheck.pose.store import load_track
+
+    track, _ = load_track(Path(__file__).parents[1] / "samples" / "population" / "standing_figure_four"
+                          / f"{clip}.track.xz")
+    session = Session(StandingFigureFour(), keep_timeline=False)
+    for t_s, pose in zip(track.times_s, track.poses):
+        session.update(t_s, pose)
+    warned = [w for w in session.finish().warnings if "chair" in w]
+    assert bool(warned) == in_the_way

@@ -131,6 +131,15 @@ def trunk_recline_deg(pose: PoseFrame) -> float:
     return lean if shoulder[2] >= hip[2] else -lean
 
 
+class SetupWatch(Protocol):
+    """Watches each frame the body is seen (``note``) and says at the end what about the
+    set-up may have made the counts or faults wrong (``warnings``). Memory stays flat."""
+
+    def note(self, pose: PoseFrame) -> None: ...
+
+    def warnings(self) -> list[str]: ...
+
+
 def facing_yaw_deg(pose: PoseFrame) -> float:
     """How far the body is turned from facing the camera: the angle of the hip axis (world
     landmarks) out of the image plane. 0 = facing the camera (or back to it), 90 = side-on.
@@ -310,6 +319,11 @@ class Exercise:
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
         """Fault codes visible on this frame (shown live once they persist)."""
         return []
+
+    def setup_watch(self) -> "SetupWatch | None":
+        """Something about the set-up the whole video shows (e.g. a prop between the camera
+        and the body), watched frame by frame and said at the end; None: nothing to watch."""
+        return None
 
     def bands(self) -> dict[str, list[dict]]:
         """Threshold bands per plotted metric, for the report's plots: ``{"min", "max",

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
                                       KeyAngle,
-                                      crossed_leg, facing_yaw_deg, missing_side, sustained_extreme)
+                                      crossed_leg, facing_yaw_deg, midpoint, missing_side, sustained_extreme)
 from formcheck.exercises.seated_figure_four import StandingFoot, crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
 
@@ -47,6 +50,12 @@ class Thresholds:
     hold_enter_s: float = 0.5             # posture seen this long starts a hold (holds are short)
     hold_exit_s: float = 1.0              # ... gone this long ends it
     max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
+    # The chair is in the way (see ChairInTheWay) when the hand that rests on it (it moves
+    # less than this share of the other hand) is on the side nearer the camera, and the
+    # body is turned at least this far from it (MediaPipe's estimate; the chair began to
+    # hide a leg from a true 27 deg on the tuning half).
+    chair_hand_still_ratio: float = 0.6
+    chair_in_the_way_yaw_deg: float = 20.0
 
 
 FAULTS = (
@@ -58,6 +67,46 @@ FAULTS = (
     FaultSpec("short_hold", "Hold too short", "Hold the stretch for a few seconds", "min_hold_s", ANY_VIEW),
     FaultSpec("missing_side", "Other side missing", "Now switch legs", None, ANY_VIEW),
 )
+
+
+class ChairInTheWay:
+    """Whether the chair stood between the camera and the legs. It then hides one leg and
+    MediaPipe invents it (a crossed leg while both feet are down, or both legs at hip
+    height), so the holds may be wrong: on the tuning half and 14 more tuning-side renders,
+    5 of the 7 clips this flags have a hold wrong, and it flags every clip whose holds the
+    chair spoiled. The chair hand is the one that stays still (the other goes to the
+    crossed knee); the nearer side is the shoulder nearer the camera (world depth)."""
+
+    def __init__(self, th: Thresholds):
+        self.th = th
+        self._wrists: dict[str, np.ndarray] = {}
+        self._travel = {"left": 0.0, "right": 0.0}  # each wrist's path, in torso lengths
+        self._left_nearer = 0    # frames the left shoulder was nearer the camera, less the right
+        self._yaw_sum, self._frames = 0.0, 0
+
+    def note(self, pose: PoseFrame) -> None:
+        torso = geometry.distance(midpoint(pose, "shoulder"), midpoint(pose, "hip"))
+        if not torso > 0:
+            return
+        for side in self._travel:
+            wrist = pose.xy(Joint[f"{side.upper()}_WRIST"])
+            if side in self._wrists:
+                self._travel[side] += geometry.distance(wrist, self._wrists[side]) / torso
+            self._wrists[side] = wrist
+        self._left_nearer += 1 if pose.xyz(Joint.LEFT_SHOULDER)[2] < pose.xyz(Joint.RIGHT_SHOULDER)[2] else -1
+        self._yaw_sum += facing_yaw_deg(pose)
+        self._frames += 1
+
+    def warnings(self) -> list[str]:
+        if not self._frames:
+            return []
+        still, moving = sorted(self._travel, key=self._travel.get)
+        nearer = "left" if self._left_nearer > 0 else "right"
+        if (self._travel[still] < self.th.chair_hand_still_ratio * self._travel[moving] and still == nearer
+                and self._yaw_sum / self._frames >= self.th.chair_in_the_way_yaw_deg):
+            return ["the chair seems to stand between you and the camera, where it can hide a leg and make the "
+                    "holds wrong: put it on your far side, or turn the camera to face you"]
+        return []
 
 
 class StandingFigureFour(HoldExercise):
@@ -86,6 +135,9 @@ class StandingFigureFour(HoldExercise):
 
     def tracker(self) -> HoldTracker:
         return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True, side_evidence=StandingFoot())
+
+    def setup_watch(self) -> ChairInTheWay:
+        return ChairInTheWay(self.th)
 
     def held_side(self, m: dict[str, float]) -> str | None:
         side = crossed_side(m, self.th)
