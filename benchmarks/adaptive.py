@@ -7,10 +7,12 @@ rendered population and the filmed clips:
 The population is stored as every-frame pose tracks, so its adaptive run is a
 *simulation* of the skip and the fill: the same ``pipeline.Scheduler`` decides which
 frames the model would see, takes those frames' stored poses, interpolates the rest, and
-the rules run on the result. What it cannot show is that MediaPipe, tracking across a
-gap, gives slightly different landmarks on the frames it does see (a few pixels); the
-filmed clips run the real model both ways (``analyze`` with and without the rate) and
-are the check of that.
+the rules run on the result. There are no pictures, so it runs without the picture
+check, and so with gaps of at most ``AdaptiveRate.blind_gap_s``. What it cannot show is
+that MediaPipe, tracking across a gap, gives slightly different landmarks on the frames
+it does see (a few pixels), nor the longer gaps the picture check allows; the filmed
+clips run the real model both ways (``analyze`` with and without the rate) and are the
+check of that.
 
 Answers compared: the reps (count, side, faults), the holds (count, side, faults,
 duration within ``HOLD_TOLERANCE_S``), the fault events (code and side, counted) and
