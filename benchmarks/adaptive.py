@@ -160,7 +160,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clip", action="append", help="only this filmed clip (its file name; repeatable)")
     parser.add_argument("--rate", action="append", default=[], metavar="KEY=VALUE",
                         help="an AdaptiveRate setting other than its default (repeatable), to try one "
-                             "(travel_bl: for the exercises without their own in pipeline.TRAVEL_BL)")
+                             "(travel_bl: for the exercises without their own skip_travel_bl)")
     args = parser.parse_args(argv)
     from formcheck.pipeline import AdaptiveRate
     rate = AdaptiveRate(**{k: float(v) for k, v in (item.split("=", 1) for item in args.rate)})

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from formcheck.exercises import EXERCISES
 from formcheck.pose.estimator import ModelInput, prepare
 from formcheck.pose.landmarks import Joint, PoseFrame
 from formcheck.video import VideoFrame, annotated_size, halve
@@ -62,7 +63,7 @@ class AdaptiveRate:
     # unforeseen they lag it by no more. This is for the finest movements the rules
     # judge (a partial abduction rep opens the knees by a tenth of their gap at rest: at
     # 0.06 the fill flattened one below the counting threshold); exercises whose rules
-    # judge larger movements allow more (``TRAVEL_BL``, ``for_exercise``).
+    # judge larger movements allow more (``Exercise.skip_travel_bl``, ``for_exercise``).
     travel_bl: float = 0.02
     # Never longer between two calls. While the body is still, the picture check sees a
     # movement start on the frame it starts and the look back re-runs the frames it
@@ -99,8 +100,9 @@ class AdaptiveRate:
     still_grey: float = 24.0
 
     def for_exercise(self, exercise_id: str) -> "AdaptiveRate":
-        """The rate for one exercise's rules: its ``TRAVEL_BL``, if it has one."""
-        return replace(self, travel_bl=TRAVEL_BL.get(exercise_id, self.travel_bl))
+        """The rate for one exercise's rules: its ``skip_travel_bl``, if it has one."""
+        travel = EXERCISES[exercise_id].skip_travel_bl if exercise_id in EXERCISES else None
+        return self if travel is None else replace(self, travel_bl=travel)
 
     def gap_s(self, speed_bl_s: float, pictured: bool = True) -> float:
         """The longest wait between two model calls at this speed (``pictured``: with the
@@ -109,16 +111,6 @@ class AdaptiveRate:
         return longest if speed_bl_s <= 0 else min(longest, self.travel_bl / speed_bl_s)
 
 
-# How far the body may move between two model calls (``AdaptiveRate.travel_bl``) for the
-# exercises whose rules judge larger movements than an abduction's knees: a bridge's hips,
-# a clamshell's knee, a squat's or deadlift's whole body travel about a third of a body
-# length or more in a rep. At 0.1 the fill is off their path by thousandths of a body
-# length (a squat's turn, ~5 body lengths/s², over 0.1 s: 0.006), and the model sees
-# every other frame of a bridge's slower half at 30 fps. A stretch hold's edges (the
-# ankle crossed and uncrossed) are compared within 0.2 s: at 0.1 a rendered hold's end
-# moved by 0.4 s, at 0.08 none did; 0.06 leaves a margin.
-TRAVEL_BL = {"glute_bridge": 0.1, "squat": 0.1, "chair_squat": 0.1, "deadlift": 0.1, "clamshell": 0.1,
-             "seated_figure_four": 0.06, "standing_figure_four": 0.06}
 
 
 # The joints whose movement decides how often the model runs: the rules read them. Not

@@ -13,8 +13,8 @@ from synthetic import bridge_track, side_pose
 
 from benchmarks import adaptive
 from formcheck.analyze import Outputs, analyze_video
+from formcheck.exercises.glute_bridge import GluteBridge
 from formcheck.pipeline import (
-    TRAVEL_BL,
     AdaptiveRate,
     Scheduler,
     body_speed,
@@ -75,7 +75,7 @@ def test_a_still_body_is_seen_once_per_longest_gap_whatever_the_frame_rate(fps, 
 
 def test_exercises_judging_larger_movements_allow_more_travel_between_calls():
     rate = AdaptiveRate()
-    assert rate.for_exercise("glute_bridge").travel_bl == TRAVEL_BL["glute_bridge"] > rate.travel_bl
+    assert rate.for_exercise("glute_bridge").travel_bl == GluteBridge.skip_travel_bl > rate.travel_bl
     assert rate.for_exercise("seated_hip_abduction") == rate  # an abduction's knees move least
     assert rate.for_exercise("auto") == rate
 

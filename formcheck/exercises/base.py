@@ -263,6 +263,14 @@ class Exercise:
     # Views in which reps or holds are counted (where the counting signal holds up); the
     # faults are judged only in their own declared views, the rest listed as not judged.
     count_views: ClassVar[tuple[str, ...]] = ANY_VIEW
+    # How far the body may move between two pose-model calls when ``analyze`` skips frames
+    # of a still body (``pipeline.AdaptiveRate.travel_bl``, in body lengths): the skipped
+    # frames get poses on the line between the calls, so this is set by the finest movement
+    # the rules judge. None: the rate's own, for the finest of all (an abduction's knees).
+    # Rules that judge a whole body's movement (a rep travels a third of a body length or
+    # more) allow 0.1: the filled-in poses are then off its path by thousandths of a body
+    # length (a squat's turn, ~5 body lengths/s², over 0.1 s: 0.006).
+    skip_travel_bl: ClassVar[float | None] = None
 
     def __init__(self, thresholds=None):
         self.th = thresholds if thresholds is not None else self.Thresholds()

@@ -55,6 +55,7 @@ FAULTS = (
 
 class ChairSquat(RepExercise):
     id = "chair_squat"
+    skip_travel_bl = 0.1  # the whole body moves in a rep (see Exercise.skip_travel_bl)
     title = "Chair squat"
     view = "side"
     view_name = "side"

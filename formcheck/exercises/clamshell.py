@@ -75,6 +75,7 @@ def _turn_back_deg(top_minus_bottom: np.ndarray) -> float:
 
 class Clamshell(RepExercise):
     id = "clamshell"
+    skip_travel_bl = 0.1  # the top knee travels a third of a body length in a rep (see Exercise.skip_travel_bl)
     title = "Clamshell"
     view = "front_or_oblique"   # in front of the body, level with it or from above
     view_name = "front (lie facing the camera)"

@@ -90,6 +90,7 @@ class LockoutCounter(RepCounter):
 
 class Deadlift(RepExercise):
     id = "deadlift"
+    skip_travel_bl = 0.1  # the whole body moves in a rep (see Exercise.skip_travel_bl)
     title = "Deadlift (hip hinge)"
     view = "side"
     view_name = "side"

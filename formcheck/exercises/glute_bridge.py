@@ -44,6 +44,7 @@ FAULTS = (
 
 class GluteBridge(RepExercise):
     id = "glute_bridge"
+    skip_travel_bl = 0.1  # the whole body moves in a rep (see Exercise.skip_travel_bl)
     title = "Glute bridge"
     view = "side"
     view_name = "side"

@@ -63,6 +63,7 @@ FAULTS = (
 
 class Squat(RepExercise):
     id = "squat"
+    skip_travel_bl = 0.1  # the whole body moves in a rep (see Exercise.skip_travel_bl)
     title = "Squat"
     view = "side_or_front"
     view_name = "side or the front"
