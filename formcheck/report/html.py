@@ -27,7 +27,9 @@ Example:
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
+import itertools
 import math
 import numbers
 import os
@@ -407,9 +409,15 @@ def _goal_lines(figure, goals: list[Band], colors: dict[str, str]) -> None:
 def _resting_value(times: list, values: list, timeline: Timeline) -> float | None:
     """The series' median outside the reps and holds (all of it when there are none): where
     the body rests between them."""
-    spans = [(a, b) for a, b in timeline.reps] + [(a, b) for a, b, _ in timeline.holds]
-    outside = [v for t, v in zip(times, values)
-               if v is not None and t is not None and not any(a <= t <= b for a, b in spans)]
+    spans = sorted([(a, b) for a, b in timeline.reps] + [(a, b) for a, b, _ in timeline.holds])
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end of the spans so far
+
+    def inside(t: float) -> bool:  # in some span a <= t <= b (a bisection: a long video has thousands)
+        i = bisect.bisect_right(starts, t) - 1
+        return i >= 0 and reach[i] >= t
+
+    outside = [v for t, v in zip(times, values) if v is not None and t is not None and not inside(t)]
     chosen = outside or [v for v in values if v is not None]
     if not chosen:
         return None
@@ -423,19 +431,22 @@ def _contains(band: Band, value: float | None) -> bool:
 
 
 def _shade_spans(figure, timeline: Timeline) -> None:
-    for number, (start, end) in enumerate(timeline.reps, start=1):
-        figure.add_vrect(
-            x0=start, x1=end, fillcolor=SPAN_COLOR, opacity=0.07, line_width=0, layer="below",
-            annotation_text=f"Rep {number}", annotation_position="top left",
-            annotation_font={"size": 10, "color": "#2a5f69"},
-        )
-    for start, end, side in timeline.holds:
-        figure.add_vrect(
-            x0=start, x1=end, fillcolor=HOLD_SPAN_COLORS.get(side, SPAN_COLOR), opacity=0.08,
-            line_width=0, layer="below",
-            annotation_text=f"Hold · {side}" if side else "Hold", annotation_position="top left",
-            annotation_font={"size": 10, "color": "#2a5f69"},
-        )
+    """A shaded span and its label per rep and hold, added at once (``add_vrect`` copies every
+    shape so far on each call: minutes for the thousand reps of a long video)."""
+    spans = [(start, end, SPAN_COLOR, 0.07, f"Rep {number}")
+             for number, (start, end) in enumerate(timeline.reps, start=1)]
+    spans += [(start, end, HOLD_SPAN_COLORS.get(side, SPAN_COLOR), 0.08, f"Hold · {side}" if side else "Hold")
+              for start, end, side in timeline.holds]
+    if not spans:
+        return
+    shapes = [{"type": "rect", "x0": start, "x1": end, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+               "fillcolor": color, "opacity": opacity, "line": {"width": 0}, "layer": "below"}
+              for start, end, color, opacity, _ in spans]
+    labels = [{"text": text, "x": start, "xref": "x", "y": 1, "yref": "y domain", "xanchor": "left",
+               "yanchor": "top", "showarrow": False, "font": {"size": 10, "color": "#2a5f69"}}
+              for start, _, _, _, text in spans]
+    figure.layout.shapes = figure.layout.shapes + tuple(shapes)
+    figure.layout.annotations = figure.layout.annotations + tuple(labels)
 
 
 def _mark_faults(figure, events: list[Event], colors: dict[str, str], times: list, values: list,
