@@ -8,8 +8,8 @@ or thousands of files? Benchmarks, not CI: each takes as long as it says.
 ``video``: a sample clip looped to ``--minutes`` at ``--fps`` (30), then ``formcheck analyze
 LONG.mp4 --json --html --csv`` as a user runs it; its resident memory is sampled every
 few seconds, and the peak (the kernel's high-water mark) and the growth per hour of
-video while the frames are read (from a tenth into the file to its end, the position read
-from /proc) are printed.
+video while the frames are read (from a tenth into the file until the reader stops, its
+position read from /proc) are printed.
 
 ``folder``: ``--videos`` copies of a one-second clip, then ``formcheck analyze FOLDER
 --out RESULTS`` under a pseudo-terminal, so the progress bar is drawn as a person sees
@@ -113,9 +113,10 @@ def long_video(minutes: float, model: str, every_s: float, fps: float = 30.0) ->
             sys.exit(f"analyze failed ({proc.returncode}): {stderr[-2000:]}")
         sizes = ", ".join(f"{p.suffix[1:]} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir()))
         # The frames' part of the run: from a tenth into the video (the model loaded, the
-        # pipeline full) to the last sample before the reader reached the end of the file;
-        # growth is memory against the position in the video, so it is per hour of video.
-        frames_part = [i for i, share in enumerate(read) if 0.1 <= share < 0.999]
+        # pipeline full) to the last sample before the reader stopped moving (its last
+        # position, a little short of the file's end); growth is memory against the
+        # position in the video, so it is per hour of video.
+        frames_part = [i for i, share in enumerate(read) if 0.1 <= share < max(read)]
         if len(frames_part) >= 3:
             hours = np.array([read[i] for i in frames_part]) * minutes / 60
             per_hour = float(np.polyfit(hours, [rss[i] for i in frames_part], 1)[0])
