@@ -152,7 +152,7 @@ class _Analysis:
 
         second: list[PoseEstimator] = []
         with PoseEstimator(self.model_path) as estimator:
-            rate = self.rate.for_exercise(exercise_id) if self.rate is not None and exercise_id else self.rate
+            rate = self.rate.for_exercise(exercise_id) if self.rate is not None else None
             pipeline.run(self.video, detect, rest, images, self.pipelined, rate, self.track.fps, backfill,
                          (self.track.width, self.track.height))
         if not any(p is not None for p in self.track.poses):

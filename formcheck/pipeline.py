@@ -99,10 +99,14 @@ class AdaptiveRate:
     # between frames; when the hips start down, by 50 and more.
     still_grey: float = 24.0
 
-    def for_exercise(self, exercise_id: str) -> "AdaptiveRate":
-        """The rate for one exercise's rules: its ``skip_travel_bl``, if it has one."""
+    def for_exercise(self, exercise_id: str | None) -> "AdaptiveRate":
+        """The rate for one exercise's rules: its ``skip_travel_bl``. An exercise without one
+        (the abduction: its knees' finest moves), or none known yet (``--exercise auto``, a
+        routine), gets the careful rate, never more than ``blind_gap_s`` between calls: at
+        0.5 s a routine video's abduction, replayed as the live routine sees it, counted a
+        rep more than every frame did."""
         travel = EXERCISES[exercise_id].skip_travel_bl if exercise_id in EXERCISES else None
-        return self if travel is None else replace(self, travel_bl=travel)
+        return replace(self, max_gap_s=self.blind_gap_s) if travel is None else replace(self, travel_bl=travel)
 
     def gap_s(self, speed_bl_s: float, pictured: bool = True) -> float:
         """The longest wait between two model calls at this speed (``pictured``: with the

@@ -76,8 +76,9 @@ def test_a_still_body_is_seen_once_per_longest_gap_whatever_the_frame_rate(fps, 
 def test_exercises_judging_larger_movements_allow_more_travel_between_calls():
     rate = AdaptiveRate()
     assert rate.for_exercise("glute_bridge").travel_bl == GluteBridge.skip_travel_bl > rate.travel_bl
-    assert rate.for_exercise("seated_hip_abduction") == rate  # an abduction's knees move least
-    assert rate.for_exercise("auto") == rate
+    careful = rate.for_exercise("seated_hip_abduction")  # an abduction's knees move least
+    assert careful.travel_bl == rate.travel_bl and careful.max_gap_s == rate.blind_gap_s < rate.max_gap_s
+    assert rate.for_exercise("auto") == rate.for_exercise(None) == careful  # not known yet: careful
 
 
 def test_fast_movement_is_seen_on_every_frame():
