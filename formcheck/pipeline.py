@@ -99,13 +99,17 @@ class AdaptiveRate:
     # between frames; when the hips start down, by 50 and more.
     still_grey: float = 24.0
 
-    def for_exercise(self, exercise_id: str | None) -> "AdaptiveRate":
-        """The rate for one exercise's rules: its ``skip_travel_bl``. An exercise without one
-        (the abduction: its knees' finest moves), or none known yet (``--exercise auto``, a
-        routine), gets the careful rate, never more than ``blind_gap_s`` between calls: at
-        0.5 s a routine video's abduction, replayed as the live routine sees it, counted a
-        rep more than every frame did."""
-        travel = EXERCISES[exercise_id].skip_travel_bl if exercise_id in EXERCISES else None
+    def for_exercise(self, exercise_id: str | None) -> "AdaptiveRate | None":
+        """The rate for one exercise's rules: its ``skip_travel_bl``; an exercise without one
+        (the abduction: its knees' finest moves) gets the careful rate, never more than
+        ``blind_gap_s`` between calls (at 0.5 s a routine video's abduction, replayed as the
+        live routine sees it, counted a rep more). None, every frame, while the exercise is
+        not known (``--exercise auto``, a routine): the recogniser learnt from every frame,
+        and on filled-in frames named a bridge-then-abduction video's abduction a
+        standing figure-four."""
+        if exercise_id not in EXERCISES:
+            return None
+        travel = EXERCISES[exercise_id].skip_travel_bl
         return replace(self, max_gap_s=self.blind_gap_s) if travel is None else replace(self, travel_bl=travel)
 
     def gap_s(self, speed_bl_s: float, pictured: bool = True) -> float:
