@@ -145,8 +145,8 @@ def read_share(pid: int, path: Path) -> float:
                     furthest = max(furthest, int(f.readline().split()[1]))  # "pos:\t<bytes>"
             except (OSError, ValueError, IndexError):
                 continue
-    except OSError:
-        pass
+    except OSError:  # the process has ended: it has nothing open any more
+        return 0.0
     return furthest / max(1, path.stat().st_size)
 
 
