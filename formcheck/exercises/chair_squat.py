@@ -24,7 +24,7 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
                                       trunk_lean_deg)
-from formcheck.exercises.lower_body import (baseline, knee_past_toe_ratio, near_side, shin_length_px,
+from formcheck.exercises.lower_body import (baseline, crossing_s, knee_past_toe_ratio, near_side, shin_length_px,
                                             sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
@@ -130,7 +130,7 @@ class ChairSquat(RepExercise):
             return nothing
         way_down = (top - height[:end]) / drop  # 0 standing .. 1 on the chair
         last = self.th.last_part_fraction
-        t10, t_late, t95 = (_crossing_s(t[:end], way_down, w) for w in (0.1, 1.0 - last, 0.95))
+        t10, t_late, t95 = (crossing_s(t[:end], way_down, w) for w in (0.1, 1.0 - last, 0.95))
         late_speed = (last - 0.05) * drop / (t95 - t_late) if t95 > t_late else float("nan")
         early_speed = (0.9 - last) * drop / (t_late - t10) if t_late > t10 else float("nan")
         return late_speed, late_speed / early_speed, t_late
@@ -152,18 +152,6 @@ class ChairSquat(RepExercise):
     def bands(self) -> dict[str, list[dict]]:
         return {"knee_past_toe_ratio": [{"min": self.th.max_knee_past_toe_ratio, "max": None,
                                          "code": "knees_past_toes"}]}
-
-
-def _crossing_s(t: np.ndarray, values: np.ndarray, level: float) -> float:
-    """When ``values`` first reach ``level``, interpolated between frames."""
-    above = np.flatnonzero(values >= level)
-    if len(above) == 0:
-        return float("nan")
-    i = above[0]
-    if i == 0 or not np.isfinite(values[i - 1]):
-        return float(t[i])
-    f = (level - values[i - 1]) / (values[i] - values[i - 1])
-    return float(t[i - 1] + f * (t[i] - t[i - 1]))
 
 
 def _wrist_to_thigh(pose: PoseFrame, hip: np.ndarray, knee: np.ndarray) -> float:

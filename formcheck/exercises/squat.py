@@ -28,8 +28,8 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise,
                                       body_width_ratio, midpoint, sustained_extreme, trunk_lean_deg)
-from formcheck.exercises.lower_body import (HipDrop, baseline, near_side, rise_time_s, shin_length_px,
-                                            sustained_min_or_nan, thigh_tilt_deg)
+from formcheck.exercises.lower_body import (HIP_DROP_MIDDLE_SHARE, HipDrop, baseline, near_side, rise_time_s,
+                                            shin_length_px, sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
@@ -140,7 +140,10 @@ class Squat(RepExercise):
         heel_rise, heel_t = self._heel_rise(rep, standing)
         lean, lean_t = sustained_extreme(rep, "trunk_lean_deg", th.persist_s)
         hip_y = rep.series("hip_y_px")  # y points down: the hips' drop rises
-        descent_s = rise_time_s(t, hip_y, baseline(hip_y, standing), geometry.sustained_max(t, hip_y, th.bottom_hold_s))
+        # (timed with the hips' own middle share: with the 0.4 of an angle, every descent on
+        # the tuning side read ~20% short, and clean 1.2-1.3 s descents as too fast)
+        descent_s = rise_time_s(t, hip_y, baseline(hip_y, standing), geometry.sustained_max(t, hip_y, th.bottom_hold_s),
+                                HIP_DROP_MIDDLE_SHARE)
         faults = []
         if depth < 90.0 - th.max_thigh_above_parallel_deg:
             faults.append(Fault("too_shallow", bottom_t))
