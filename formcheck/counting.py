@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -228,7 +228,8 @@ class HoldTracker:
     """
 
     def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, keep_side: bool = False,
-                 side_evidence: SideEvidence | None = None):
+                 side_evidence: SideEvidence | None = None,
+                 cannot_switch: Callable[[dict[str, float]], bool] | None = None, release_s: float = 0.0):
         self.enter_s = enter_s
         self.exit_s = exit_s
         # side_evidence: settles a finished hold's side from more than the labels seen in it
@@ -237,6 +238,13 @@ class HoldTracker:
         # posture is gone for exit_s; the other side seen meanwhile is a left/right label swap
         # (nobody switches legs without first uncrossing them).
         self.keep_side = keep_side
+        # cannot_switch: a posture in which nobody can switch legs (sat back on one of them):
+        # the other side seen then is a label swap, even after the posture was let go of.
+        self.cannot_switch = cannot_switch
+        # release_s: how long the posture must be clearly undone to be let go of (a switch of
+        # legs takes both feet down); a shorter drop-out is a jumpy landmark
+        self.release_s = release_s
+        self._undone_since: float | None = None
         self.hold: Window | None = None
         self._candidate: Window | None = None
         self._votes: dict[str, int] = {}
@@ -271,10 +279,13 @@ class HoldTracker:
                 return None
             side = self.hold.side
         finished = None
+        if side is not None:
+            self._undone_since = None
         if self.hold is not None:
             # The other side seen straight after this one is a label swap, kept as this side;
             # seen after the posture was let go of, even briefly, it is a switch of legs.
-            if side == self.hold.side or (side is not None and self.keep_side and not self._let_go):
+            if side == self.hold.side or (side is not None and self.keep_side and (
+                    not self._let_go or (self.cannot_switch is not None and self.cannot_switch(metrics)))):
                 self.hold.add(t_s, metrics)
                 self._last_seen_s = t_s
                 if not unseen:  # a hold that ends after unsure frames ends where it was last sure
@@ -285,7 +296,9 @@ class HoldTracker:
             if side is not None or t_s - self._last_seen_s > self.exit_s:
                 finished = self._close()
             else:
-                self._let_go = True
+                if self._undone_since is None:
+                    self._undone_since = t_s
+                self._let_go |= t_s - self._undone_since >= self.release_s
                 return None
         if side is None:  # clearly undone: whatever was about to start was not a hold
             self._candidate = None

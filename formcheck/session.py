@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from formcheck.counting import Persistent, Window
+from formcheck.counting import UNSEEN, Persistent, Window
 from formcheck.exercises.base import SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.pose.smoothing import PoseSmoother
@@ -319,6 +319,7 @@ class _Holds:
         self._session, self._exercise = session, exercise
         self._tracker = exercise.tracker()
         self._broken_by: str | None = None  # why the current hold stopped counting
+        self._seen_s = float("-inf")  # when the body was last seen
 
     @property
     def active(self) -> bool:
@@ -331,6 +332,10 @@ class _Holds:
     def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None:
         ex = self._exercise
         side = ex.held_side(metrics) if in_position else None
+        if seen:
+            self._seen_s = t_s
+        elif self._tracker.active and t_s - self._seen_s <= self._session.common.hidden_hold_s:
+            side = UNSEEN  # hidden, not gone (see CommonThresholds.hidden_hold_s)
         if self._tracker.active:  # remember why a hold stops counting, to say so
             self._broken_by = None if side is not None else (
                 (ex.why_not_held(metrics) or "the stretch position was lost") if in_position

@@ -76,7 +76,7 @@ def seated_figure_four_pose(t_s: float, crossed: str | None, lean_deg: float = 2
 
 
 def standing_figure_four_pose(t_s: float, crossed: str | None, knee_deg: float = 135.0,
-                              lean_deg: float = 25.0, swap_legs: bool = False) -> PoseFrame:
+                              lean_deg: float = 25.0, swap_legs: bool = False, hide_legs: bool = False) -> PoseFrame:
     """Standing on one leg, hips sitting back: the standing knee bent to ``knee_deg``, shin and
     thigh tilted equally (shin forward, thigh back). ``crossed=None``: standing on both feet."""
     w = np.zeros((N_LANDMARKS, 3))
@@ -95,7 +95,12 @@ def standing_figure_four_pose(t_s: float, crossed: str | None, knee_deg: float =
         _crossed_leg(w, crossed.upper(), legs[support][0])
     if swap_legs:
         w = _swap(w, ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"))
-    return _pose(t_s, w, camera_y=-0.1)
+    pose = _pose(t_s, w, camera_y=-0.1)
+    if hide_legs:  # a chair in front of them: MediaPipe is unsure of every leg landmark
+        for side in SIDE_X:
+            for name in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+                pose.visibility[Joint[f"{side}_{name}"]] = 0.1
+    return pose
 
 
 def abduction_pose(t_s: float, left_open_m: float, right_open_m: float, recline_deg: float = 10.0,

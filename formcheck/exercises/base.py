@@ -78,6 +78,10 @@ class CommonThresholds:
 
     min_visibility: float = 0.5       # a landmark below this is treated as unseen
     out_of_frame_s: float = 1.0       # needed landmarks missing this long -> out_of_frame
+    # A hold goes on while the body is not seen for up to this long (a chair or an arm hid the
+    # legs) if it is still held when seen again: nobody leaves the picture and comes back into
+    # the same stretch this fast. Seen again out of the stretch, it ended when last seen.
+    hidden_hold_s: float = 5.0
     wrong_view_s: float = 2.0         # wrong camera view this long -> wrong_view
     oblique_from_deg: float = 30.0    # body turned this far from the camera: an oblique view ...
     side_from_deg: float = 60.0       # ... and this far: a side view (see Exercise.view_class)

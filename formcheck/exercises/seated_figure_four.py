@@ -47,6 +47,7 @@ class Thresholds:
                                           # leg: a hold in progress goes on unless it is seen
     hold_enter_s: float = 1.0             # posture seen this long starts a hold
     hold_exit_s: float = 1.0              # ... gone this long ends it
+    release_s: float = 0.25  # undone this long lets a hold go (a switch of legs then starts the other side's)
     # Body turned from the camera beyond this: not front or oblique. Seated, MediaPipe's hip
     # axis reads a side-on body 5-20 deg less turned (true 80 deg reads 65, 84 reads 64) and
     # an oblique one up to 10 deg more (true 50 reads 61); from the side the holds are wrong
@@ -76,6 +77,8 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         "ankle_raise_ratio": cross.raise_ratio,
         "crossed_side_sign": SIDE_SIGN[cross.side],  # metrics are numbers: +1 left, -1 right
         "support_thigh_drop_deg": -elevation_deg(hip, knee),
+        # the crossed thigh's angle from hanging straight down (world): a crossed ankle needs it raised
+        "crossed_thigh_deg": 90.0 + elevation_deg(*(pose.xyz(Joint[f"{cross.side.upper()}_{j}"]) for j in ("HIP", "KNEE"))),
         # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
         "level_thigh_drop_deg": min(-elevation_deg(pose.xyz(Joint[f"{s}_HIP"]), pose.xyz(Joint[f"{s}_KNEE"]))
                                     for s in ("LEFT", "RIGHT")),
@@ -185,7 +188,8 @@ class SeatedFigureFour(HoldExercise):
                 and m["trunk_lean_deg"] <= self.th.max_seated_lean_deg)
 
     def tracker(self) -> HoldTracker:
-        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True, side_evidence=StandingFoot())
+        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True, side_evidence=StandingFoot(),
+                           release_s=self.th.release_s)
 
     def held_side(self, m: dict[str, float]) -> str | None:
         return crossed_side(m, self.th)

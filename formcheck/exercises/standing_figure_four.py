@@ -10,7 +10,8 @@ world-landmark angle and the image angle at the standing knee: the knee bends to
 camera, and both read such a bend as straighter than it is (the image by the view's
 foreshortening, 20-40 deg from the front; the world landmarks by 10-35 deg), so the
 smaller is the nearer. Measured on the rendered samples: true 138 deg reads 160-170,
-true 75-87 deg reads ~88, so the 100 deg threshold is met late rather than early.
+true 75-87 deg reads ~88 side-on, but from the front and obliquely none of 3 true knees
+below 100 deg read below it: too_deep is judged side-on only.
 """
 
 from __future__ import annotations
@@ -45,10 +46,17 @@ class Thresholds:
     sat_back_lean_deg: float = 20.0       # leaning this far ...
     sat_back_knee_deg: float = 160.0      # ... on a standing knee bent this far: a hold goes on
     max_standing_lean_deg: float = 80.0   # beyond this the person is not standing
+    # A thigh hanging straight down cannot cross its ankle over the other knee (that takes a
+    # hip raised and turned out, ~30 deg or more). MediaPipe reads a crossed thigh at 16 deg
+    # or more in 95% of held frames on the tuning side; a "crossed" ankle on a thigh within 12
+    # deg of hanging was a foot the chair hid, placed at knee height by MediaPipe (8-9 deg).
+    min_crossed_thigh_deg: float = 12.0
+    min_knee_visibility: float = 0.7      # the standing knee and ankle at least this visible (see measure)
     hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest (or the chair)
                                           # hides the crossed leg: a hold in progress goes on
     hold_enter_s: float = 0.5             # posture seen this long starts a hold (holds are short)
     hold_exit_s: float = 1.0              # ... gone this long ends it
+    release_s: float = 0.25  # undone this long lets a hold go (a switch of legs then starts the other side's)
     max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
     # The chair is in the way (see ChairInTheWay) when the hand that rests on it (it moves
     # less than this share of the other hand) is on the side nearer the camera, and the
@@ -59,7 +67,7 @@ class Thresholds:
 
 
 FAULTS = (
-    FaultSpec("too_deep", "Sinking too low", "Don't sink so low - protect your knee", "min_knee_deg", (FRONT, OBLIQUE)),
+    FaultSpec("too_deep", "Sinking too low", "Don't sink so low - protect your knee", "min_knee_deg", (SIDE,)),
     # A lean toward the camera reads 30-50% low from the front and obliquely (see seated).
     FaultSpec("torso_not_tall", "Chest not tall", "Keep your chest up and your upper body tall", "max_lean_deg",
               (SIDE,)),
@@ -128,7 +136,14 @@ class StandingFigureFour(HoldExercise):
     plots = {"support_knee_deg": "Standing knee angle (deg)", "trunk_lean_deg": "Trunk lean (deg)"}
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
-        return figure_four_metrics(pose)
+        m = figure_four_metrics(pose)
+        # The depth is judged only on a standing knee MediaPipe sees: one the chair hides it
+        # places anywhere (15-90 deg read on a true 140 on the tuning side, at visibility 0.4-0.6;
+        # seen, above 0.8, it reads 3-7 deg off).
+        hip, knee, ankle = crossed_leg(pose).support
+        seen = min(pose.visibility[knee], pose.visibility[ankle]) >= self.th.min_knee_visibility
+        m["seen_support_knee_deg"] = m["support_knee_deg"] if seen else float("nan")
+        return m
 
     def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
         return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg
@@ -137,15 +152,21 @@ class StandingFigureFour(HoldExercise):
         return m["trunk_lean_deg"] <= self.th.max_standing_lean_deg
 
     def tracker(self) -> HoldTracker:
-        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True, side_evidence=StandingFoot())
+        return HoldTracker(self.th.hold_enter_s, self.th.hold_exit_s, keep_side=True, side_evidence=StandingFoot(),
+                           cannot_switch=self.sat_back, release_s=self.th.release_s)
+
+    def sat_back(self, m: dict[str, float]) -> bool:
+        """Hips sat back on a bent standing leg: nobody switches legs like this."""
+        return m["trunk_lean_deg"] >= self.th.sat_back_lean_deg and m["support_knee_deg"] <= self.th.sat_back_knee_deg
 
     def setup_watch(self) -> ChairInTheWay:
         return ChairInTheWay(self.th)
 
     def held_side(self, m: dict[str, float]) -> str | None:
         side = crossed_side(m, self.th)
-        sat_back = m["trunk_lean_deg"] >= self.th.sat_back_lean_deg and m["support_knee_deg"] <= self.th.sat_back_knee_deg
-        return UNSEEN if side is None and sat_back else side
+        if side in ("left", "right") and m["crossed_thigh_deg"] < self.th.min_crossed_thigh_deg:
+            side = None  # a hidden foot put at knee height, not a crossed leg
+        return UNSEEN if side is None and self.sat_back(m) else side
 
     def why_not_held(self, m: dict[str, float]) -> str | None:
         return why_not_crossed(m, self.th)
@@ -154,7 +175,7 @@ class StandingFigureFour(HoldExercise):
         if not active:
             return []
         cues = []
-        if m["support_knee_deg"] < self.th.min_knee_deg:
+        if m["seen_support_knee_deg"] < self.th.min_knee_deg:
             cues.append("too_deep")
         if m["trunk_lean_deg"] > self.th.max_lean_deg:
             cues.append("torso_not_tall")
@@ -163,7 +184,7 @@ class StandingFigureFour(HoldExercise):
     def check_hold(self, hold: Window) -> tuple[list[Fault], dict[str, float]]:
         th = self.th
         lean, lean_t = sustained_extreme(hold, "trunk_lean_deg", th.persist_s)
-        knee, deep_t = sustained_extreme(hold, "support_knee_deg", th.persist_s, lowest=True)
+        knee, deep_t = sustained_extreme(hold, "seen_support_knee_deg", th.persist_s, lowest=True)
         faults = []
         if knee < th.min_knee_deg:
             faults.append(Fault("too_deep", deep_t))
