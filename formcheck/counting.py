@@ -223,8 +223,9 @@ class SideEvidence(Protocol):
 class HoldTracker:
     """Tracks holds of a posture that is either held (with a side) or not.
 
-    A hold starts once the posture has been seen for ``enter_s`` and ends once it has
-    been gone for ``exit_s``; a brief loss (a lost landmark, a wobble) does not end it.
+    A hold starts once the posture has been seen for ``enter_s`` (or seen, then unsure but
+    never clearly undone, for ``enter_s + exit_s``) and ends once it has been gone for
+    ``exit_s``; a brief loss (a lost landmark, a wobble) does not end it.
     """
 
     def __init__(self, enter_s: float = 1.0, exit_s: float = 1.0, keep_side: bool = False,
@@ -272,10 +273,12 @@ class HoldTracker:
             side = UNSEEN if self.hold is not None else None
         unseen = side == UNSEEN
         if unseen:
-            if self.hold is None:  # brief unsure frames neither build nor break a hold about to
-                self._candidate_gap = True  # start; unsure for exit_s, it was not a hold
-                if self._candidate_t is not None and t_s - self._candidate_t > self.exit_s:
-                    self._candidate = None
+            if self.hold is None:  # unsure frames do not add to the time seen for sure, but
+                self._candidate_gap = True  # a posture seen, then never clearly undone for
+                if self._candidate is not None:  # enter_s + exit_s, is held: the legs got hidden
+                    self._candidate.add(t_s, metrics)  # (folded forward over them, a chair)
+                    if t_s - self._candidate.start_s >= self.enter_s + self.exit_s:
+                        self._start_hold(t_s)
                 return None
             side = self.hold.side
         finished = None
@@ -312,10 +315,13 @@ class HoldTracker:
             self._candidate_seen_s += t_s - self._candidate_t  # time between sure frames only
         self._candidate_t, self._candidate_gap = t_s, False
         if self._candidate_seen_s >= self.enter_s:
-            self._candidate.side = max(self._votes, key=self._votes.get)
-            self.hold, self._candidate = self._candidate, None
-            self._last_seen_s = self._last_sure_s = t_s
+            self._start_hold(t_s)
         return finished
+
+    def _start_hold(self, t_s: float) -> None:
+        self._candidate.side = max(self._votes, key=self._votes.get)
+        self.hold, self._candidate = self._candidate, None
+        self._last_seen_s, self._last_sure_s = t_s, self._candidate_t
 
     def _close(self) -> Window:
         hold, self.hold, self._let_go = self.hold, None, False

@@ -274,6 +274,15 @@ def test_hold_tracker_no_switch_while_the_posture_forbids_it():
     assert _tracked(tracker, [("left", 4.0), (None, 0.5), ("right", 4.0), (None, 2.0)], sat_back) == [("left", 8)]
 
 
+def test_hold_tracker_a_crossing_seen_briefly_then_hidden_is_a_hold():
+    # Side-on, the leg crossed behind is seen for a moment before the trunk folds over it.
+    seen_then_hidden = [(None, 1.0), ("right", 0.6), (UNSEEN, 10.0), ("right", 0.5), (None, 2.0)]
+    assert _tracked(HoldTracker(1.0, 1.0, keep_side=True), seen_then_hidden) == [("right", 11)]
+    # ... but never clearly undone is needed: a flicker of a crossing before sitting still is none.
+    flicker = [(None, 1.0), ("right", 0.6), (None, 0.2), (UNSEEN, 10.0), (None, 2.0)]
+    assert _tracked(HoldTracker(1.0, 1.0, keep_side=True), flicker) == []
+
+
 def test_standing_a_foot_on_a_hanging_thigh_is_not_crossed():
     # The chair hid a foot and MediaPipe put it at knee height, the thigh hanging straight down.
     ex = StandingFigureFour()
