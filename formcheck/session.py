@@ -217,7 +217,10 @@ class Session:
             wanted = " or ".join(views)
             article = "an" if wanted[0] in "aeiou" else "a"
             self.result.not_judged.setdefault(code, f"needs {article} {wanted} view (this one was {view})")
-        return [f for f in faults if f.code not in hidden]
+        for fault in faults:  # the exercise's own "could not see it in this rep"
+            if fault.not_judged and fault.code not in hidden:
+                self.result.not_judged.setdefault(fault.code, fault.not_judged)
+        return [f for f in faults if f.code not in hidden and not f.not_judged]
 
     def _report_faults(self, faults: list[Fault], side: str | None) -> None:
         for fault in faults:

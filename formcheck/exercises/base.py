@@ -94,10 +94,19 @@ class CommonThresholds:
 
 @dataclass(frozen=True)
 class Fault:
-    """One fault found in a rep or hold, with the moment that shows it best."""
+    """One fault found in a rep or hold, with the moment that shows it best; or, with
+    ``not_judged`` set, a fault this rep's footage could not show (why, e.g. "needs a
+    camera above knee height (this one looked up at the knees)"): it is listed as not
+    judged, never reported (see ``not_judged``)."""
 
     code: str
     t_s: float
+    not_judged: str | None = None
+
+
+def not_judged(code: str, why: str) -> Fault:
+    """A fault a rep could not be judged on, beyond what its camera view says (``FaultSpec.views``)."""
+    return Fault(code, float("nan"), why)
 
 
 def midpoint(pose: PoseFrame, name: str) -> np.ndarray:
