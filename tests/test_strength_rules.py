@@ -4,12 +4,14 @@ rep and alone."""
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from formcheck.exercises.chair_squat import ChairSquat
 from formcheck.exercises.clamshell import Clamshell
 from formcheck.exercises.deadlift import Deadlift
 from formcheck.exercises.squat import Squat
+from formcheck.pose.landmarks import Joint, PoseFrame
 from formcheck.session import Session
 from synthetic_strength import SideLying, Stance, rep_keys, side_lying_track, stance_track
 
@@ -120,7 +122,9 @@ def test_clean_chair_squats_count_exactly_with_no_faults(yaw):
     assert codes(result) == []
     for rep in result.reps:
         assert rep.metrics["sit_speed_shins_s"] < 1.0
-        assert rep.metrics["knee_past_toe_ratio"] == pytest.approx(-0.23, abs=0.05)
+        # the synthetic toe landmark is at the tip of the toes, MediaPipe's 0.12 shin short
+        # of it (which the rule adds back): the knees read 0.12 further behind than they are
+        assert rep.metrics["knee_past_toe_ratio"] == pytest.approx(-0.23 - 0.12, abs=0.05)
 
 
 @pytest.mark.parametrize("code, change", [
@@ -130,6 +134,28 @@ def test_clean_chair_squats_count_exactly_with_no_faults(yaw):
 ])
 def test_each_chair_squat_fault_fires_once_per_rep_and_alone(code, change):
     assert_fires_once_per_rep_alone(run(ChairSquat(), chair_track(reps=2, **change)), code, 2)
+
+
+def _toes_as_mediapipe_sees_them(poses, short_ratio=0.12):
+    """The toe landmarks moved back toward the heels by ``short_ratio`` shin lengths, where
+    MediaPipe puts them (the tip of the toes, projected, is that far ahead of its foot_index)."""
+    out = []
+    for pose in poses:
+        xy = pose.image_xy.copy()
+        for side in ("LEFT", "RIGHT"):
+            toe, heel = Joint[f"{side}_FOOT_INDEX"], Joint[f"{side}_HEEL"]
+            shin = np.linalg.norm(xy[Joint[f"{side}_KNEE"]] - xy[Joint[f"{side}_ANKLE"]])
+            xy[toe, 0] -= np.sign(xy[toe, 0] - xy[heel, 0]) * short_ratio * shin
+        out.append(PoseFrame(pose.t_s, xy, pose.world_xyz, pose.visibility))
+    return out
+
+
+@pytest.mark.parametrize("shin_deg, past", [(18.0, False), (35.0, True)])  # knee joints 0.06 behind / 0.2 past
+def test_knees_past_toes_is_judged_against_the_tip_of_the_toes(shin_deg, past):
+    bottom = replace(CHAIR_BOTTOM, shin=shin_deg, thigh=82.0)
+    result = run(ChairSquat(), _toes_as_mediapipe_sees_them(chair_track(reps=2, bottom=bottom)))
+    assert len(result.reps) == 2
+    assert ("knees_past_toes" in codes(result)) == past
 
 
 def test_a_quick_but_steady_sit_is_not_plopping():
