@@ -191,6 +191,14 @@ def test_clean_deadlifts_count_exactly_with_no_faults(yaw):
         assert rep.metrics["min_knee_deg"] == pytest.approx(157.0, abs=5.0)
 
 
+def test_a_nod_as_the_lift_starts_is_not_a_rounded_back():
+    # The back is judged by the bend held at the bottom, not by its most bent moment nearby:
+    # the head dipping for a moment 0.3 s into the lift (the hips 8 deg open) is no rounding.
+    nod = replace(DL_BOTTOM, lean=72.0, neck=40.0)
+    result = run(Deadlift(), deadlift_track(reps=2, up_via=[(0.2, nod)]))
+    assert len(result.reps) == 2 and codes(result) == []
+
+
 @pytest.mark.parametrize("code, change", [
     ("rounded_back", {"bottom": replace(DL_BOTTOM, neck=40.0)}),
     ("squatting", {"bottom": Stance(shin=30.0, thigh=75.0, lean=55.0)}),

@@ -39,7 +39,8 @@ class Thresholds:
     min_chest_rise_fraction: float = 0.3  # chest rise per degree of hip opening at the start of the lift
     max_lean_back_deg: float = 10.0        # trunk behind vertical at lockout
     rep_lean_deg: float = 30.0             # trunk leans this far forward = a rep
-    bottom_band_deg: float = 20.0          # within this of the smallest hip angle = the bottom
+    bottom_band_deg: float = 10.0          # within this of the smallest hip angle = the bottom (the
+                                           # back is judged by its median bend there: see check_rep)
     lift_check_deg: float = 20.0           # the start of the lift: until the hips have opened this much
     lift_start_band_deg: float = 3.0       # the lift begins at the last frame this close to the smallest hip angle
     lockout_s: float = 1.5                 # standing time after a rep that still belongs to it
@@ -135,8 +136,12 @@ class Deadlift(RepExercise):
             return [], {}
         min_hip, bottom_t = sustained_extreme(rep, "hip_deg", th.persist_s, lowest=True)
         at_bottom = hip <= min_hip + th.bottom_band_deg
-        neck = rep.series("neck_bend_deg")
-        bend = sustained_max_or_nan(t[at_bottom], neck[at_bottom], th.persist_s)
+        # The bend held at the bottom (its median there), not its most bent 0.3 s in a wider band:
+        # on the tuning side MediaPipe's head and shoulders bend ~4 deg (sd) off the true line
+        # by body and camera; the most bent moment added ~1.5 deg more (up to 4), on the way
+        # down and up, so that 25 read as a true ~23.8 deg and partly curled backs fired.
+        neck = rep.series("neck_bend_deg")[at_bottom]
+        bend = float(np.nanmedian(neck)) if np.isfinite(neck).any() else float("nan")
         knee, knee_t = sustained_extreme(rep, "knee_deg", th.persist_s, lowest=True)
         chest = self._chest_rise_fraction(rep, hip, min_hip)
         after = t >= bottom_t
