@@ -77,6 +77,15 @@ def test_each_squat_fault_fires_once_per_rep_and_alone(code, yaw, change):
     assert_fires_once_per_rep_alone(run(Squat(), squat_track(reps=2, yaw=yaw, **change)), code, 2)
 
 
+@pytest.mark.parametrize("bottom_ratio, caving", [(0.85, True), (1.1, False)])
+def test_knees_caving_is_also_judged_against_the_standing_ratio(bottom_ratio, caving):
+    # Obliquely MediaPipe pulls the bottom's knee/ankle ratio toward 1 (a true 0.54 read 0.81),
+    # so knees that come in from where they stood (0.95 here) are caving too.
+    result = run(Squat(), squat_track(reps=2, yaw=50.0, bottom=replace(SQUAT_BOTTOM, knee_ratio=bottom_ratio)))
+    assert len(result.reps) == 2
+    assert ("knees_caving" in codes(result)) == caving
+
+
 @pytest.mark.parametrize("thigh, shallow", [(95.0, False), (60.0, True)])
 def test_squat_depth_holds_from_a_camera_above_in_front(thigh, shallow):
     # Looking down on a squat from the front, the thighs point at the camera and read almost

@@ -14,8 +14,9 @@ What each view can measure:
 - forward lean (hip->shoulder line from vertical, world landmarks) - any view, but a lean
   toward the camera reads ~10-25 deg low from the front: film from the side to judge it;
 - speed on the way down (timed on the hips' drop in the picture) - any view;
-- knees caving in (knee-to-knee over ankle-to-ankle width) - front or oblique view
-  only; from the side the knees overlap and it is not checked.
+- knees caving in (knee-to-knee over ankle-to-ankle width, and how far it came down from
+  standing) - front or oblique view only; from the side the knees overlap and it is not
+  checked.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 class Thresholds:
     max_thigh_above_parallel_deg: float = 15.0  # thighs must reach within this of level with the floor
     min_knee_ankle_ratio: float = 0.8    # knee gap / ankle gap at the bottom (front view)
+    max_knees_in_ratio: float = 0.02     # ... or that ratio down this much from standing (see check_rep)
     max_heel_rise_ratio: float = 0.1     # a heel rises this much from where it stood (x shin length)
     max_lean_deg: float = 45.0           # trunk from vertical
     min_descent_s: float = 1.0           # standing to the bottom
@@ -136,7 +138,16 @@ class Squat(RepExercise):
         travel = depth - rep.rest_level
         bottom = tilt >= rep.rest_level + 0.6 * travel
         standing = tilt <= rep.rest_level + 0.15 * travel
-        knees = sustained_min_or_nan(t[bottom], rep.series("knee_ankle_ratio")[bottom], th.bottom_hold_s)
+        knee_ratio = rep.series("knee_ankle_ratio")
+        knees = sustained_min_or_nan(t[bottom], knee_ratio[bottom], th.bottom_hold_s)
+        # Knees caving is the knees coming in, relative to the ankles, as you go down. At the
+        # bottom of a squat filmed obliquely MediaPipe pulls the far leg's points toward a
+        # usual stance and the ratio toward 1 (tuning side, 40-55 deg: true 0.30-0.60 read
+        # 0.74-0.81, true 1.39-1.59 read 1.07-1.43), while standing it reads true (within
+        # 0.05). So it is also judged against the person's own standing ratio: on the tuning
+        # side (18 oblique and front sets) caving knees came in by 0.09-0.32 of the ankle gap,
+        # clean ones went out by 0.11-0.62.
+        knees_in = baseline(knee_ratio, standing) - knees
         heel_rise, heel_t = self._heel_rise(rep, standing)
         lean, lean_t = sustained_extreme(rep, "trunk_lean_deg", th.persist_s)
         hip_y = rep.series("hip_y_px")  # y points down: the hips' drop rises
@@ -147,7 +158,7 @@ class Squat(RepExercise):
         faults = []
         if depth < 90.0 - th.max_thigh_above_parallel_deg:
             faults.append(Fault("too_shallow", bottom_t))
-        if knees < th.min_knee_ankle_ratio:
+        if knees < th.min_knee_ankle_ratio or knees_in > th.max_knees_in_ratio:
             faults.append(Fault("knees_caving", bottom_t))
         if heel_rise > th.max_heel_rise_ratio:
             faults.append(Fault("heels_lifting", heel_t))
@@ -157,7 +168,7 @@ class Squat(RepExercise):
             faults.append(Fault("too_fast_down", bottom_t))
         return faults, {"thigh_below_parallel_deg": depth - 90.0, "descent_s": descent_s,
                         "max_trunk_lean_deg": lean, "heel_rise_ratio": heel_rise,
-                        "min_knee_ankle_ratio": knees}
+                        "min_knee_ankle_ratio": knees, "knees_in_ratio": knees_in}
 
     def _heel_rise(self, rep: Window, standing: np.ndarray) -> tuple[float, float]:
         """How far the higher-rising heel went up from where it stood (x shin length), and when."""

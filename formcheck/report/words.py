@@ -128,6 +128,7 @@ METRICS: dict[str, tuple[str, str | tuple[str, str, str]]] = {
     "descent_s": ("Time to go down", "{:.1f} s"),
     "heel_rise_ratio": ("Heels lifted", "{:.2f} × shin length"),
     "min_knee_ankle_ratio": ("Knees apart (narrowest)", "{:.2f} × ankle gap"),
+    "knees_in_ratio": ("Knees in from standing (below 0: out)", "{:.2f} × ankle gap"),
     "sit_speed_shins_s": ("Speed onto the chair", "{:.1f} shin lengths a second"),
     "sit_speedup_ratio": ("Speed-up near the chair", "{:.1f} × faster"),
     "wrist_on_thigh_ratio": ("Hands from the thighs", "{:.2f} × thigh length"),
