@@ -11,8 +11,8 @@ All measures are in the image plane of a side view:
   to rise (resting the hands on the thighs is what pushing off looks like from the side);
   measured from the hip-knee line, so a hand on top of the thigh is ~0.4-0.5 thigh
   lengths off it; arms reaching forward are ~1.5 off;
-- knees far past the toes: knee ahead of the toe tips, in shin lengths (MediaPipe's toe
-  landmark sits short of the tips: see ``TOE_LANDMARK_SHORT_RATIO``).
+- knees far past the toes: knee ahead of the toe tips, in shin lengths (the tips found
+  from the heel, steadier than MediaPipe's toe landmark: see ``TOE_TIPS_FROM_HEEL_RATIO``).
 """
 
 from __future__ import annotations
