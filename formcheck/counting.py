@@ -51,21 +51,22 @@ class RepCounter:
 
     The resting level follows a slow drift up (time constant ``rest_follow_s``) and drops to
     a lower level only once that level has lasted ``dip_s``: one glitch at rest does not
-    lower it for good. A video that starts inside a rep (seated, at the bottom of a squat
-    or a deadlift) counts that rise as one rep once the signal has come down by
-    ``enter_rise`` and settled. Every span is in seconds, so 10 and 60 fps count alike.
+    lower it for good, nor do the first rough detections (``first_detection_s``). A video
+    that starts inside a rep (seated, at the bottom of a squat or a deadlift) counts that
+    rise as one rep once the signal has come down by ``enter_rise`` and settled. Every span is in seconds, so 10 and 60 fps count alike.
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
                  min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5,
                  lead_in_s: float = 2.0, dip_s: float = 0.3, trough_fraction: float = 0.35,
-                 rebound_fraction: float = 0.3, max_opening_s: float = 20.0):
+                 rebound_fraction: float = 0.3, max_opening_s: float = 20.0, first_detection_s: float = 0.1):
         self.enter_rise = enter_rise
         self.exit_fraction = exit_fraction
         self.min_exit_rise = min_exit_rise
         self.min_rep_s = min_rep_s
         self.rest_follow_s = rest_follow_s
         self.settle_s = settle_s  # the first moments only set the resting level: first detections are rough
+        self.first_detection_s = first_detection_s
         self.lead_in_s = lead_in_s  # rest samples kept to start a rep where it truly began
         self.dip_s = dip_s
         self.trough_fraction = trough_fraction
@@ -84,6 +85,7 @@ class RepCounter:
         self._opening: Window | None = None  # every sample from the start until a rep begins
         self._opening_level = -np.inf  # where the signal started (median of the first opening_span_s)
         self._first_values: list[float] = []
+        self._settle_low = np.inf  # the lowest level in the first settle_s, after first_detection_s
 
     @property
     def active(self) -> bool:
@@ -100,11 +102,16 @@ class RepCounter:
         if self._opening is not None:
             self._opening.add(t_s, metrics)
         if t_s - self._first_t < self.settle_s:
-            self.rest_level = min(self.rest_level, value)
             if t_s - self._first_t <= self.opening_span_s:
                 self._first_values.append(value)
                 self._opening_level = float(np.median(self._first_values))
             self._remember_rest(t_s, value, metrics)
+            # The lowest level, but not of the first first_detection_s: the pose model's first
+            # detection of a person is rough and converges over a few frames (a seated
+            # abduction's knees read 1.26 hip widths, then 1.6 from 0.1 s on).
+            if t_s - self._first_t >= self.first_detection_s:
+                self._settle_low = min(self._settle_low, value)
+            self.rest_level = self._settle_low if self._settle_low < np.inf else value
             return None
         if self.rep is None:
             return self._at_rest(t_s, value, metrics, dt)

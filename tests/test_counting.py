@@ -104,6 +104,24 @@ def test_one_glitch_at_rest_does_not_lower_the_resting_level(fps):
 
 
 @pytest.mark.parametrize("fps", [10, 30, 60])
+def test_rough_first_detections_do_not_make_a_rep(fps):
+    # The pose model's first detection reads low and converges within ~0.1 s (a seated
+    # abduction's knees: 1.26 hip widths, then 1.6 from 0.1 s on): that is no rise.
+    times, values = _reps_signal(fps, [(1.5, 2.5), (5.0, 2.5)], rest=60.0, height=40.0)
+    values[times < 0.09] = 25.0
+    reps = count(RepCounter(enter_rise=30), times, values)
+    assert len(reps) == 2
+    assert all(55.0 < rep.rest_level < 65.0 for rep in reps)
+
+
+@pytest.mark.parametrize("fps", [10, 25, 60])
+def test_a_fast_rise_from_the_first_detection_counts(fps):
+    # Seen first on the way down into a fast squat: 0 -> 45 in 0.2 s, 80 by 0.4 s.
+    times, values = _reps_signal(fps, [(0.0, 1.6), (3.0, 2.5)], height=85.0)
+    assert len(count(RepCounter(enter_rise=35), times, values)) == 2
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
 def test_a_rep_starting_in_the_first_second_counts(fps):
     times, values = _reps_signal(fps, [(0.3, 2.5), (3.5, 2.5)])
     assert len(count(RepCounter(enter_rise=35), times, values)) == 2
