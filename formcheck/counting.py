@@ -53,7 +53,8 @@ class RepCounter:
     a lower level only once that level has lasted ``dip_s``: one glitch at rest does not
     lower it for good, nor do the first rough detections (``first_detection_s``). A video
     that starts inside a rep (seated, at the bottom of a squat or a deadlift) counts that
-    rise as one rep once the signal has come down by ``enter_rise`` and settled. Every span is in seconds, so 10 and 60 fps count alike.
+    rise as one rep once the signal has come down by ``enter_rise`` and settled. Every span
+    is in seconds, so 10 and 60 fps count alike.
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,

@@ -147,7 +147,8 @@ class Clamshell(RepExercise):
             faults.append(Fault("pelvis_rolls_back", peak_t))
             # the knee then opens partly away from the camera: the picture under-reads it
             # (tuning side: true 48-57 deg read 29-45 with the pelvis rolled back 38-45 deg)
-            faults.append(not_judged("partial_range", "needs the hips stacked (they rolled back)"))
+            faults.append(not_judged("partial_range",
+                                     "needs the knee opening toward the camera (the pelvis rolled back)"))
         elif peak < self.seen_opening_deg(th.min_opening_deg):
             faults.append(Fault("partial_range", peak_t))
         if feet > th.max_feet_gap_ratio:
