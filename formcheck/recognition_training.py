@@ -41,4 +41,4 @@ def train_population(root: Path) -> Recognizer:
 def clip_label(recognizer: Recognizer, track: PoseTrack) -> str:
     """One answer for a whole clip: the most common answer of its windows."""
     votes = [recognizer.predict(v)[0] for _, _, v in track_windows(track)]
-    return max(set(votes), key=votes.count) if votes else NONE
+    return max(dict.fromkeys(votes), key=votes.count) if votes else NONE  # a tie: the answer given first

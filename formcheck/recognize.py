@@ -181,9 +181,11 @@ def segments(track: PoseTrack, recognizer: Recognizer | None = None, allowed=Non
     if not decisions:
         raise FormcheckError("could not recognise the exercise: too little of the body was seen")
     labels = [d[2] for d in decisions]
-    # Smooth: each decision takes the majority of itself and its neighbours.
-    smooth = [max(set(labels[max(0, i - 2):i + 3]), key=labels[max(0, i - 2):i + 3].count)
-              for i in range(len(labels))]
+    # Smooth: each decision takes the majority of itself and its neighbours (a tie keeps its own).
+    smooth = []
+    for i, own in enumerate(labels):
+        around = labels[max(0, i - 2):i + 3]
+        smooth.append(max(dict.fromkeys([own, *around]), key=around.count))
     # Runs of agreeing decisions: [label, first window centre, last window centre, confidences].
     runs: list[list] = []
     for (start, end, _, conf), label in zip(decisions, smooth):
