@@ -53,7 +53,7 @@ def summary_line(report) -> str:
         holds = ", ".join(f"{h.side or '-'} {h.duration_s:.1f} s" for h in report.holds)
         parts.append(f"{s.hold_count} hold{'' if s.hold_count == 1 else 's'} ({holds})")
     faults = ", ".join(f"{fault_title(code, report.exercise).lower()} ×{n}" for code, n in s.fault_counts.items())
-    parts.append(f"faults: {faults}" if faults else "no faults")
+    parts.append(f"faults: {faults}" if faults else "no faults seen" if report.not_judged else "no faults")
     return "; ".join(parts)
 
 

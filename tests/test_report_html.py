@@ -18,7 +18,7 @@ import pytest
 
 from formcheck.exercises.glute_bridge import GluteBridge
 from formcheck.report.html import render_html, write_html
-from formcheck.report.model import Report, Thumbnail
+from formcheck.report.model import NotJudged, Report, Thumbnail
 from formcheck.report.timeline import Band, Timeline
 from reports import event, hold, make_report, rep
 
@@ -280,6 +280,18 @@ def test_no_faults_says_nice_work():
     (figure,) = figures(page)
     assert not [t for t in figure["data"] if t.get("mode") == "markers"]
     assert 'id="moments"' not in page
+
+
+def test_no_faults_with_checks_the_view_hid_is_not_called_a_clean_pass():
+    report = sample_report()
+    for item in report.reps:
+        item.faults = []
+    report.events = []
+    report.not_judged = [NotJudged("hips_too_high", "needs a side view (this one was front)")]
+    page = render_html(report, sample_timeline(), [])
+    assert "Good form in what this camera view shows: 3 reps, nothing to correct there." in page
+    assert "no form faults spotted in what this view shows" in page
+    assert "Not judged from this camera view" in page
 
 
 def test_no_pose_found_explains_instead_of_plotting():

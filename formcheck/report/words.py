@@ -68,6 +68,8 @@ def verdict(report: Report, with_cue: bool = True) -> str:
         return "No reps or holds were counted."
     work = work_text(reps, holds)
     main = main_fault(report)
+    if main is None and report.not_judged:  # silence on what the view hid is not a pass
+        return f"Good form in what this camera view shows: {work}, nothing to correct there."
     if main is None:
         return f"Good form: {work}, nothing to correct."
     tip = fault_title(main, report.exercise)
