@@ -81,9 +81,22 @@ def test_seated_folding_forward_without_crossing_is_no_hold():
     assert result.holds == []
 
 
+def test_seated_side_on_a_lean_over_the_thighs_keeps_the_hold_when_the_crossed_leg_is_lost():
+    # Side-on, leaning 20 deg or more, MediaPipe puts the crossed ankle down by the other foot
+    # (the population); the hold goes on. From the front such a lean does not hide the leg.
+    leaning_lost, upright = {"lean_deg": 26.0}, {"lean_deg": 5.0}
+    script = [(2, None, upright), (3, "right", {}), (15, None, leaning_lost), (2, "right", {}), (3, None, upright),
+              (20, "left", {}), (2, None, upright)]
+    side_on, _ = run(SeatedFigureFour(), [turned(p, 85.0) for p in track(seated_figure_four_pose, script)])
+    assert holds(side_on) == [("right", 20), ("left", 20)]
+    front, _ = seated(script)
+    assert holds(front)[0] == ("right", 3)
+
+
 def test_seated_leaning_too_far_fires_once_per_hold_seen_side_on():
-    far = {"lean_deg": 58.0}
-    script = [(2, None, {}), (5, "right", {}), (15, "right", far), (3, None, {}), (20, "left", far), (2, None, {})]
+    far, upright = {"lean_deg": 58.0}, {"lean_deg": 5.0}  # between holds people sit up
+    script = [(2, None, upright), (5, "right", {}), (15, "right", far), (3, None, upright), (20, "left", far),
+              (2, None, upright)]
     result, _ = run(SeatedFigureFour(), [turned(p, 88.0) for p in track(seated_figure_four_pose, script)])
     assert [h.faults for h in result.holds] == [["leaning_too_far"], ["leaning_too_far"]]
     leans = [e for e in result.events if e.code == "leaning_too_far"]

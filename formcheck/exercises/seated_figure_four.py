@@ -45,6 +45,11 @@ class Thresholds:
     max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up"
     hidden_leg_lean_deg: float = 35.0     # folded this far forward, the chest hides the crossed
                                           # leg: a hold in progress goes on unless it is seen
+    # Side-on (leans read true there) a lean this far over the thighs already hides the crossed
+    # leg: the tuning side's side-on holds leaned 13-27 deg, MediaPipe putting the crossed ankle
+    # by the other foot; at rest people sat at 11 deg or less.
+    side_on_yaw_deg: float = 60.0
+    side_on_hidden_leg_lean_deg: float = 20.0
     hold_enter_s: float = 1.0             # posture seen this long starts a hold
     hold_exit_s: float = 1.0              # ... gone this long ends it
     release_s: float = 0.25  # undone this long lets a hold go (a switch of legs then starts the other side's)
@@ -77,6 +82,7 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         "ankle_raise_ratio": cross.raise_ratio,
         "crossed_side_sign": SIDE_SIGN[cross.side],  # metrics are numbers: +1 left, -1 right
         "support_thigh_drop_deg": -elevation_deg(hip, knee),
+        "view_yaw_deg": facing_yaw_deg(pose),  # 0 facing the camera, 90 side-on
         # the crossed thigh's angle from hanging straight down (world): a crossed ankle needs it raised
         "crossed_thigh_deg": 90.0 + elevation_deg(*(pose.xyz(Joint[f"{cross.side.upper()}_{j}"]) for j in ("HIP", "KNEE"))),
         # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
@@ -192,7 +198,11 @@ class SeatedFigureFour(HoldExercise):
                            release_s=self.th.release_s)
 
     def held_side(self, m: dict[str, float]) -> str | None:
-        return crossed_side(m, self.th)
+        side = crossed_side(m, self.th)
+        if side is None and m["view_yaw_deg"] >= self.th.side_on_yaw_deg \
+                and m["trunk_lean_deg"] >= self.th.side_on_hidden_leg_lean_deg:
+            return UNSEEN  # side-on, leaning over the thighs hides the crossed leg
+        return side
 
     def why_not_held(self, m: dict[str, float]) -> str | None:
         return why_not_crossed(m, self.th)
