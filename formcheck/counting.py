@@ -281,10 +281,13 @@ class HoldTracker:
             side = UNSEEN if self.hold is not None else None
         unseen = side == UNSEEN
         if unseen:
-            if self.hold is None:  # unsure frames do not add to the time seen for sure, but
-                self._candidate_gap = True  # a posture seen, then never clearly undone for
-                if self._candidate is not None:  # enter_s + exit_s, is held: the legs got hidden
-                    self._candidate.add(t_s, metrics)  # (folded forward over them, a chair)
+            if self.hold is None:
+                # Unsure frames add nothing to the time seen for sure; but a posture seen, then
+                # never clearly undone for enter_s + exit_s, is held: the legs got hidden (the
+                # trunk folded over them, a chair).
+                self._candidate_gap = True
+                if self._candidate is not None:
+                    self._candidate.add(t_s, metrics)
                     if t_s - self._candidate.start_s >= self.enter_s + self.exit_s:
                         self._start_hold(t_s)
                 return None
@@ -294,7 +297,8 @@ class HoldTracker:
             self._undone_since = None
         if self.hold is not None:
             # The other side seen straight after this one is a label swap, kept as this side;
-            # seen after the posture was let go of, even briefly, it is a switch of legs.
+            # seen after the posture was let go of (undone for release_s), it is a switch of
+            # legs, unless the posture rules a switch out (cannot_switch).
             if side == self.hold.side or (side is not None and self.keep_side and (
                     not self._let_go or (self.cannot_switch is not None and self.cannot_switch(metrics)))):
                 self.hold.add(t_s, metrics)
