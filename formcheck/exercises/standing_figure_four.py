@@ -22,8 +22,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
-                                      KeyAngle,
+from formcheck.exercises.base import (ANY_VIEW, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       crossed_leg, facing_yaw_deg, midpoint, missing_side, sustained_extreme)
 from formcheck.exercises.seated_figure_four import StandingFoot, crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -82,8 +81,9 @@ class ChairInTheWay:
     MediaPipe invents it (a crossed leg while both feet are down, or both legs at hip
     height), so the holds may be wrong: on the tuning half and 44 more tuning-side renders,
     10 of the 24 clips this flags have something wrong (1 of the 43 others), and it flags
-    every clip filmed from the chair's side turned 27 deg or more. The chair hand is the one that stays still (the other goes to the
-    crossed knee); the nearer side is the shoulder nearer the camera (world depth)."""
+    every clip filmed from the chair's side turned 27 deg or more. The chair hand is the
+    one that stays still (the other goes to the crossed knee); the nearer side is the
+    shoulder nearer the camera (world depth)."""
 
     def __init__(self, th: Thresholds):
         self.th = th
