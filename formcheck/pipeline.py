@@ -360,12 +360,11 @@ def run_sequential(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, ima
 def for_the_stages(frame: VideoFrame, images: bool) -> tuple[VideoFrame, ModelInput]:
     """The model's input, and the frame as the later stages need it: without its pixels
     if they do not draw, else halved toward the annotated size. The model's input starts
-    with the same halving, so a 4K frame is halved once, and is what the full frame gives."""
-    if not images:
-        return replace(frame, image=None), prepare(frame.image)
+    with the same halving, so a 4K frame is halved once, and is what the full frame gives
+    (the model's input keeps the halved frame, not the full one, for its zoomed search)."""
     height, width = frame.image.shape[:2]
     image = halve(frame.image, annotated_size(width, height))
-    return replace(frame, image=image), prepare(image, (width, height))
+    return replace(frame, image=image if images else None), prepare(image, (width, height))
 
 
 def run_pipelined(frames: Iterable[VideoFrame], detect: Detect, rest: Rest, images: bool = True,

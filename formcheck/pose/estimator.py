@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -25,6 +26,32 @@ from formcheck.video import shrink
 MAX_INFERENCE_SIDE_PX = 640
 # MediaPipe's native code logs set-up chatter to stderr on creation, the first frames and close.
 NOISY_FIRST_FRAMES = 3
+
+# A person too small for the model in the whole frame is looked for zoomed in (``_Zoom``).
+# The model pads a picture to a square and its detector finds a person whose landmarks
+# span at least ~1/4 of that square's side: so measured on the sample clips' frames shrunk
+# into square pictures (found in 28 of 28 at 1/4 and up, in 21 of 28 at 1/5, in 17 at
+# 0.15; the landmarks then within 1-2% of the person's height of where the unshrunk frame
+# put them). A person filmed from afar in portrait (1/6 of a 960 px height) spans 1/6 of
+# the model's square: found in no frame.
+ZOOM_FOUND_SHARE = 0.25
+# Nobody found in the whole frame: look in square windows of the frame, this share of
+# its height (at most its width), each overlapping its neighbours by half, coarsest first:
+# at 1/2 a person of 1/6 of the height spans 1/3 of the window, and any person up to 1/4
+# of the height lies wholly in one window. (A person larger than 1/4 of the height in a
+# portrait frame already spans 1/4 of the model's square.)
+ZOOM_WINDOWS = (1.0, 0.5)
+# ... at most this often: each window is a model call of its own ...
+ZOOM_SEARCH_EVERY_S = 0.5
+# ... and at most this many windows at a time (the next search goes on with the next
+# windows): a portrait frame has 9, a landscape 16:9 one 24.
+ZOOM_SEARCH_WINDOWS = 4
+# Found zoomed in: on the next frames the model looks at a square this many times the
+# person's landmarks' span, around where they were (room to move between frames) ...
+ZOOM_FOLLOW_SPAN = 2.0
+# ... the same square while they keep this share of its side from its edges, else a new
+# one around them (and a new follower: its tracking is in the square's coordinates).
+ZOOM_FOLLOW_ROOM = 0.1
 
 
 @contextlib.contextmanager
@@ -54,6 +81,9 @@ class ModelInput:
     image: mp.Image
     width: int   # of the original frame: landmarks are given in its pixels
     height: int
+    # The (BGR) frame ``image`` was made from, maybe ``halve``d: the zoomed search's
+    # windows are cut from it, at more pixels than the model's picture has.
+    source: np.ndarray | None = None
 
     def bgr(self) -> np.ndarray:
         """The model's picture as a BGR array of its own (to look at again, e.g. to say why
@@ -77,7 +107,7 @@ def prepare(image_bgr: np.ndarray, full_size: tuple[int, int] | None = None) -> 
     scale = MAX_INFERENCE_SIDE_PX / max(height, width)
     small = shrink(image_bgr, (round(width * scale), round(height * scale))) if scale < 1 else image_bgr
     rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-    return ModelInput(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), width, height)
+    return ModelInput(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), width, height, image_bgr)
 
 
 def _pose_of(result, t_s: float, region: tuple[float, float, float, float],
@@ -95,6 +125,128 @@ def _pose_of(result, t_s: float, region: tuple[float, float, float, float],
     x, y, width, height = region
     image_xy = (np.array([x, y]) + image[:, :2] * (width, height)) * size
     return PoseFrame(t_s=t_s, image_xy=image_xy, world_xyz=world_xyz, visibility=image[:, 2])
+
+
+def _windows(width: int, height: int) -> list[tuple[int, int, int]]:
+    """The zoomed search's square windows of a ``width`` x ``height`` picture, coarsest
+    first: (x, y, side), overlapping by half a side."""
+    found = []
+    for share in ZOOM_WINDOWS:
+        side = min(round(share * height), width, height)
+        step = max(side // 2, 1)
+        xs = sorted({*range(0, width - side + 1, step), width - side})
+        ys = sorted({*range(0, height - side + 1, step), height - side})
+        found += [(x, y, side) for y in ys for x in xs if (x, y, side) not in found]
+    return found
+
+
+class _Zoom:
+    """The person when the whole frame shows them too small for the model: found in zoomed
+    windows of the frame (a few every ``ZOOM_SEARCH_EVERY_S``), then followed, while the
+    whole frame finds nobody, in a square around where they were, by a model of its own
+    in VIDEO mode (tracked from frame to frame, as the whole frame's model does)."""
+
+    def __init__(self, look, create):
+        self._look = look      # (RGB picture, t_s, region of the frame) -> PoseFrame | None, by itself
+        self._create = create  # () -> a new VIDEO-mode landmarker
+        self._region: tuple[int, int, int, int] | None = None  # followed here (the source's pixels)
+        self._tracker = None   # the follower, made afresh for each region
+        self._searched_s = -math.inf
+        self._next = 0  # the window the next search starts with
+
+    def find(self, frame: ModelInput, t_s: float, t_ms: int) -> PoseFrame | None:
+        source = frame.source
+        if source is None or not frame.width:
+            return None
+        scale = source.shape[1] / frame.width  # the source is the frame, maybe halved
+        if self._region is not None:
+            pose = self._follow(frame, t_s, t_ms, scale)
+            if pose is not None:
+                return pose
+            self.stop()
+        if t_s - self._searched_s < ZOOM_SEARCH_EVERY_S:
+            return None
+        self._searched_s = t_s
+        windows = _windows(source.shape[1], source.shape[0])
+        for _ in range(min(ZOOM_SEARCH_WINDOWS, len(windows))):
+            x, y, side = windows[self._next % len(windows)]
+            self._next = (self._next + 1) % len(windows)
+            box = (x, y, x + side, y + side)
+            pose = self._small_and_whole(self._look(self._cut(source, box), t_s, _region(box, scale)),
+                                         frame, scale, box)
+            if pose is not None:
+                self._region = self._around(pose, scale, source.shape)
+                return pose
+        return None
+
+    def _follow(self, frame: ModelInput, t_s: float, t_ms: int, scale: float) -> PoseFrame | None:
+        if self._tracker is None:
+            self._tracker = self._create()
+        box = self._region
+        picture = mp.Image(image_format=mp.ImageFormat.SRGB, data=self._cut(frame.source, box))
+        with _native_stderr_silenced():  # its first frames log
+            result = self._tracker.detect_for_video(picture, t_ms)
+        pose = self._small_and_whole(_pose_of(result, t_s, _region(box, scale), (1, 1)), frame, scale, box)
+        if pose is not None and not self._well_inside(pose, scale, box):
+            self.stop()  # near the square's edge: a new square around them from the next frame
+            self._region = self._around(pose, scale, frame.source.shape)
+        return pose
+
+    def stop(self) -> None:
+        """Follow no more (the whole frame finds them, or the follower lost them)."""
+        self._region = None
+        if self._tracker is not None:
+            with _native_stderr_silenced():
+                self._tracker.close()
+            self._tracker = None
+
+    @staticmethod
+    def _cut(source: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        return np.ascontiguousarray(cv2.cvtColor(source[y0:y1, x0:x1], cv2.COLOR_BGR2RGB))
+
+    @staticmethod
+    def _around(pose: PoseFrame, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """A square ``ZOOM_FOLLOW_SPAN`` times the pose's span around it, in the frame,
+        in the source's pixels."""
+        (x0, y0), (x1, y1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
+        height, width = shape[:2]
+        side = min(round(ZOOM_FOLLOW_SPAN * max(x1 - x0, y1 - y0)), width, height)
+        left = min(max(round((x0 + x1 - side) / 2), 0), width - side)
+        top = min(max(round((y0 + y1 - side) / 2), 0), height - side)
+        return left, top, left + side, top + side
+
+    @staticmethod
+    def _well_inside(pose: PoseFrame, scale: float, box: tuple[int, int, int, int]) -> bool:
+        """Whether the pose keeps ``ZOOM_FOLLOW_ROOM`` of the square's side from its edges."""
+        x0, y0, x1, y1 = box
+        room = ZOOM_FOLLOW_ROOM * (x1 - x0)
+        (px0, py0), (px1, py1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
+        return px0 >= x0 + room and py0 >= y0 + room and px1 <= x1 - room and py1 <= y1 - room
+
+    @staticmethod
+    def _small_and_whole(pose: PoseFrame | None, frame: ModelInput, scale: float,
+                         box: tuple[int, int, int, int]) -> PoseFrame | None:
+        """The pose found in ``box`` (the source's pixels) if it is a small person wholly in
+        it: someone larger the whole frame would have found (missed, they were cut off or
+        hidden, and zooming in tells no more), and a body cut by the box's edge is a part
+        of a larger one, or will be seen whole in another window."""
+        if pose is None:
+            return None
+        x0, y0, x1, y1 = box
+        (px0, py0), (px1, py1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
+        if max(px1 - px0, py1 - py0) / scale >= ZOOM_FOUND_SHARE * max(frame.width, frame.height):
+            return None
+        height, width = frame.source.shape[:2]
+        inside = ((px0 >= x0 or x0 == 0) and (py0 >= y0 or y0 == 0)
+                  and (px1 <= x1 or x1 == width) and (py1 <= y1 or y1 == height))
+        return pose if inside else None
+
+
+def _region(box: tuple[int, int, int, int], scale: float) -> tuple[float, float, float, float]:
+    """A box of the source's pixels (x0, y0, x1, y1) as a region of the frame: x, y, width, height."""
+    x0, y0, x1, y1 = box
+    return x0 / scale, y0 / scale, (x1 - x0) / scale, (y1 - y0) / scale
 
 
 class PoseEstimator:
@@ -120,6 +272,7 @@ class PoseEstimator:
         self._last_ms = -1
         self._frames = 0
         self._quiet = quiet
+        self._zoom = _Zoom(self._look, lambda: self._create(VisionTaskRunningMode.VIDEO))  # a person too small in the whole frame
 
     def _create(self, mode: VisionTaskRunningMode):
         options = mp_pose.PoseLandmarkerOptions(
@@ -150,7 +303,12 @@ class PoseEstimator:
                 result = self._landmarker.detect_for_video(frame.image, t_ms)
         else:
             result = self._landmarker.detect_for_video(frame.image, t_ms)
-        return self._one_person(_pose_of(result, t_s, (0, 0, 1, 1), (frame.width, frame.height)), frame, t_s)
+        pose = _pose_of(result, t_s, (0, 0, 1, 1), (frame.width, frame.height))
+        if pose is None:  # nobody, or someone too small for the model: zoom in
+            pose = self._zoom.find(frame, t_s, t_ms)
+        else:
+            self._zoom.stop()
+        return self._one_person(pose, frame, t_s)
 
     def _one_person(self, pose: PoseFrame | None, frame: ModelInput, t_s: float) -> PoseFrame | None:
         """The pose of the person followed so far (see ``formcheck.pose.person``)."""
@@ -173,17 +331,23 @@ class PoseEstimator:
         if where is None:
             return None
         x0, y0, x1, y1 = (round(v * scale) for v in where)
-        crop = np.ascontiguousarray(picture[y0:y1, x0:x1])
+        full = (x0 / scale, y0 / scale, (x1 - x0) / scale, (y1 - y0) / scale)
+        return self._look(picture[y0:y1, x0:x1], t_s, full)
+
+    def _look(self, rgb: np.ndarray, t_s: float, region: tuple[float, float, float, float]) -> PoseFrame | None:
+        """The pose in an RGB picture that is ``region`` (x, y, width, height) of the frame,
+        in its pixels; by itself, not tracked from other pictures."""
         if self._searcher is None:
             self._searcher = self._create(VisionTaskRunningMode.IMAGE)
+        picture = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         with _native_stderr_silenced():  # a new picture size each time makes it log
-            result = self._searcher.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=crop))
-        full = (x0 / scale, y0 / scale, (x1 - x0) / scale, (y1 - y0) / scale)
-        return _pose_of(result, t_s, full, (1, 1))
+            result = self._searcher.detect(picture)
+        return _pose_of(result, t_s, region, (1, 1))
 
     def close(self) -> None:
         with _native_stderr_silenced():
             self._landmarker.close()
+            self._zoom.stop()
             if self._searcher is not None:
                 self._searcher.close()
 
