@@ -41,10 +41,13 @@ ZOOM_FOUND_SHARE = 0.25
 # of the height lies wholly in one window. (A person larger than 1/4 of the height in a
 # portrait frame already spans 1/4 of the model's square.)
 ZOOM_WINDOWS = (1.0, 0.5)
+# A window magnifies for the model by the frame's longer side over its own: one that
+# magnifies less than this is left out (in a 4:3 frame, a square of its full height).
+ZOOM_MIN_MAGNIFY = 1.5
 # ... at most this often: each window is a model call of its own ...
 ZOOM_SEARCH_EVERY_S = 0.5
 # ... and at most this many windows at a time (the next search goes on with the next
-# windows): a portrait frame has 9, a landscape 16:9 one 24.
+# windows): a 9:16 portrait frame has 9, a 16:9 landscape one 24.
 ZOOM_SEARCH_WINDOWS = 4
 # Found zoomed in: on the next frames the model looks at a square this many times the
 # person's landmarks' span, around where they were (room to move between frames) ...
@@ -128,15 +131,19 @@ def _pose_of(result, t_s: float, region: tuple[float, float, float, float],
 
 
 def _windows(width: int, height: int) -> list[tuple[int, int, int]]:
-    """The zoomed search's square windows of a ``width`` x ``height`` picture, coarsest
-    first: (x, y, side), overlapping by half a side."""
+    """The zoomed search's square windows of a ``width`` x ``height`` picture: (x, y, side),
+    overlapping by half a side; coarsest first, and the middle first (where people put
+    themselves in the picture)."""
     found = []
     for share in ZOOM_WINDOWS:
         side = min(round(share * height), width, height)
+        if side * ZOOM_MIN_MAGNIFY > max(width, height):
+            continue  # hardly larger for the model than the whole frame
         step = max(side // 2, 1)
         xs = sorted({*range(0, width - side + 1, step), width - side})
         ys = sorted({*range(0, height - side + 1, step), height - side})
-        found += [(x, y, side) for y in ys for x in xs if (x, y, side) not in found]
+        level = [(x, y, side) for y in ys for x in xs if (x, y, side) not in found]
+        found += sorted(level, key=lambda w: abs(2 * w[0] + side - width) + abs(2 * w[1] + side - height))
     return found
 
 
