@@ -19,7 +19,7 @@ from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTa
 
 from formcheck.errors import FormcheckError
 from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
-from formcheck.pose.person import CUT_GRID, RELOCK_S, PersonLock
+from formcheck.pose.person import CUT_GRID, RELOCK_S, PersonLock, box
 from formcheck.video import shrink
 
 # The model looks at 256x256 crops; larger frames only cost conversion time.
@@ -44,7 +44,12 @@ ZOOM_WINDOWS = (1.0, 0.5)
 # A window magnifies for the model by the frame's longer side over its own: one that
 # magnifies less than this is left out (in a 4:3 frame, a square of its full height).
 ZOOM_MIN_MAGNIFY = 1.5
-# ... at most this often: each window is a model call of its own ...
+# ... once the whole frame has found nobody for this long: the model takes a few frames
+# to find a person it can see (a filmed smith-machine squat: its first 4 frames), and a
+# window of a large person can look like a whole small one (that clip's bar and arms were
+# read as a person 1/10 of the frame tall, and the lock then refused the real one) ...
+ZOOM_AFTER_S = 0.5
+# ... and then at most this often: each window is a model call of its own ...
 ZOOM_SEARCH_EVERY_S = 0.5
 # ... and at most this many windows at a time (the next search goes on with the next
 # windows): a 9:16 portrait frame has 9, a 16:9 landscape one 24.
@@ -159,28 +164,37 @@ class _Zoom:
         self._region: tuple[int, int, int, int] | None = None  # followed here (the source's pixels)
         self._tracker = None   # the follower, made afresh for each region
         self._searched_s = -math.inf
+        self._missing_s: float | None = None  # since when the whole frame finds nobody
+        self._whole: PoseFrame | None = None  # the last person the whole frame found
         self._next = 0  # the window the next search starts with
+
+    def seen(self, pose: PoseFrame) -> None:
+        """The whole frame found someone: it follows them, not the zoom."""
+        self.stop()
+        self._whole, self._missing_s = pose, None
 
     def find(self, frame: ModelInput, t_s: float, t_ms: int) -> PoseFrame | None:
         source = frame.source
         if source is None or not frame.width:
             return None
         scale = source.shape[1] / frame.width  # the source is the frame, maybe halved
+        if self._missing_s is None:
+            self._missing_s = t_s
         if self._region is not None:
             pose = self._follow(frame, t_s, t_ms, scale)
             if pose is not None:
                 return pose
             self.stop()
-        if t_s - self._searched_s < ZOOM_SEARCH_EVERY_S:
+        if t_s - self._missing_s < ZOOM_AFTER_S or t_s - self._searched_s < ZOOM_SEARCH_EVERY_S:
             return None
         self._searched_s = t_s
         windows = _windows(source.shape[1], source.shape[0])
         for _ in range(min(ZOOM_SEARCH_WINDOWS, len(windows))):
             x, y, side = windows[self._next % len(windows)]
             self._next = (self._next + 1) % len(windows)
-            box = (x, y, x + side, y + side)
-            pose = self._small_and_whole(self._look(self._cut(source, box), t_s, _region(box, scale)),
-                                         frame, scale, box)
+            window = (x, y, x + side, y + side)
+            pose = self._small_and_whole(self._look(self._cut(source, window), t_s, _region(window, scale)),
+                                         frame, scale, window)
             if pose is not None:
                 self._region = self._around(pose, scale, source.shape)
                 return pose
@@ -189,12 +203,12 @@ class _Zoom:
     def _follow(self, frame: ModelInput, t_s: float, t_ms: int, scale: float) -> PoseFrame | None:
         if self._tracker is None:
             self._tracker = self._create()
-        box = self._region
-        picture = mp.Image(image_format=mp.ImageFormat.SRGB, data=self._cut(frame.source, box))
+        square = self._region
+        picture = mp.Image(image_format=mp.ImageFormat.SRGB, data=self._cut(frame.source, square))
         with _native_stderr_silenced():  # its first frames log
             result = self._tracker.detect_for_video(picture, t_ms)
-        pose = self._small_and_whole(_pose_of(result, t_s, _region(box, scale), (1, 1)), frame, scale, box)
-        if pose is not None and not self._well_inside(pose, scale, box):
+        pose = self._small_and_whole(_pose_of(result, t_s, _region(square, scale), (1, 1)), frame, scale, square)
+        if pose is not None and not self._well_inside(pose, scale, square):
             self.stop()  # near the square's edge: a new square around them from the next frame
             self._region = self._around(pose, scale, frame.source.shape)
         return pose
@@ -208,8 +222,8 @@ class _Zoom:
             self._tracker = None
 
     @staticmethod
-    def _cut(source: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-        x0, y0, x1, y1 = box
+    def _cut(source: np.ndarray, window: tuple[int, int, int, int]) -> np.ndarray:
+        x0, y0, x1, y1 = window
         return np.ascontiguousarray(cv2.cvtColor(source[y0:y1, x0:x1], cv2.COLOR_BGR2RGB))
 
     @staticmethod
@@ -224,23 +238,28 @@ class _Zoom:
         return left, top, left + side, top + side
 
     @staticmethod
-    def _well_inside(pose: PoseFrame, scale: float, box: tuple[int, int, int, int]) -> bool:
+    def _well_inside(pose: PoseFrame, scale: float, square: tuple[int, int, int, int]) -> bool:
         """Whether the pose keeps ``ZOOM_FOLLOW_ROOM`` of the square's side from its edges."""
-        x0, y0, x1, y1 = box
+        x0, y0, x1, y1 = square
         room = ZOOM_FOLLOW_ROOM * (x1 - x0)
         (px0, py0), (px1, py1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
         return px0 >= x0 + room and py0 >= y0 + room and px1 <= x1 - room and py1 <= y1 - room
 
-    @staticmethod
-    def _small_and_whole(pose: PoseFrame | None, frame: ModelInput, scale: float,
-                         box: tuple[int, int, int, int]) -> PoseFrame | None:
-        """The pose found in ``box`` (the source's pixels) if it is a small person wholly in
-        it: someone larger the whole frame would have found (missed, they were cut off or
-        hidden, and zooming in tells no more), and a body cut by the box's edge is a part
-        of a larger one, or will be seen whole in another window."""
+    def _small_and_whole(self, pose: PoseFrame | None, frame: ModelInput, scale: float,
+                         window: tuple[int, int, int, int]) -> PoseFrame | None:
+        """The pose found in ``window`` (the source's pixels) if it is a small person wholly
+        in it: someone larger the whole frame would have found (missed, they were cut off
+        or hidden, and zooming in tells no more); a body cut by the window's edge is a part
+        of a larger one, or will be seen whole in another window; and one within the box of
+        the person the whole frame found last (less than ``RELOCK_S`` ago) is a part of them."""
         if pose is None:
             return None
-        x0, y0, x1, y1 = box
+        whole = self._whole
+        if whole is not None and pose.t_s - whole.t_s < RELOCK_S:
+            (cx, cy), (bx0, by0, bx1, by1) = pose.image_xy.mean(axis=0), box(whole)
+            if bx0 <= cx <= bx1 and by0 <= cy <= by1:
+                return None
+        x0, y0, x1, y1 = window
         (px0, py0), (px1, py1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
         if max(px1 - px0, py1 - py0) / scale >= ZOOM_FOUND_SHARE * max(frame.width, frame.height):
             return None
@@ -250,9 +269,9 @@ class _Zoom:
         return pose if inside else None
 
 
-def _region(box: tuple[int, int, int, int], scale: float) -> tuple[float, float, float, float]:
-    """A box of the source's pixels (x0, y0, x1, y1) as a region of the frame: x, y, width, height."""
-    x0, y0, x1, y1 = box
+def _region(window: tuple[int, int, int, int], scale: float) -> tuple[float, float, float, float]:
+    """A window of the source's pixels (x0, y0, x1, y1) as a region of the frame: x, y, width, height."""
+    x0, y0, x1, y1 = window
     return x0 / scale, y0 / scale, (x1 - x0) / scale, (y1 - y0) / scale
 
 
@@ -314,7 +333,7 @@ class PoseEstimator:
         if pose is None:  # nobody, or someone too small for the model: zoom in
             pose = self._zoom.find(frame, t_s, t_ms)
         else:
-            self._zoom.stop()
+            self._zoom.seen(pose)
         return self._one_person(pose, frame, t_s)
 
     def _one_person(self, pose: PoseFrame | None, frame: ModelInput, t_s: float) -> PoseFrame | None:
