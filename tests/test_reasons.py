@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import cv2
 import numpy as np
 import pytest
 
@@ -60,12 +61,19 @@ def test_a_dark_clip_says_it_is_too_dark(tmp_path, out_dir, model_path):
     assert "more light" in r.stderr
 
 
-def test_a_small_person_is_said_to_be_too_small(tmp_path, out_dir, model_path):
+def test_a_small_person_is_found_zoomed_in_or_said_to_be_too_small(tmp_path, out_dir, model_path):
     small = ffmpeg(real_clip(BRIDGE), tmp_path / "far.mp4",
                    "scale=iw/4:ih/4,pad=640:480:(ow-iw)/3:(oh-ih)/2:color=gray")  # a quarter the size, far off
-    r, _ = analyze(small, "glute_bridge", out_dir)
-    assert_clean_failure(r, "the person is too small in the picture", out_dir)
-    assert "move the camera closer" in r.stderr
+    r, report = analyze(small, "glute_bridge", out_dir)
+    assert r.returncode == 0, r.stderr  # the pose estimator's zoomed search finds them
+    assert report["summary"]["rep_count"] == 1
+    # where even that misses them (seen only in moments), the frames kept say why
+    capture, frames = cv2.VideoCapture(str(small)), []
+    while (frame := capture.read()[1]) is not None:
+        frames.append(frame)
+    samples = frames[:: len(frames) // reasons.SAMPLE_FRAMES][: reasons.SAMPLE_FRAMES]
+    line = reasons.nobody_found(samples, model_path, "far.mp4")
+    assert "the person is too small in the picture" in line and "move the camera closer" in line
 
 
 def test_a_video_on_its_side_without_a_rotation_tag_is_noticed(tmp_path, out_dir, model_path):
