@@ -95,7 +95,7 @@ def nobody_found(samples: list[np.ndarray], model_path, name: str) -> str:
         return f"{start}: the picture is too dark (brightness {level:.0f} of 255); {DARK_ADVICE}"
     if samples:
         enough = max(1, len(samples) // 4)
-        with PoseEstimator(model_path, quiet=True) as estimator:
+        with PoseEstimator(model_path, quiet=True, zoom=False) as estimator:  # its own zooms
             probe = _Probe(estimator)
             if probe.found_in(samples, lambda image: [c for zoom in ZOOMS for c in _crops(image, zoom)], enough):
                 return f"{start}: the person is too small in the picture (found only zoomed in); {SMALL_ADVICE}"

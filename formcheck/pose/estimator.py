@@ -33,7 +33,7 @@ NOISY_FIRST_FRAMES = 3
 # into square pictures (found in 28 of 28 at 1/4 and up, in 21 of 28 at 1/5, in 17 at
 # 0.15; the landmarks then within 1-2% of the person's height of where the unshrunk frame
 # put them). A person filmed from afar in portrait (1/6 of a 960 px height) spans 1/6 of
-# the model's square: found in no frame.
+# the model's square: the population's squat-036 was found in none of its first 5.8 s.
 ZOOM_FOUND_SHARE = 0.25
 # Nobody found in the whole frame: look in square windows of the frame, this share of
 # its height (at most its width), each overlapping its neighbours by half, coarsest first:
@@ -44,10 +44,11 @@ ZOOM_WINDOWS = (1.0, 0.5)
 # A window magnifies for the model by the frame's longer side over its own: one that
 # magnifies less than this is left out (in a 4:3 frame, a square of its full height).
 ZOOM_MIN_MAGNIFY = 1.5
-# ... once the whole frame has found nobody for this long: the model takes a few frames
-# to find a person it can see (a filmed smith-machine squat: its first 4 frames), and a
-# window of a large person can look like a whole small one (that clip's bar and arms were
-# read as a person 1/10 of the frame tall, and the lock then refused the real one) ...
+# Windows are looked in once the whole frame has found nobody for this long: the model
+# takes a few frames to find a person it can see (a filmed smith-machine squat: its first
+# 4 frames), and a window of a large person can look like a whole small one (that clip's
+# bar and arms were read as a person 1/10 of the frame tall, and the lock then refused
+# the real one) ...
 ZOOM_AFTER_S = 0.5
 # ... and then at most this often: each window is a model call of its own ...
 ZOOM_SEARCH_EVERY_S = 0.5
@@ -288,9 +289,12 @@ class PoseEstimator:
     (MediaPipe rejects repeats) without changing their spacing.
     """
 
-    def __init__(self, model_path: str | Path, min_confidence: float = 0.5, quiet: bool = False):
+    def __init__(self, model_path: str | Path, min_confidence: float = 0.5, quiet: bool = False,
+                 zoom: bool = True):
         """``quiet``: silence MediaPipe's native logging on every frame, not only the first
-        few (pictures of changing sizes, as when probing crops, make it log)."""
+        few (pictures of changing sizes, as when probing crops, make it log). ``zoom``: look
+        for a person too small for the model in zoomed-in parts of the frame (``_Zoom``);
+        not for unrelated pictures, which say nothing about each other."""
         self._model_path, self._min_confidence = model_path, min_confidence
         self._landmarker = self._create(VisionTaskRunningMode.VIDEO)
         self._searcher = None  # an IMAGE-mode model to find the followed person in a crop, when needed
@@ -298,7 +302,8 @@ class PoseEstimator:
         self._last_ms = -1
         self._frames = 0
         self._quiet = quiet
-        self._zoom = _Zoom(self._look, lambda: self._create(VisionTaskRunningMode.VIDEO))  # a person too small in the whole frame
+        # a person too small for the model in the whole frame
+        self._zoom = _Zoom(self._look, lambda: self._create(VisionTaskRunningMode.VIDEO)) if zoom else None
 
     def _create(self, mode: VisionTaskRunningMode):
         options = mp_pose.PoseLandmarkerOptions(
@@ -330,9 +335,9 @@ class PoseEstimator:
         else:
             result = self._landmarker.detect_for_video(frame.image, t_ms)
         pose = _pose_of(result, t_s, (0, 0, 1, 1), (frame.width, frame.height))
-        if pose is None:  # nobody, or someone too small for the model: zoom in
+        if self._zoom is not None and pose is None:  # nobody, or someone too small for the model
             pose = self._zoom.find(frame, t_s, t_ms)
-        else:
+        elif self._zoom is not None:
             self._zoom.seen(pose)
         return self._one_person(pose, frame, t_s)
 
@@ -373,7 +378,8 @@ class PoseEstimator:
     def close(self) -> None:
         with _native_stderr_silenced():
             self._landmarker.close()
-            self._zoom.stop()
+            if self._zoom is not None:
+                self._zoom.stop()
             if self._searcher is not None:
                 self._searcher.close()
 
