@@ -28,7 +28,17 @@ POPULATION = ROOT / "samples" / "population"
 REAL_CLIPS = ROOT.parent / "shared" / "real-clips"
 REAL_LABELS = Path(__file__).resolve().parent / "real_clips.json"
 REAL_CACHE = ROOT / "benchmarks" / ".cache"
-TRACK_VERSION = "v2"  # raise when the pose estimator changes what it gives (v2: presence caps visibility)
+# The code that makes a filmed clip's pose track: a cached track is used only while it is unchanged
+# (a raised version number alone missed the adaptive rate's and the zoomed search's changes).
+POSE_STAGE = [ROOT / "formcheck" / "pipeline.py", ROOT / "formcheck" / "video.py",
+              *sorted((ROOT / "formcheck" / "pose").glob("*.py"))]
+
+
+def pose_stage_digest() -> str:
+    digest = hashlib.sha256()
+    for path in POSE_STAGE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 HOLD_TOLERANCE_S = 1.5  # a hold's duration within this of the truth counts as right
 COMMON = ("out_of_frame", "wrong_view")
 
@@ -194,7 +204,7 @@ def real_track(clip: Path, exercise: str):
     from formcheck.pose.landmarks import PoseTrack
 
     digest = hashlib.sha256(clip.read_bytes()).hexdigest()[:16]
-    cached = REAL_CACHE / f"{clip.stem}.{digest}.{TRACK_VERSION}.npz"
+    cached = REAL_CACHE / f"{clip.stem}.{digest}.{pose_stage_digest()}.npz"
     if not cached.exists():
         REAL_CACHE.mkdir(parents=True, exist_ok=True)
         formcheck = Path(sys.executable).with_name("formcheck")
