@@ -13,6 +13,7 @@ inside a fault's threshold band are not scored), the filmed clips, and one last 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
@@ -34,6 +35,7 @@ POSE_STAGE = [ROOT / "formcheck" / "pipeline.py", ROOT / "formcheck" / "video.py
               *sorted((ROOT / "formcheck" / "pose").glob("*.py"))]
 
 
+@functools.cache
 def pose_stage_digest() -> str:
     digest = hashlib.sha256()
     for path in POSE_STAGE:

@@ -119,8 +119,6 @@ class AdaptiveRate:
         return longest if speed_bl_s <= 0 else min(longest, self.travel_bl / speed_bl_s)
 
 
-
-
 # The joints whose movement decides how often the model runs: the rules read them. Not
 # the feet (ankles, heels, toes): still, their landmarks jitter by 2-5% of a body length
 # (the filmed bridge's hold), where the others stay within 1-2%; and they move with the knees.

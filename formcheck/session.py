@@ -322,7 +322,6 @@ class _Holds:
         self._session, self._exercise = session, exercise
         self._tracker = exercise.tracker()
         self._broken_by: str | None = None  # why the current hold stopped counting
-        self._seen_s = float("-inf")  # when the body was last seen
 
     @property
     def active(self) -> bool:
@@ -335,9 +334,9 @@ class _Holds:
     def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None:
         ex = self._exercise
         side = ex.held_side(metrics) if in_position else None
-        if seen:
-            self._seen_s = t_s
-        elif self._tracker.active and t_s - self._seen_s <= self._session.common.hidden_hold_s:
+        unseen_since = self._session._unseen.since_s  # the body not seen since then (None: it is)
+        if unseen_since is not None and self._tracker.active \
+                and t_s - unseen_since <= self._session.common.hidden_hold_s:
             side = UNSEEN  # hidden, not gone (see CommonThresholds.hidden_hold_s)
         if self._tracker.active:  # remember why a hold stops counting, to say so
             self._broken_by = None if side is not None else (

@@ -92,6 +92,8 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         # the view's foreshortening, MediaPipe's world landmarks by 10-35 deg): the smaller is nearer.
         "support_knee_deg": min(geometry.angle_deg(hip, knee, ankle),
                                 geometry.angle_deg(*(pose.xy(j) for j in cross.support))),
+        # how sure MediaPipe is of that knee's angle: a leg it does not see, it places anywhere
+        "support_leg_visibility": float(min(pose.visibility[cross.support[1]], pose.visibility[cross.support[2]])),
         # where each foot is (image), to tell which one stayed on the floor (see StandingFoot)
         "left_ankle_x_px": float(pose.xy(Joint.LEFT_ANKLE)[0]), "left_ankle_y_px": float(pose.xy(Joint.LEFT_ANKLE)[1]),
         "right_ankle_x_px": float(pose.xy(Joint.RIGHT_ANKLE)[0]),

@@ -123,7 +123,7 @@ class SeatedHipAbduction(RepExercise):
         return_s = fall_time_s(t, ratio, top=peak, floor=rep.rest_level)
         travel = self._knee_travel(rep, peak)
         faults = []
-        if peak < th.min_peak_ratio * th.knee_nearer_gain:
+        if peak < self.seen_min_peak_ratio():
             faults.append(Fault("partial_range", peak_t))
         if recline > th.max_recline_deg:
             faults.append(Fault("leaning_back", recline_t))
@@ -143,6 +143,11 @@ class SeatedHipAbduction(RepExercise):
         if np.nanmedian(rep.series("thigh_rise_deg")) > th.max_uneven_thigh_rise_deg:
             return [not_judged("uneven", "needs a camera above knee height (this one looked up at the knees)")]
         return [Fault("uneven", peak_t)]
+
+    def seen_min_peak_ratio(self) -> float:
+        """The least opening at the top of a rep as the picture shows it (see
+        ``Thresholds.knee_nearer_gain``)."""
+        return self.th.min_peak_ratio * self.th.knee_nearer_gain
 
     @staticmethod
     def _knee_travel(rep: Window, peak: float) -> tuple[float, float]:
@@ -165,12 +170,12 @@ class SeatedHipAbduction(RepExercise):
         value = m.get("knee_gap_ratio")
         if value is None or not np.isfinite(value):
             return None
-        return Gauge("Knees apart", value, low=0.5, high=2.2, target=self.th.min_peak_ratio * self.th.knee_nearer_gain)
+        return Gauge("Knees apart", value, low=0.5, high=2.2, target=self.seen_min_peak_ratio())
 
     def bands(self) -> dict[str, list[dict]]:
         return {
             "knee_gap_pct": [{"label": "Below the target opening", "min": None,
-                              "max": 100 * self.th.min_peak_ratio * self.th.knee_nearer_gain,
+                              "max": 100 * self.seen_min_peak_ratio(),
                               "code": None}],
             "trunk_recline_deg": [{"min": self.th.max_recline_deg, "max": None,
                                    "code": "leaning_back"}],

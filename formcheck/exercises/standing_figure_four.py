@@ -140,8 +140,7 @@ class StandingFigureFour(HoldExercise):
         # The depth is judged only on a standing knee MediaPipe sees: one the chair hides it
         # places anywhere (15-90 deg read on a true 140 on the tuning side, at visibility 0.4-0.6;
         # seen, above 0.8, it reads 3-7 deg off).
-        hip, knee, ankle = crossed_leg(pose).support
-        seen = min(pose.visibility[knee], pose.visibility[ankle]) >= self.th.min_knee_visibility
+        seen = m["support_leg_visibility"] >= self.th.min_knee_visibility
         m["seen_support_knee_deg"] = m["support_knee_deg"] if seen else float("nan")
         return m
 
