@@ -86,6 +86,7 @@ class Score:
     sides_right: list[bool] = field(default_factory=list)
     faults: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # code -> (true, fired)
     unjudged: list[str] = field(default_factory=list)  # codes the view hid (listed in not_judged)
+    count_judged: bool | None = None  # False: the report said its count could not be told here
     reasons: list[str] = field(default_factory=list)
     negative: str | None = None  # a move that is not the exercise: "look-alike" or a named move
 
@@ -94,11 +95,22 @@ class Score:
         return not self.reasons
 
 
-def score(name: str, exercise: str, view: str, expect: dict, got: Outcome) -> Score:
+def score(name: str, exercise: str, view: str, expect: dict, got: Outcome, count_always: bool = False) -> Score:
     present, absent = set(expect.get("faults_present", [])), set(expect.get("faults_absent", []))
+    from formcheck.exercises.base import COUNT_CODES
+
     s = Score(name, exercise, view, clean=not present)
     want = expect.get("rep_count")
     span = expect.get("rep_count_range")
+    # A count the report says this view cannot give (``not_judged``: rep_count, hold_count)
+    # is not scored, unless ``count_always`` (a negative, where nothing may be counted at
+    # all; a filmed clip, whose label is the truth); ``counted`` says how often that happens.
+    asserted = span is not None or want is not None or bool(expect.get("holds"))
+    if asserted:
+        s.count_judged = count_always or not (got.not_judged & set(COUNT_CODES.values()))
+    if s.count_judged is False:
+        want = span = None
+        expect = {k: v for k, v in expect.items() if k != "holds"}
     if span is not None:
         s.rep_error = 0 if span[0] <= got.rep_count <= span[1] else got.rep_count - span[1]
     elif want is not None:
@@ -183,7 +195,8 @@ def _population_one(path: Path) -> Score:
         # fire; the set-up notices are not scored there (a walker crossing a front camera
         # is side-on; a pigeon stretch hides both ankles behind the body).
         expect = dict(expect, faults_absent=[c for c in expect["faults_absent"] if c not in COMMON])
-    s = score(truth["clip"], truth["exercise"], view_of(view["yaw_deg"], view["outside_views_deg"]), expect, got)
+    s = score(truth["clip"], truth["exercise"], view_of(view["yaw_deg"], view["outside_views_deg"]), expect, got,
+              count_always=truth["negative"])
     if truth["negative"]:  # the exercise's own look-alike (a pelvic tilt, a bob, ...) or a named move
         s.negative = truth.get("negative_move") or "look-alike"
     return s
@@ -221,7 +234,7 @@ def real_scores() -> list[Score]:
     for label in labels["clips"]:
         clip = REAL_CLIPS / label["file"]
         got = replay(real_track(clip, label["exercise"]), label["exercise"])
-        s = score(label["file"], label["exercise"], "filmed", label, got)
+        s = score(label["file"], label["exercise"], "filmed", label, got, count_always=True)
         if label.get("unscored"):
             s.view = "unscored"
         s.got = got
@@ -294,7 +307,8 @@ def summary(scores: list[Score]) -> dict:
     return {"clips": len(scores), "reps_exact": _share(e == 0 for e in reps),
             "reps_mae": _share(abs(e) for e in reps), "holds_exact": _share(holds),
             "hold_error_s": _share(errors), "side_right": _share(sides), "clean_ok": _share(clean),
-            "all_ok": _share(s.ok for s in scores)}
+            "all_ok": _share(s.ok for s in scores),
+            "counted": _share(s.count_judged for s in scores if s.count_judged is not None)}
 
 
 def fault_table(scores: list[Score]) -> dict[tuple[str, str], dict]:
@@ -369,6 +383,7 @@ def print_report(scores: list[Score], real: list[Score] | None, half: str, out=s
     line = (f"ACCURACY {half}_clips={m['clips']} reps_exact={_fmt(m['reps_exact'])} "
             f"holds_exact={_fmt(m['holds_exact'])} fault_precision_min={_fmt(min(precisions, default=None))} "
             f"fault_recall_min={_fmt(min(recalls, default=None))} clean_ok={_fmt(m['clean_ok'])} "
+            f"counted={_fmt(m['counted'])} "
             f"real_ok={sum(s.ok for s in scored_real)}/{len(scored_real)}")
     w(line)
     return line
@@ -384,7 +399,7 @@ def floors_of(scores: list[Score]) -> dict:
     down = lambda x: math.floor(x * 1000) / 1000  # noqa: E731  (a floor never above the figure)
     faults = {f"{exercise}/{code}": {k: down(row[k]) for k in ("precision", "recall") if row[k] is not None}
               for (exercise, code), row in sorted(fault_table(scores).items())}
-    return {"clips": m["clips"], **{k: down(m[k]) for k in ("reps_exact", "holds_exact", "clean_ok")},
+    return {"clips": m["clips"], **{k: down(m[k]) for k in ("reps_exact", "holds_exact", "clean_ok", "counted")},
             "faults": {k: v for k, v in faults.items() if v}}
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from formcheck.counting import UNSEEN, Persistent, Window
-from formcheck.exercises.base import SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules
+from formcheck.exercises.base import COUNT_CODES, SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.pose.smoothing import PoseSmoother
 
@@ -214,9 +214,7 @@ class Session:
         view = self.views.dominant(start_s, end_s)
         hidden = {spec.code: spec.views for spec in self.exercise.FAULTS if view not in spec.views}
         for code, views in hidden.items():
-            wanted = " or ".join(views)
-            article = "an" if wanted[0] in "aeiou" else "a"
-            self.result.not_judged.setdefault(code, f"needs {article} {wanted} view (this one was {view})")
+            self.result.not_judged.setdefault(code, needs_view(views, view))
         for fault in faults:  # the exercise's own "could not see it in this rep"
             if fault.not_judged and fault.code not in hidden:
                 self.result.not_judged.setdefault(fault.code, fault.not_judged)
@@ -255,10 +253,32 @@ class Session:
     # -- end -----------------------------------------------------------------------------------
     def finish(self) -> SessionResult:
         self._segments.finish(self._last_t)
+        self._judge_count()
         if self._setup_watch is not None:
             self.result.warnings += self._setup_watch.warnings()
+            self._not_judged(self._setup_watch.not_judged())
         self.result.events.sort(key=lambda e: e.t_s)
         return self.result
+
+    def _judge_count(self) -> None:
+        """A count from a view where its signal does not hold up is no count: say so (the
+        ``rep_count`` or ``hold_count`` entry of ``not_judged``), as for a fault."""
+        ex = self.exercise
+        view = self.views.dominant(0.0, self._last_t)
+        trusted = ex.trusted_count_views or ex.count_views
+        if view is not None and view not in trusted:
+            self._not_judged({COUNT_CODES[ex.kind]: needs_view(trusted, view)})
+
+    def _not_judged(self, whys: dict[str, str]) -> None:
+        """Codes the whole session could not judge: listed with why, never reported as fired."""
+        if not whys:
+            return
+        result = self.result
+        for code, why in whys.items():
+            result.not_judged.setdefault(code, why)
+        result.events = [e for e in result.events if e.code not in whys]
+        for item in [*result.reps, *result.holds]:
+            item.faults = [code for code in item.faults if code not in whys]
 
 
 class _Segments(Protocol):
@@ -380,6 +400,12 @@ SEGMENTS: dict[str, type] = {"reps": _Reps, "holds": _Holds}
 
 def _rounded(metrics: dict[str, float]) -> dict[str, float]:
     return {k: (round(v, 2) if v == v else None) for k, v in metrics.items()}
+
+
+def needs_view(views: tuple[str, ...], view: str | None) -> str:
+    """Why a view could not judge something: "needs a side or oblique view (this one was front)"."""
+    wanted = " or ".join(views)
+    return f"needs {'an' if wanted[0] in 'aeiou' else 'a'} {wanted} view (this one was {view})"
 
 
 __all__ = ["Session", "SessionResult", "LiveState", "Banner", "Event", "Rep", "Hold", "SIDES"]

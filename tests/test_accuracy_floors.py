@@ -37,7 +37,7 @@ def test_the_test_half_is_complete(scores, floors):
 
 def test_counting_and_clean_clips_stay_above_their_floors(scores, floors):
     m = summary(scores)
-    for key in ("reps_exact", "holds_exact", "clean_ok"):
+    for key in ("reps_exact", "holds_exact", "clean_ok", "counted"):
         assert m[key] >= floors[key] - SLACK, f"{key} fell to {m[key]:.3f} (floor {floors[key]})"
 
 
@@ -72,3 +72,17 @@ def test_a_fault_the_view_hid_is_not_scored():
     expect = {"rep_count": 1, "holds": [], "faults_present": ["leaning_forward"], "faults_absent": []}
     s = score("x", "squat", "front", expect, Outcome(1, [], set(), not_judged={"leaning_forward"}))
     assert s.ok and s.faults == {} and s.unjudged == ["leaning_forward"]
+
+
+def test_a_count_the_report_said_it_could_not_give_is_counted_as_uncounted():
+    from benchmarks.accuracy import Outcome, score, summary
+
+    expect = {"rep_count": None, "holds": [{"side": "left", "duration_s": 9.0}, {"side": "right", "duration_s": 9.0}],
+              "faults_present": [], "faults_absent": ["missing_side"]}
+    said = Outcome(0, [("left", 3.0)], set(), not_judged={"hold_count", "missing_side"})
+    s = score("x", "standing_figure_four", "oblique", expect, said)
+    assert s.ok and s.holds_exact is None and s.count_judged is False
+    assert summary([s])["counted"] == 0.0
+    # On a negative (nothing may be counted) and a filmed clip (its label is the truth) it is scored.
+    strict = score("x", "standing_figure_four", "filmed", expect, said, count_always=True)
+    assert not strict.ok and strict.holds_exact is False and strict.count_judged is True

@@ -21,6 +21,8 @@ SIDES = ("left", "right")
 # The camera views a fault can be judged from (see ``FaultSpec.views``).
 SIDE, FRONT, OBLIQUE = "side", "front", "oblique"
 ANY_VIEW = (SIDE, FRONT, OBLIQUE)
+# ``not_judged`` entries for a count, not a fault: by the kind of exercise (``Exercise.kind``)
+COUNT_CODES = {"reps": "rep_count", "holds": "hold_count"}
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,11 @@ class SetupWatch(Protocol):
 
     def warnings(self) -> list[str]: ...
 
+    def not_judged(self) -> dict[str, str]:
+        """Codes the set-up kept from being judged (a count's ``rep_count``/``hold_count``
+        too), with why."""
+        ...
+
 
 def facing_yaw_deg(pose: PoseFrame) -> float:
     """How far the body is turned from facing the camera: the angle of the hip axis (world
@@ -276,6 +283,9 @@ class Exercise:
     # Views in which reps or holds are counted (where the counting signal holds up); the
     # faults are judged only in their own declared views, the rest listed as not judged.
     count_views: ClassVar[tuple[str, ...]] = ANY_VIEW
+    # Views in which that count was measured to hold up (None: all of ``count_views``); a
+    # session seen mostly from another says its count is not judged (``rep_count``/``hold_count``).
+    trusted_count_views: ClassVar[tuple[str, ...] | None] = None
     # How far the body may move between two pose-model calls when ``analyze`` skips frames
     # of a still body (``pipeline.AdaptiveRate.travel_bl``, in body lengths): the skipped
     # frames get poses on the line between the calls, so this is set by the finest movement

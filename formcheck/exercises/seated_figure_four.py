@@ -18,7 +18,8 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import HALFWAY, UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (ANY_VIEW, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
+                                      KeyAngle,
                                       crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
                                       sustained_extreme, trunk_lean_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -60,14 +61,18 @@ class Thresholds:
     max_view_yaw_deg: float = 62.0
 
 
+# Side-on the legs overlap and MediaPipe swaps and loses them: 11 of 18 tuning-side clips
+# seen side-on got their holds right, all 24 seen from the front or obliquely.
+HOLD_VIEWS = (FRONT, OBLIQUE)
+
 FAULTS = (
     # MediaPipe's world landmarks read a lean toward the camera 30-50% low, from the front and
     # obliquely too (the population); only side-on is it right.
     FaultSpec("leaning_too_far", "Leaning too far", "Lean gently - stop at a comfortable stretch", "max_lean_deg",
               (SIDE,)),
-    # A hold lasts as long, and its side shows, from any view.
-    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", ANY_VIEW),
-    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, ANY_VIEW),
+    # How long a hold lasts and its side, like the count of holds, only where those hold up.
+    FaultSpec("short_hold", "Hold too short", "Hold for 5 slow, deep breaths", "min_hold_s", HOLD_VIEWS),
+    FaultSpec("missing_side", "Other side missing", "Now switch legs", None, HOLD_VIEWS),
 )
 
 
@@ -178,6 +183,7 @@ class SeatedFigureFour(HoldExercise):
     title = "Seated figure-four stretch"
     view = "front_or_oblique"
     view_name = "front"
+    trusted_count_views = HOLD_VIEWS
     setup = "Sit tall on a chair facing the camera, cross one ankle over the other knee"
     Thresholds = Thresholds
     FAULTS = FAULTS

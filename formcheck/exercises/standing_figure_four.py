@@ -76,6 +76,9 @@ FAULTS = (
 )
 
 
+HIDDEN_BY_CHAIR = ("hold_count", "short_hold", "missing_side", "out_of_frame")
+
+
 class ChairInTheWay:
     """Whether the chair stood between the camera and the legs. It then hides one leg and
     MediaPipe invents it (a crossed leg while both feet are down, or both legs at hip
@@ -105,16 +108,26 @@ class ChairInTheWay:
         self._yaw_sum += facing_yaw_deg(pose)
         self._frames += 1
 
-    def warnings(self) -> list[str]:
+    def in_the_way(self) -> bool:
         if not self._frames:
-            return []
+            return False
         still, moving = sorted(self._travel, key=self._travel.get)
         nearer = "left" if self._left_nearer > 0 else "right"
-        if (self._travel[still] < self.th.chair_hand_still_ratio * self._travel[moving] and still == nearer
-                and self._yaw_sum / self._frames >= self.th.chair_in_the_way_yaw_deg):
-            return ["the chair seems to stand between you and the camera, where it can hide a leg and make the "
-                    "holds wrong: put it on your far side, or turn the camera to face you"]
+        return (self._travel[still] < self.th.chair_hand_still_ratio * self._travel[moving] and still == nearer
+                and self._yaw_sum / self._frames >= self.th.chair_in_the_way_yaw_deg)
+
+    def warnings(self) -> list[str]:
+        if self.in_the_way():
+            return ["the chair seems to stand between you and the camera, where it hides a leg, so the holds "
+                    "could not be timed: put it on your far side, or turn the camera to face you"]
         return []
+
+    def not_judged(self) -> dict[str, str]:
+        """With a leg hidden, the holds (so their length and sides) and whether the body left
+        the picture cannot be told."""
+        if self.in_the_way():
+            return dict.fromkeys(HIDDEN_BY_CHAIR, "had the chair between the camera and a leg")
+        return {}
 
 
 class StandingFigureFour(HoldExercise):

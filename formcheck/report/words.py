@@ -66,7 +66,11 @@ def verdict(report: Report, with_cue: bool = True) -> str:
         return "We couldn't see a person clearly in this video, so there is no feedback this time."
     if not reps and not holds:
         return "No reps or holds were counted."
+    from formcheck.exercises.base import COUNT_CODES
+
     work = work_text(reps, holds)
+    if {n.code for n in report.not_judged} & set(COUNT_CODES.values()):  # a count the view could not give is no count
+        work = f"{work} found, but not reliably counted"
     main = main_fault(report)
     if main is None and report.not_judged:  # silence on what the view hid is not a pass
         return f"Good form in what this camera view shows: {work}, nothing to correct there."
@@ -100,7 +104,9 @@ def humanize(code: str) -> str:
 def not_judged_text(not_judged, exercise_id: str) -> str | None:
     """"not judged from this camera view (it needs a side view; this one was front): back
     rounding; hips rising first"; None if nothing was left unjudged. ``not_judged``:
-    ``NotJudged`` items or ``(code, why)`` pairs; faults with the same reason go together."""
+    ``NotJudged`` items or ``(code, why)`` pairs; faults with the same reason go together
+    (a second reason: "... . Nor (it needs a front view; ...): ...").
+    A count's entry (``rep_count``, ``hold_count``) reads "rep count", "hold count"."""
     items = [(n.code, n.why) if hasattr(n, "code") else tuple(n) for n in not_judged]
     if not items:
         return None
@@ -108,9 +114,9 @@ def not_judged_text(not_judged, exercise_id: str) -> str | None:
     for code, why in items:
         title = fault_title(code, exercise_id)
         by_why.setdefault(why, []).append(title[:1].lower() + title[1:])
-    return "not judged from this camera view " + "; ".join(
-        f"(it {why.replace(' (', '; ').rstrip(')') if why.count('(') == 1 else why}): {'; '.join(names)}"
-        for why, names in by_why.items())
+    groups = [f"(it {why.replace(' (', '; ').rstrip(')') if why.count('(') == 1 else why}): {'; '.join(names)}"
+              for why, names in by_why.items()]
+    return "not judged from this camera view " + ". Nor ".join(groups)
 
 
 # What each rep's or hold's metric is called in plain words, and how its value reads (a
