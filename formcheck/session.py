@@ -147,7 +147,7 @@ class Session:
         result.frames_with_pose += pose is not None
         seen = pose is not None and ex.sees_body(pose, self.common.min_visibility)
         metrics = ex.measure(pose) if seen else {}
-        if seen and self._setup_watch is not None:
+        if pose is not None and self._setup_watch is not None:  # a prop hiding a leg leaves the body unseen
             self._setup_watch.note(pose)
         if self._keep_timeline:
             self._record_timeline(t_s, metrics)
@@ -257,8 +257,21 @@ class Session:
         if self._setup_watch is not None:
             self.result.warnings += self._setup_watch.warnings()
             self._not_judged(self._setup_watch.not_judged())
+        self._unsure_windows()
         self.result.events.sort(key=lambda e: e.t_s)
         return self.result
+
+    def _unsure_windows(self) -> None:
+        """Where the count is not judged, reps or holds may have been missed, and with them
+        the faults they would have shown: a fault of the exercise that did not fire is then
+        not judged either (one that fired was seen)."""
+        why = self.result.not_judged.get(COUNT_CODES[self.exercise.kind])
+        if why is None:
+            return
+        fired = {e.code for e in self.result.events}
+        for spec in self.exercise.FAULTS:
+            if spec.code not in fired:
+                self.result.not_judged.setdefault(spec.code, why)
 
     def _judge_count(self) -> None:
         """A count from a view where its signal does not hold up is no count: say so (the

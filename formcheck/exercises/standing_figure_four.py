@@ -62,6 +62,10 @@ class Thresholds:
     # body is turned at least this far from it (MediaPipe's estimate; the chair began to
     # hide a leg from a true 27 deg on the tuning half).
     chair_hand_still_ratio: float = 0.6
+    # The paths are sampled this often: frame by frame, MediaPipe's jitter of a hand at the
+    # chair's edge adds up with the frame rate (to 0.87 of the moving hand's path at 25 fps)
+    # while what a hand does stays the same.
+    chair_hand_step_s: float = 0.5
     chair_in_the_way_yaw_deg: float = 20.0
 
 
@@ -92,6 +96,7 @@ class ChairInTheWay:
         self.th = th
         self._wrists: dict[str, np.ndarray] = {}
         self._travel = {"left": 0.0, "right": 0.0}  # each wrist's path, in torso lengths
+        self._next_step_s = float("-inf")  # the path is sampled once a step (see chair_hand_step_s)
         self._left_nearer = 0    # frames the left shoulder was nearer the camera, less the right
         self._yaw_sum, self._frames = 0.0, 0
 
@@ -99,11 +104,13 @@ class ChairInTheWay:
         torso = geometry.distance(midpoint(pose, "shoulder"), midpoint(pose, "hip"))
         if not torso > 0:
             return
-        for side in self._travel:
-            wrist = pose.xy(Joint[f"{side.upper()}_WRIST"])
-            if side in self._wrists:
-                self._travel[side] += geometry.distance(wrist, self._wrists[side]) / torso
-            self._wrists[side] = wrist
+        if pose.t_s >= self._next_step_s:
+            self._next_step_s = pose.t_s + self.th.chair_hand_step_s
+            for side in self._travel:
+                wrist = pose.xy(Joint[f"{side.upper()}_WRIST"])
+                if side in self._wrists:
+                    self._travel[side] += geometry.distance(wrist, self._wrists[side]) / torso
+                self._wrists[side] = wrist
         self._left_nearer += 1 if pose.xyz(Joint.LEFT_SHOULDER)[2] < pose.xyz(Joint.RIGHT_SHOULDER)[2] else -1
         self._yaw_sum += facing_yaw_deg(pose)
         self._frames += 1
