@@ -262,11 +262,10 @@ class Session:
         return self.result
 
     def _unsure_windows(self) -> None:
-        """Where the count is not judged, reps or holds may have been missed, and with them
-        the faults they would have shown: a fault of the exercise that did not fire is then
-        not judged either (one that fired was seen)."""
+        """Where the count is not judged and nothing was counted, the reps or holds were
+        missed, and with them every fault they would have shown: those are not judged either."""
         why = self.result.not_judged.get(COUNT_CODES[self.exercise.kind])
-        if why is None:
+        if why is None or self.result.reps or self.result.holds:
             return
         fired = {e.code for e in self.result.events}
         for spec in self.exercise.FAULTS:
