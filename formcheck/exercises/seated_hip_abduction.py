@@ -36,8 +36,10 @@ class Thresholds:
     max_recline_deg: float = 35.0        # trunk reclined from vertical
     min_return_s: float = 0.6            # top of the rep back to rest
     uneven_fraction: float = 0.5         # one knee travels less than this x the other -> uneven
-    min_uneven_diff_ratio: float = 0.25  # ... and at least this much less (x hip width): a few
-                                         # pixels of landmark error must not make a small rep uneven
+    min_uneven_diff_ratio: float = 0.4   # ... and at least this much less (x hip width): landmark
+                                         # error must not make a small rep uneven (knees opening
+                                         # evenly read up to 0.34 apart on the tuning side, in
+                                         # small reps filmed from low; uneven ones 0.88 and more)
     max_uneven_yaw_deg: float = 20.0     # camera further to the side: as a knee opens it also drops
                                          # back, and that depth leaks into its sideways travel in the
                                          # picture (more for one knee, less for the other): evenness is
