@@ -331,7 +331,7 @@ def print_report(scores: list[Score], real: list[Score] | None, half: str, out=s
     w(f"Rendered population, {half} half: {len(scores)} clips "
       f"(unscored bands: angles +-5 deg, times +-25 %, ratios half the sample clips' margin)")
     w(f"{'exercise':22} {'view':9} {'n':>3} {'reps ok':>7} {'rep MAE':>7} {'holds ok':>8} "
-      f"{'hold err s':>10} {'side ok':>7} {'clean ok':>8} {'all ok':>6}")
+      f"{'hold err s':>10} {'side ok':>7} {'clean ok':>8} {'all ok':>6} {'counted':>7}")
     groups: dict[tuple[str, str], list[Score]] = defaultdict(list)
     for s in scores:
         groups[(s.exercise, s.view)].append(s)
@@ -340,7 +340,7 @@ def print_report(scores: list[Score], real: list[Score] | None, half: str, out=s
         m = summary(group)
         w(f"{exercise:22} {view:9} {m['clips']:>3} {_fmt(m['reps_exact']):>7} {_fmt(m['reps_mae']):>7} "
           f"{_fmt(m['holds_exact']):>8} {_fmt(m['hold_error_s']):>10} {_fmt(m['side_right']):>7} "
-          f"{_fmt(m['clean_ok']):>8} {_fmt(m['all_ok']):>6}")
+          f"{_fmt(m['clean_ok']):>8} {_fmt(m['all_ok']):>6} {_fmt(m['counted']):>7}")
     w()
     w(f"{'exercise':22} {'fault':18} {'precision':>9} {'recall':>6} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3} "
       f"{'not judged':>10}")
