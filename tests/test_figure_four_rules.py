@@ -331,22 +331,26 @@ def test_standing_side_comes_from_the_foot_that_stayed_down_not_the_labels():
     assert fired(result) == set()
 
 
+def replay_population(exercise, clip):
+    """(session result, truth) of a stored population track replayed through ``exercise``."""
+    from pathlib import Path
+
+    from formcheck.pose.store import load_track
+
+    track, truth = load_track(Path(__file__).parents[1] / "samples" / "population" / exercise.id / f"{clip}.track.xz")
+    session = Session(exercise, keep_timeline=False)
+    for t_s, pose in zip(track.times_s, track.poses):
+        session.update(t_s, pose)
+    return session.finish(), truth
+
+
 @pytest.mark.parametrize("clip, in_the_way", [("standing_figure_four-014", True),   # chair between, 52 deg
                                               ("standing_figure_four-016", False),  # chair beyond, -54 deg
                                               ("standing_figure_four-022", False)])  # near front, 8 deg
 def test_standing_says_when_the_chair_stands_between_the_camera_and_the_legs(clip, in_the_way):
     # Rendered tuning clips through the real model: the chair at the person's left hand; from
     # the left it hides a leg, which MediaPipe then invents (see ChairInTheWay).
-    from pathlib import Path
-
-    from formcheck.pose.store import load_track
-
-    track, _ = load_track(Path(__file__).parents[1] / "samples" / "population" / "standing_figure_four"
-                          / f"{clip}.track.xz")
-    session = Session(StandingFigureFour(), keep_timeline=False)
-    for t_s, pose in zip(track.times_s, track.poses):
-        session.update(t_s, pose)
-    result = session.finish()
+    result, _ = replay_population(StandingFigureFour(), clip)
     warned = [w for w in result.warnings if "chair" in w]
     assert bool(warned) == in_the_way
     # With a leg hidden the holds could not be timed (14 of 24 such clips right): the count
@@ -364,16 +368,7 @@ def test_standing_says_when_the_chair_stands_between_the_camera_and_the_legs(cli
 def test_seated_holds_seen_side_on_are_listed_as_not_judged(clip, judged):
     # Rendered tuning clips through the real model: side-on the legs overlap and the holds
     # were right in 11 of 18 such clips, so the count says it is not judged.
-    from pathlib import Path
-
-    from formcheck.pose.store import load_track
-
-    track, truth = load_track(Path(__file__).parents[1] / "samples" / "population" / "seated_figure_four"
-                              / f"{clip}.track.xz")
-    session = Session(SeatedFigureFour(), keep_timeline=False)
-    for t_s, pose in zip(track.times_s, track.poses):
-        session.update(t_s, pose)
-    result = session.finish()
+    result, truth = replay_population(SeatedFigureFour(), clip)
     assert ("hold_count" not in result.not_judged) == judged
     if not judged:
         assert result.not_judged["hold_count"] == "needs a front or oblique view (this one was side)"
