@@ -107,9 +107,12 @@ def not_judged_text(not_judged, exercise_id: str) -> str | None:
     ``NotJudged`` items or ``(code, why)`` pairs; faults with the same reason go together
     (a second reason: "... . Nor (it needs a front view; ...): ...").
     A count's entry (``rep_count``, ``hold_count``) reads "rep count", "hold count"."""
+    from formcheck.exercises.base import COUNT_CODES
+
     items = [(n.code, n.why) if hasattr(n, "code") else tuple(n) for n in not_judged]
     if not items:
         return None
+    items.sort(key=lambda item: item[0] not in COUNT_CODES.values())  # a count first, then the faults
     by_why: dict[str, list[str]] = {}
     for code, why in items:
         title = fault_title(code, exercise_id)
