@@ -134,6 +134,8 @@ class Session:
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
         self.views = ViewLog()
         self._setup_watch = exercise.setup_watch()
+        self._watch_from_s: float | None = None  # when the set-up watch saw its first frame
+        self._setup_cued = False  # its cue was said
         self._timeline_every = 1  # record every n-th frame in the timeline
 
     # -- per frame ---------------------------------------------------------------------------
@@ -148,7 +150,7 @@ class Session:
         seen = pose is not None and ex.sees_body(pose, self.common.min_visibility)
         metrics = ex.measure(pose) if seen else {}
         if pose is not None and self._setup_watch is not None:  # a prop hiding a leg leaves the body unseen
-            self._setup_watch.note(pose)
+            self._watch_setup(t_s, pose)
         if self._keep_timeline:
             self._record_timeline(t_s, metrics)
 
@@ -173,6 +175,17 @@ class Session:
             banner=self._current_banner(t_s, seen, in_position), in_position=in_position,
             sides_held=sides_held,
             hold_cue=self._segments.cue(hold_s, window.side, sides_held) if window is not None else None)
+
+    def _watch_setup(self, t_s: float, pose: PoseFrame) -> None:
+        """Let the set-up watch see the frame; once the person has been seen long enough,
+        say its cue (once) so that the set-up can be fixed before the end."""
+        self._setup_watch.note(pose)
+        self._watch_from_s = t_s if self._watch_from_s is None else self._watch_from_s
+        if not self._setup_cued and t_s - self._watch_from_s >= self.common.setup_watch_s:
+            cue = self._setup_watch.cue()
+            if cue is not None:
+                self._setup_cued = True
+                self._say(t_s, Banner(cue, "warning"))
 
     def _record_timeline(self, t_s: float, metrics: dict[str, float]) -> None:
         if (self.result.frames - 1) % self._timeline_every:

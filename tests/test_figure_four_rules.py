@@ -331,8 +331,9 @@ def test_standing_side_comes_from_the_foot_that_stayed_down_not_the_labels():
     assert fired(result) == set()
 
 
-def replay_population(exercise, clip):
-    """(session result, truth) of a stored population track replayed through ``exercise``."""
+def replay_population(exercise, clip, each=None):
+    """(session result, truth) of a stored population track replayed through ``exercise``;
+    ``each(t_s, live_state)`` sees every frame's state."""
     from pathlib import Path
 
     from formcheck.pose.store import load_track
@@ -340,7 +341,9 @@ def replay_population(exercise, clip):
     track, truth = load_track(Path(__file__).parents[1] / "samples" / "population" / exercise.id / f"{clip}.track.xz")
     session = Session(exercise, keep_timeline=False)
     for t_s, pose in zip(track.times_s, track.poses):
-        session.update(t_s, pose)
+        state = session.update(t_s, pose)
+        if each is not None:
+            each(t_s, state)
     return session.finish(), truth
 
 
@@ -374,3 +377,19 @@ def test_seated_holds_seen_side_on_are_listed_as_not_judged(clip, judged):
         assert result.not_judged["hold_count"] == "needs a front or oblique view (this one was side)"
         assert {"short_hold", "missing_side"} <= set(result.not_judged)
     assert len(result.holds) == len(truth["expect"]["holds"])  # the holds found are still listed
+
+
+@pytest.mark.parametrize("clip, in_the_way", [("standing_figure_four-014", True), ("standing_figure_four-022", False)])
+def test_standing_says_live_that_the_chair_is_in_the_way(clip, in_the_way):
+    # Said once the person has been seen for [common] setup_watch_s, not only in the summary.
+    said = {}
+
+    def note(t_s, state):
+        if state.banner is not None and "chair" in state.banner.text:
+            said.setdefault(state.banner.text, t_s)
+
+    result, truth = replay_population(StandingFigureFour(), clip, note)
+    assert bool(said) == in_the_way
+    if in_the_way:
+        assert list(said) == ["The chair hides a leg: put it on your far side"]
+        assert 10.0 <= min(said.values()) < truth["render"]["duration_s"] - 5.0  # in time to move it

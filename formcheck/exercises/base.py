@@ -85,6 +85,10 @@ class CommonThresholds:
     # the same stretch this fast. Seen again out of the stretch, it ended when last seen.
     hidden_hold_s: float = 5.0
     wrong_view_s: float = 2.0         # wrong camera view this long -> wrong_view
+    # A set-up problem (``Exercise.setup_watch``) is said live once the person has been seen
+    # this long: on the standing figure-four's 79 tuning-side clips the chair watch's answer
+    # after 10 s was its final one in 78, and in the other it was early, not wrong.
+    setup_watch_s: float = 10.0
     oblique_from_deg: float = 30.0    # body turned this far from the camera: an oblique view ...
     side_from_deg: float = 60.0       # ... and this far: a side view (see Exercise.view_class)
     side_lying_min_width_ratio: float = 0.2  # clamshell: shoulder+hip width / torso length in the
@@ -153,6 +157,10 @@ class SetupWatch(Protocol):
     def note(self, pose: PoseFrame) -> None: ...
 
     def warnings(self) -> list[str]: ...
+
+    def cue(self) -> str | None:
+        """A short line to say live while the problem shows (None: nothing to say)."""
+        ...
 
     def not_judged(self) -> dict[str, str]:
         """Codes the set-up kept from being judged (a count's ``rep_count``/``hold_count``

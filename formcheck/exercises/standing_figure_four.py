@@ -133,6 +133,9 @@ class ChairInTheWay:
                     "could not be timed: put it on your far side, or turn the camera to face you"]
         return []
 
+    def cue(self) -> str | None:
+        return "The chair hides a leg: put it on your far side" if self.in_the_way() else None
+
     def not_judged(self) -> dict[str, str]:
         """With a leg hidden, the holds (so their length and sides) and whether the body left
         the picture cannot be told."""
