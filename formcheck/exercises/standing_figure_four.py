@@ -62,11 +62,11 @@ class Thresholds:
     # body is turned at least this far from it (MediaPipe's estimate; the chair began to
     # hide a leg from a true 27 deg on the tuning half).
     chair_hand_still_ratio: float = 0.6
-    # The paths are sampled this often: frame by frame, MediaPipe's jitter of a hand at the
-    # chair's edge adds up with the frame rate (to 0.87 of the moving hand's path at 25 fps)
+    chair_in_the_way_yaw_deg: float = 20.0
+    # The hands' paths are sampled this often: frame by frame, MediaPipe's jitter of a hand at
+    # the chair's edge adds up with the frame rate (to 0.87 of the moving hand's path at 25 fps)
     # while what a hand does stays the same.
     chair_hand_step_s: float = 0.5
-    chair_in_the_way_yaw_deg: float = 20.0
 
 
 # Side-on the legs overlap and MediaPipe loses the crossed one: away from the chair, 9 of 13
@@ -92,7 +92,8 @@ class ChairInTheWay:
     MediaPipe invents it (a crossed leg while both feet are down, or both legs at hip
     height), so the holds may be wrong: on the tuning half and 44 more tuning-side renders,
     10 of the 24 clips this flags have something wrong (1 of the 43 others), and it flags
-    every clip filmed from the chair's side turned 27 deg or more. The chair hand is the
+    every clip filmed from the chair's side turned 27 deg or more. The count is then listed
+    as not judged (``not_judged``), and said live (``cue``) to move the chair. The chair hand is the
     one that stays still (the other goes to the crossed knee); the nearer side is the
     shoulder nearer the camera (world depth)."""
 
