@@ -227,6 +227,7 @@ def render_track(exercise_id: str, index: int, model_path: Path) -> tuple[object
     view = view_truth(spec)
     if view["outside_views_deg"] > WRONG_VIEW_BAND_DEG:  # the camera is clearly off the views
         expect["faults_present"] = sorted(set(expect["faults_present"]) | {"wrong_view"})
+        expect["faults_absent"] = [c for c in expect["faults_absent"] if c != "wrong_view"]
     if view["outside_views_deg"] > 0:  # faults the view may hide are not scored, nor wrong_view in the band
         hidden = [c for c in expect["faults_absent"] + expect["faults_present"] if c != "wrong_view"]
         if view["outside_views_deg"] <= WRONG_VIEW_BAND_DEG:
