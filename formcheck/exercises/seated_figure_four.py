@@ -19,8 +19,7 @@ import numpy as np
 from formcheck import geometry
 from formcheck.counting import HALFWAY, UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise,
-                                      KeyAngle,
-                                      crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
+                                      KeyAngle, crossed_leg, elevation_deg, facing_yaw_deg, missing_side,
                                       sustained_extreme, trunk_lean_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame
 
