@@ -98,7 +98,7 @@ class Score:
 def score(name: str, exercise: str, view: str, expect: dict, got: Outcome, count_always: bool = False) -> Score:
     present = set(expect.get("faults_present", []))
     absent = set(expect.get("faults_absent", [])) - present  # older tracks of off-view clips list wrong_view in both
-    from formcheck.exercises.base import COUNT_CODES
+    from formcheck.exercises.base import is_count_code
 
     s = Score(name, exercise, view, clean=not present)
     want = expect.get("rep_count")
@@ -108,7 +108,7 @@ def score(name: str, exercise: str, view: str, expect: dict, got: Outcome, count
     # all; a filmed clip, whose label is the truth); ``counted`` says how often that happens.
     asserted = span is not None or want is not None or bool(expect.get("holds"))
     if asserted:
-        s.count_judged = count_always or not (got.not_judged & set(COUNT_CODES.values()))
+        s.count_judged = count_always or not any(map(is_count_code, got.not_judged))
     if s.count_judged is False:
         want = span = None
         expect = {k: v for k, v in expect.items() if k != "holds"}

@@ -44,7 +44,7 @@ def _nearest(value: str, choices: list[str]) -> str | None:
 def summary_line(report) -> str:
     """One line on a ``Report``: the clip, its exercise, reps or holds, faults (named as the
     report page names them)."""
-    from formcheck.exercises.base import COUNT_CODES
+    from formcheck.exercises.base import is_count_code
     from formcheck.report.words import exercise_title, fault_title
     s = report.summary
     parts = [f"{Path(report.source).name}: {exercise_title(report.exercise)}"]
@@ -53,7 +53,7 @@ def summary_line(report) -> str:
     if s.hold_count:
         holds = ", ".join(f"{h.side or '-'} {h.duration_s:.1f} s" for h in report.holds)
         parts.append(f"{s.hold_count} hold{'' if s.hold_count == 1 else 's'} ({holds})")
-    if {n.code for n in report.not_judged} & set(COUNT_CODES.values()):
+    if any(is_count_code(n.code) for n in report.not_judged):
         parts[-1] += " - the count is not reliable from this view"
     faults = ", ".join(f"{fault_title(code, report.exercise).lower()} ×{n}" for code, n in s.fault_counts.items())
     parts.append(f"faults: {faults}" if faults else "no faults seen" if report.not_judged else "no faults")

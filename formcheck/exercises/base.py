@@ -25,6 +25,11 @@ ANY_VIEW = (SIDE, FRONT, OBLIQUE)
 COUNT_CODES = {"reps": "rep_count", "holds": "hold_count"}
 
 
+def is_count_code(code: str) -> bool:
+    """Whether a ``not_judged`` code is a count's (``rep_count``, ``hold_count``), not a fault's."""
+    return code in COUNT_CODES.values()
+
+
 @dataclass(frozen=True)
 class FaultSpec:
     """A fault an exercise can report, declared once in its file; reports, the live banner,

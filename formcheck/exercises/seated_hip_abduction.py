@@ -177,8 +177,7 @@ class SeatedHipAbduction(RepExercise):
     def bands(self) -> dict[str, list[dict]]:
         return {
             "knee_gap_pct": [{"label": "Below the target opening", "min": None,
-                              "max": 100 * self.seen_min_peak_ratio(),
-                              "code": None}],
+                              "max": 100 * self.seen_min_peak_ratio(), "code": None}],
             "trunk_recline_deg": [{"min": self.th.max_recline_deg, "max": None,
                                    "code": "leaning_back"}],
         }

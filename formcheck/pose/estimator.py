@@ -231,7 +231,7 @@ class _Zoom:
     def _around(pose: PoseFrame, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
         """A square ``ZOOM_FOLLOW_SPAN`` times the pose's span around it, in the frame,
         in the source's pixels."""
-        (x0, y0), (x1, y1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
+        x0, y0, x1, y1 = _source_box(pose, scale)
         height, width = shape[:2]
         side = min(round(ZOOM_FOLLOW_SPAN * max(x1 - x0, y1 - y0)), width, height)
         left = min(max(round((x0 + x1 - side) / 2), 0), width - side)
@@ -243,7 +243,7 @@ class _Zoom:
         """Whether the pose keeps ``ZOOM_FOLLOW_ROOM`` of the square's side from its edges."""
         x0, y0, x1, y1 = square
         room = ZOOM_FOLLOW_ROOM * (x1 - x0)
-        (px0, py0), (px1, py1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
+        px0, py0, px1, py1 = _source_box(pose, scale)
         return px0 >= x0 + room and py0 >= y0 + room and px1 <= x1 - room and py1 <= y1 - room
 
     def _small_and_whole(self, pose: PoseFrame | None, frame: ModelInput, scale: float,
@@ -261,13 +261,19 @@ class _Zoom:
             if bx0 <= cx <= bx1 and by0 <= cy <= by1:
                 return None
         x0, y0, x1, y1 = window
-        (px0, py0), (px1, py1) = pose.image_xy.min(axis=0) * scale, pose.image_xy.max(axis=0) * scale
+        px0, py0, px1, py1 = _source_box(pose, scale)
         if max(px1 - px0, py1 - py0) / scale >= ZOOM_FOUND_SHARE * max(frame.width, frame.height):
             return None
         height, width = frame.source.shape[:2]
         inside = ((px0 >= x0 or x0 == 0) and (py0 >= y0 or y0 == 0)
                   and (px1 <= x1 or x1 == width) and (py1 <= y1 or y1 == height))
         return pose if inside else None
+
+
+def _source_box(pose: PoseFrame, scale: float) -> tuple[float, float, float, float]:
+    """The pose's bounding box (``person.box``) in the source's pixels (the frame's x ``scale``)."""
+    x0, y0, x1, y1 = box(pose)
+    return x0 * scale, y0 * scale, x1 * scale, y1 * scale
 
 
 def _region(window: tuple[int, int, int, int], scale: float) -> tuple[float, float, float, float]:

@@ -66,10 +66,10 @@ def verdict(report: Report, with_cue: bool = True) -> str:
         return "We couldn't see a person clearly in this video, so there is no feedback this time."
     if not reps and not holds:
         return "No reps or holds were counted."
-    from formcheck.exercises.base import COUNT_CODES
+    from formcheck.exercises.base import is_count_code
 
     work = work_text(reps, holds)
-    if {n.code for n in report.not_judged} & set(COUNT_CODES.values()):  # a count the view could not give is no count
+    if any(is_count_code(n.code) for n in report.not_judged):  # a count the view could not give is no count
         work = f"{work} found, but not reliably counted"
     main = main_fault(report)
     if main is None and report.not_judged:  # silence on what the view hid is not a pass
@@ -107,12 +107,12 @@ def not_judged_text(not_judged, exercise_id: str) -> str | None:
     ``NotJudged`` items or ``(code, why)`` pairs; faults with the same reason go together
     (a second reason: "... . Nor (it needs a front view; ...): ...").
     A count's entry (``rep_count``, ``hold_count``) reads "rep count", "hold count"."""
-    from formcheck.exercises.base import COUNT_CODES
+    from formcheck.exercises.base import is_count_code
 
     items = [(n.code, n.why) if hasattr(n, "code") else tuple(n) for n in not_judged]
     if not items:
         return None
-    items.sort(key=lambda item: item[0] not in COUNT_CODES.values())  # a count first, then the faults
+    items.sort(key=lambda item: not is_count_code(item[0]))  # a count first, then the faults
     by_why: dict[str, list[str]] = {}
     for code, why in items:
         title = fault_title(code, exercise_id)
