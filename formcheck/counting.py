@@ -201,9 +201,16 @@ class RepCounter:
         return rep if rep.duration_s >= self.min_rep_s else None
 
     def finish(self, t_s: float) -> Window | None:
-        """The video ended: an unfinished rep is dropped (it never came back down), but a video
-        that started at the bottom and ends as the rise completes counts that rise."""
-        self.rep = None
+        """The video ended: a rep that never came back down is dropped, but one that had come
+        down past ``trough_fraction`` of its height counts (a video cut as the person gets back
+        to rest leaves no time to see the signal settle), and a video that started at the
+        bottom and ends as the rise completes counts that rise."""
+        rep, self.rep = self.rep, None
+        if rep is not None:
+            if self._values[-1] - self.rest_level > self.trough_fraction * (self._peak - self.rest_level):
+                return None
+            rep.end_s = rep.times_s[-1]
+            return rep if rep.duration_s >= self.min_rep_s else None
         opening, self._opening = self._opening, None
         if opening is None or not self._recent or self._opening_level - self._recent[-1][1] < self.enter_rise:
             return None

@@ -150,3 +150,18 @@ def test_the_resting_level_comes_back_down_after_a_slow_rise(fps):
     # a second must bring it back down, whatever the frame rate, or the next rep is lost.
     times, values = _reps_signal(fps, [(1.5, 6.0), (9.0, 3.0)], height=50.0)
     assert len(count(RepCounter(enter_rise=35), times, values)) == 2
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+@pytest.mark.parametrize("cut_at, counted", [(0.8, True), (0.5, False)])
+def test_a_video_cut_as_the_last_rep_comes_back_down(fps, cut_at, counted):
+    # The second rep's video ends 80% of the way through it (the signal ~10% of its height
+    # above rest: nearly back down, counted) or at its top (not a finished rep).
+    times, values = _reps_signal(fps, [(1.0, 2.5), (4.0, 2.5)])
+    kept = times <= 4.0 + cut_at * 2.5
+    counter = RepCounter(enter_rise=35)
+    reps = count(counter, times[kept], values[kept])
+    last = counter.finish(times[kept][-1])
+    assert len(reps) == 1 and (last is not None) == counted
+    if counted:
+        assert abs(last.start_s - 4.0) < 0.5 and last.end_s == times[kept][-1]
