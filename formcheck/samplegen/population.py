@@ -17,7 +17,8 @@ seconds. The video itself is rendered again on demand (``video``).
 Seeds: clip ``k`` of an exercise has seed ``1000 * exercise number + k``; even ``k`` are
 the tuning half, odd ``k`` the test half. Tune only on the tuning half. Clips from
 ``PER_EXERCISE`` on are named negatives (``NEGATIVE_MOVES``, ``exercises.negatives``):
-walking through, sitting down, a pigeon stretch, as many in each half.
+walking through, sitting down, a pigeon stretch, as many in each half; after them come
+``MORE_PER_EXERCISE`` more drawn clips.
 """
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ from formcheck.samplegen.body import BodyShape, Outfit
 from formcheck.samplegen.exercises import EXERCISES, CameraSpec, ClipSpec
 from formcheck.samplegen.exercises.negatives import MOVES
 
-PER_EXERCISE = 40
+PER_EXERCISE = 40          # drawn clips before the named negatives
+MORE_PER_EXERCISE = 40     # ... and after them: with 2-4 clips a fault in a half, one clip moved a
+                           # fault's precision or recall by 0.25-0.5
 BAND_SHARE = 0.5          # unscored band: half the sample clips' margin (5 deg, 25% of a time, ...)
 WRONG_VIEW_BAND_DEG = 15.0  # yaw this close outside the allowed views: wrong_view unscored
 NEGATIVE_SHARE = 0.12
@@ -69,7 +72,7 @@ def negative_moves(exercise_id: str) -> list[str]:
 
 
 def clip_count(exercise_id: str) -> int:
-    return PER_EXERCISE + len(negative_moves(exercise_id))
+    return PER_EXERCISE + len(negative_moves(exercise_id)) + MORE_PER_EXERCISE
 
 
 def half_of(index: int) -> str:
