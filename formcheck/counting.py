@@ -230,7 +230,8 @@ HALFWAY = "halfway"
 class SideEvidence(Protocol):
     """Tells a hold's side from evidence gathered frame by frame (see ``HoldTracker``)."""
 
-    def note(self, metrics: dict[str, float], side: str | None) -> None: ...
+    def note(self, metrics: dict[str, float], side: str | None, holding: bool) -> None:
+        """Each frame: its metrics, the side its posture shows, and whether a hold is in progress."""
 
     def crossed_side(self) -> str | None: ...
 
@@ -280,7 +281,7 @@ class HoldTracker:
         ``HALFWAY``. Returns a finished hold."""
         finished = self._update(t_s, side, metrics)
         if self.side_evidence is not None:
-            self.side_evidence.note(metrics, side)
+            self.side_evidence.note(metrics, side, self.hold is not None)
         return finished
 
     def _update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:

@@ -122,13 +122,18 @@ class StandingFoot:
         self._standing: list[tuple[float, float]] = []  # the lower (standing) ankle in this hold
         self._holding = False
 
-    def note(self, m: dict[str, float], side: str | None) -> None:
-        """Each frame in position, with the side the posture shows (None: undone, both feet down)."""
+    def note(self, m: dict[str, float], side: str | None, holding: bool) -> None:
+        """Each frame in position, with the side the posture shows (None: undone, both feet
+        down) and whether a hold is in progress."""
         if not m:  # nobody seen
             return
         left, right = (m["left_ankle_x_px"], m["left_ankle_y_px"]), (m["right_ankle_x_px"], m["right_ankle_y_px"])
         if side is None:
-            self._rest.append((*left, *right))
+            # Where the feet rest is taken only between holds: a hold's moments read undone are
+            # MediaPipe losing the crossed leg, often mirroring both legs up off the floor
+            # (tuning side: a hold's lost frames made the next hold's side wrong).
+            if not holding:
+                self._rest.append((*left, *right))
             self._holding = False
             return
         if side in (UNSEEN, HALFWAY) and not self._holding:  # unsure: neither rest nor a hold
