@@ -201,13 +201,17 @@ class RepCounter:
         return rep if rep.duration_s >= self.min_rep_s else None
 
     def finish(self, t_s: float) -> Window | None:
-        """The video ended: a rep that never came back down is dropped, but one that had come
-        down past ``trough_fraction`` of its height counts (a video cut as the person gets back
-        to rest leaves no time to see the signal settle), and a video that started at the
-        bottom and ends as the rise completes counts that rise."""
+        """The video ended: a rep that never came back down is dropped, but one that came down
+        past ``trough_fraction`` of its height in the last ``settle_s`` counts (a video cut as
+        the person gets back to rest leaves no time to see the signal settle; lower for longer,
+        the rest is elsewhere), and a video that started at the bottom and ends as the rise
+        completes counts that rise."""
         rep, self.rep = self.rep, None
         if rep is not None:
-            if self._values[-1] - self.rest_level > self.trough_fraction * (self._peak - self.rest_level):
+            low = self.rest_level + self.trough_fraction * (self._peak - self.rest_level)
+            high = [i for i, v in enumerate(self._values) if v > low]
+            came_down = rep.times_s[high[-1] + 1] if high and high[-1] + 1 < len(rep.times_s) else None
+            if came_down is None or rep.times_s[-1] - came_down > self.settle_s:
                 return None
             rep.end_s = rep.times_s[-1]
             return rep if rep.duration_s >= self.min_rep_s else None
@@ -285,8 +289,15 @@ class HoldTracker:
         return finished
 
     def _update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
-        if side == HALFWAY:
-            side = UNSEEN if self.hold is not None else None
+        if side == HALFWAY and self.hold is None:
+            if self._candidate is not None and self._candidate_seen_s >= self.enter_s / 2:
+                # Crossed for sure half of enter_s already: a frame half way is the ankle
+                # wavering about the knee (MediaPipe), not the uncrossing; it adds nothing.
+                self._candidate_gap = True
+                return None
+            side = None  # crossing and uncrossing pass through it: nothing about to start is a hold
+        elif side == HALFWAY:
+            side = UNSEEN
         unseen = side == UNSEEN
         if unseen:
             if self.hold is None:

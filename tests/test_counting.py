@@ -165,3 +165,16 @@ def test_a_video_cut_as_the_last_rep_comes_back_down(fps, cut_at, counted):
     assert len(reps) == 1 and (last is not None) == counted
     if counted:
         assert abs(last.start_s - 4.0) < 0.5 and last.end_s == times[kept][-1]
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_video_ending_long_after_the_signal_settled_half_way_down_has_no_last_rep(fps):
+    # Down to a fifth of the rise and held there for 2 s (another movement, another resting
+    # level) when the video ends: no rep was seen to finish.
+    times, values = _reps_signal(fps, [(1.0, 2.5), (4.0, 2.5)])
+    kept = times <= 4.0 + 0.85 * 2.5
+    times, values = times[kept], values[kept]
+    held = np.arange(times[-1] + 1.0 / fps, times[-1] + 2.0, 1.0 / fps)
+    counter = RepCounter(enter_rise=35)
+    reps = count(counter, np.concatenate([times, held]), np.concatenate([values, np.full(len(held), 18.0)]))
+    assert len(reps) == 1 and counter.finish(held[-1]) is None
