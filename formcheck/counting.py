@@ -289,15 +289,8 @@ class HoldTracker:
         return finished
 
     def _update(self, t_s: float, side: str | None, metrics: dict[str, float]) -> Window | None:
-        if side == HALFWAY and self.hold is None:
-            if self._candidate is not None and self._candidate_seen_s >= self.enter_s / 2:
-                # Crossed for sure half of enter_s already: a frame half way is the ankle
-                # wavering about the knee (MediaPipe), not the uncrossing; it adds nothing.
-                self._candidate_gap = True
-                return None
-            side = None  # crossing and uncrossing pass through it: nothing about to start is a hold
-        elif side == HALFWAY:
-            side = UNSEEN
+        if side == HALFWAY:
+            side = UNSEEN if self.hold is not None else None
         unseen = side == UNSEEN
         if unseen:
             if self.hold is None:
