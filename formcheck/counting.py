@@ -209,9 +209,8 @@ class RepCounter:
         rep, self.rep = self.rep, None
         if rep is not None:
             low = self.rest_level + self.trough_fraction * (self._peak - self.rest_level)
-            high = [i for i, v in enumerate(self._values) if v > low]
-            came_down = rep.times_s[high[-1] + 1] if high and high[-1] + 1 < len(rep.times_s) else None
-            if came_down is None or rep.times_s[-1] - came_down > self.settle_s:
+            last_high = max(i for i, v in enumerate(self._values) if v > low)  # the peak at least
+            if last_high == len(self._values) - 1 or rep.times_s[-1] - rep.times_s[last_high + 1] > self.settle_s:
                 return None
             rep.end_s = rep.times_s[-1]
             return rep if rep.duration_s >= self.min_rep_s else None

@@ -341,10 +341,11 @@ class PoseEstimator:
         else:
             result = self._landmarker.detect_for_video(frame.image, t_ms)
         pose = _pose_of(result, t_s, (0, 0, 1, 1), (frame.width, frame.height))
-        if self._zoom is not None and pose is None:  # nobody, or someone too small for the model
-            pose = self._zoom.find(frame, t_s, t_ms)
-        elif self._zoom is not None:
-            self._zoom.seen(pose)
+        if self._zoom is not None:
+            if pose is None:  # nobody, or someone too small for the model
+                pose = self._zoom.find(frame, t_s, t_ms)
+            else:
+                self._zoom.seen(pose)
         return self._one_person(pose, frame, t_s)
 
     def _one_person(self, pose: PoseFrame | None, frame: ModelInput, t_s: float) -> PoseFrame | None:
@@ -367,9 +368,8 @@ class PoseEstimator:
         where = self._person.search_box(picture.shape[1], picture.shape[0]) if scale > 0 else None
         if where is None:
             return None
-        x0, y0, x1, y1 = (round(v * scale) for v in where)
-        full = (x0 / scale, y0 / scale, (x1 - x0) / scale, (y1 - y0) / scale)
-        return self._look(picture[y0:y1, x0:x1], t_s, full)
+        x0, y0, x1, y1 = crop = tuple(round(v * scale) for v in where)
+        return self._look(picture[y0:y1, x0:x1], t_s, _region(crop, scale))
 
     def _look(self, rgb: np.ndarray, t_s: float, region: tuple[float, float, float, float]) -> PoseFrame | None:
         """The pose in an RGB picture that is ``region`` (x, y, width, height) of the frame,
