@@ -1,7 +1,7 @@
-"""The population's named negatives (clips 040 on, ``formcheck.samplegen.exercises.negatives``):
-each stored track is the clip its seed draws, the earlier 40 clips of each exercise are
-drawn as before, and every named move has as many clips in the tuning half as in the test
-half, all expecting nothing to count."""
+"""The population's named negatives (clips 040 on, ``formcheck.samplegen.exercises.negatives``)
+and fault clips (the last ones): each stored track is the clip its seed draws, the earlier 40
+clips of each exercise are drawn as before, every named move has as many clips in the tuning
+half as in the test half, all expecting nothing to count, and every fault as many clips too."""
 from __future__ import annotations
 
 import json
@@ -60,3 +60,20 @@ def test_named_negatives_come_in_both_halves(stored):
         assert truth["negative"] and truth["index"] >= P.PER_EXERCISE
         expect = truth["expect"]
         assert expect["rep_count"] in (0, None) and expect["holds"] == [] and expect["faults_present"] == []
+
+
+def test_fault_clips_act_each_fault_as_often_in_both_halves(stored):
+    """The last clips of each exercise act its faults in turn (``population.PER_FAULT`` each),
+    half in the tuning half and half in the test half, none a negative or off the views."""
+    from formcheck.samplegen import population as P
+
+    acted = Counter()
+    for truth in stored:
+        if truth["index"] >= P.first_fault_clip(truth["exercise"]):
+            assert truth["render"]["fault"] == P.fault_acted(truth["exercise"], truth["index"]), truth["clip"]
+            assert not truth["negative"] and truth["view"]["outside_views_deg"] == 0, truth["clip"]
+            acted[(truth["exercise"], truth["render"]["fault"], truth["half"])] += 1
+    for exercise in {t["exercise"] for t in stored}:
+        for fault in P.faults_of(exercise):
+            for half in ("tune", "test"):
+                assert acted[(exercise, fault, half)] == P.PER_FAULT // 2, (exercise, fault, half)

@@ -18,7 +18,9 @@ Seeds: clip ``k`` of an exercise has seed ``1000 * exercise number + k``; even `
 the tuning half, odd ``k`` the test half. Tune only on the tuning half. Clips from
 ``PER_EXERCISE`` on are named negatives (``NEGATIVE_MOVES``, ``exercises.negatives``):
 walking through, sitting down, a pigeon stretch, as many in each half; after them come
-``MORE_PER_EXERCISE`` more drawn clips.
+``MORE_PER_EXERCISE`` more drawn clips, then ``PER_FAULT`` clips of each fault in turn
+(acted at the same graded severity, in the exercise's views), so that each fault's precision
+and recall rest on more than two or three clips a half.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from formcheck.samplegen.exercises.negatives import MOVES
 PER_EXERCISE = 40          # drawn clips before the named negatives
 MORE_PER_EXERCISE = 40     # ... and after them: with 2-4 clips a fault in a half, one clip moved a
                            # fault's precision or recall by 0.25-0.5
+PER_FAULT = 12             # ... and last, this many clips of each fault (half in each half)
 BAND_SHARE = 0.5          # unscored band: half the sample clips' margin (5 deg, 25% of a time, ...)
 WRONG_VIEW_BAND_DEG = 15.0  # yaw this close outside the allowed views: wrong_view unscored
 NEGATIVE_SHARE = 0.12
@@ -71,8 +74,24 @@ def negative_moves(exercise_id: str) -> list[str]:
     return [kind for kind in kinds for _ in range(NEGATIVE_MOVES[kind])]
 
 
-def clip_count(exercise_id: str) -> int:
+def faults_of(exercise_id: str) -> list[str]:
+    return [f for f in EXERCISES[exercise_id].fault_options if f is not None]
+
+
+def first_fault_clip(exercise_id: str) -> int:
     return PER_EXERCISE + len(negative_moves(exercise_id)) + MORE_PER_EXERCISE
+
+
+def clip_count(exercise_id: str) -> int:
+    return first_fault_clip(exercise_id) + PER_FAULT * len(faults_of(exercise_id))
+
+
+def fault_acted(exercise_id: str, index: int) -> str | None:
+    """The fault clip ``index`` must act (clips from ``first_fault_clip`` on), else None. Clips
+    2k and 2k+1 act the same fault, one in each half."""
+    first = first_fault_clip(exercise_id)
+    faults = faults_of(exercise_id)
+    return faults[(index - first) // 2 % len(faults)] if index >= first else None
 
 
 def half_of(index: int) -> str:
@@ -118,16 +137,18 @@ def _fps(rng: np.random.Generator, holds: bool) -> float:
     return float(rates[rng.choice(len(rates), p=np.array(weights) / sum(weights))])
 
 
-def _options(rng: np.random.Generator, cls, negative: bool, move: str | None = None) -> tuple[str | None, dict, float]:
-    """(fault acted, script options, severity share)."""
+def _options(rng: np.random.Generator, cls, negative: bool, move: str | None = None,
+             fault: str | None = None) -> tuple[str | None, dict, float]:
+    """(fault acted, script options, severity share); ``fault``: the fault to act."""
     if move is not None:  # a named negative: its own script, its own options
         return None, {"move": move, **MOVES[move].draw_options(rng)}, 0.0
     defaults = cls.defaults
     faults = [f for f in cls.fault_options if f is not None]
     if negative:
         fault, share, options = None, 0.0, dict(cls.negative_options)
-    else:
+    elif fault is None:
         fault = None if rng.uniform() < CLEAN_SHARE else faults[rng.integers(len(faults))]
+    if not negative:
         toward = fault or faults[rng.integers(len(faults))]
         share = float(rng.uniform(0.35, 1.3) if fault else rng.uniform(0.0, 0.3))
         options = blend(defaults, cls.fault_options[toward], share)
@@ -168,8 +189,9 @@ def draw(exercise_id: str, index: int, attempt: int = 0) -> ClipSpec:
     shape = BodyShape(**{k: round(float(v), 3) for k, v in shape.to_dict().items()})
     moves = negative_moves(exercise_id)
     move = moves[index - PER_EXERCISE] if PER_EXERCISE <= index < PER_EXERCISE + len(moves) else None
-    negative = bool(rng.uniform() < NEGATIVE_SHARE) or move is not None
-    beyond = bool(not negative and cls.beyond_deg > 0 and rng.uniform() < BEYOND_SHARE)
+    forced = fault_acted(exercise_id, index)
+    negative = forced is None and (bool(rng.uniform() < NEGATIVE_SHARE) or move is not None)
+    beyond = bool(forced is None and not negative and cls.beyond_deg > 0 and rng.uniform() < BEYOND_SHARE)
     yaw, outside = _yaw(rng, cls, beyond)
     if cls.portrait_ok and rng.uniform() < 0.25:
         width, height = PORTRAIT[rng.integers(len(PORTRAIT))]
@@ -179,7 +201,7 @@ def draw(exercise_id: str, index: int, attempt: int = 0) -> ClipSpec:
                         distance_m=round(float(rng.uniform(*cls.distances_m)), 2), width=width, height=height,
                         fps=_fps(rng, holds="sides" in cls.defaults),
                         hfov_deg=round(float(rng.uniform(50.0, 72.0)), 1))
-    fault, options, share = _options(rng, cls, negative, move)
+    fault, options, share = _options(rng, cls, negative, move, forced)
     colour = lambda lo, hi: tuple(int(v) for v in rng.integers(lo, hi, 3))  # noqa: E731
     what = (f"negative ({move})" if move else "negative" if negative
             else f"{fault} at {share:.2f}" if fault else f"clean ({share:.2f})")
