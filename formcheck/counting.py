@@ -49,12 +49,13 @@ class RepCounter:
     peaks: once it has come down past ``trough_fraction`` of the height and climbs again by
     ``rebound_fraction`` of it, the rep ends at the trough and the next one starts there.
 
-    The resting level follows a slow drift up (time constant ``rest_follow_s``) and drops to
-    a lower level only once that level has lasted ``dip_s``: one glitch at rest does not
-    lower it for good, nor do the first rough detections (``first_detection_s``). A video
-    that starts inside a rep (seated, at the bottom of a squat or a deadlift) counts that
-    rise as one rep once the signal has come down by ``enter_rise`` and settled. Every span
-    is in seconds, so 10 and 60 fps count alike.
+    The resting level follows a slow drift up (time constant ``rest_follow_s``, and never
+    faster than ``min_exit_rise`` per ``rest_follow_s``: a slow rep's start must not carry
+    the rest up with it) and drops to a lower level only once that level has lasted
+    ``dip_s``: one glitch at rest does not lower it for good, nor do the first rough
+    detections (``first_detection_s``). A video that starts inside a rep (seated, at the
+    bottom of a squat or a deadlift) counts that rise as one rep once the signal has come
+    down by ``enter_rise`` and settled. Every span is in seconds, so 10 and 60 fps count alike.
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
@@ -128,8 +129,11 @@ class RepCounter:
 
     def _at_rest(self, t_s: float, value: float, metrics: dict[str, float], dt: float) -> Window | None:
         self._remember_rest(t_s, value, metrics)
-        if value > self.rest_level:  # follow a slow drift up (and damp slow wobbles)
-            self.rest_level += min(1.0, dt / self.rest_follow_s) * (value - self.rest_level)
+        # A drift is slow: following a slow rep's own start at full speed lifted the rest by
+        # 4-8 deg, and squats 6-11 deg past the count's depth went uncounted (tuning side),
+        # small abductions too. Noise still lifts it (a wobble is no rep).
+        if value > self.rest_level:
+            self.rest_level += min(1.0, dt / self.rest_follow_s) * min(value - self.rest_level, self.min_exit_rise)
         held_low = max(v for _, v in self._recent)  # the lowest level that lasted dip_s
         if held_low < self.rest_level and t_s - self._recent[0][0] >= self.dip_s:
             self.rest_level = held_low

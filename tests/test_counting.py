@@ -29,6 +29,16 @@ def test_rep_counter_ignores_small_wobbles():
     assert count(RepCounter(enter_rise=15), times, values) == []
 
 
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_slow_rep_just_past_the_threshold_counts(fps):
+    # A squat 4 deg past the count's 35 deg, taken slowly (2.5 s down, 2 s up) from a rest
+    # that wobbles a little: its own start must not lift the resting level and eat the rise.
+    times = np.arange(0, 12, 1 / fps)
+    down = np.clip((times - 1.5) / 2.5, 0, 1) * np.clip((8.0 - times) / 2.0, 0, 1)
+    values = 3 + 39 * np.sin(np.pi / 2 * down) ** 2 + 0.5 * np.sin(times * 7)
+    assert len(count(RepCounter(enter_rise=35), times, values)) == 1
+
+
 def test_rep_counter_adapts_to_a_different_resting_level():
     times, values = bridge_signal(reps=2, rest_deg=-70, top_deg=-40)
     assert len(count(RepCounter(enter_rise=15), times, values)) == 2

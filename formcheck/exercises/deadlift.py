@@ -3,7 +3,8 @@ feet hip-width apart, knees soft. Push the hips back and let the chest come forw
 a long, flat back until you feel the hamstrings; drive the hips forward to stand tall.
 
 Measures (side view; the hinge and the back's shape lie in the image plane):
-- the rep: trunk lean from vertical (world landmarks, robust in any view);
+- the rep: trunk lean from vertical toward the toes (world landmarks, robust in any view;
+  a lean back at the top is no rep);
 - rounded back: at the bottom of the hinge (the shoulder-hip-knee angle at its
   smallest), the ear-shoulder-hip line bending - head and shoulders curling down off
   the line of the trunk;
@@ -28,7 +29,7 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
                                       trunk_lean_deg)
-from formcheck.exercises.lower_body import signed_lean_deg, sustained_max_or_nan
+from formcheck.exercises.lower_body import signed_lean_deg, sustained_max_or_nan, toward_toes_lean_deg
 from formcheck.pose.landmarks import PoseFrame
 
 
@@ -99,7 +100,7 @@ class Deadlift(RepExercise):
     Thresholds = Thresholds
     FAULTS = FAULTS
     joints = ("shoulder", "hip", "knee", "ankle")
-    rep_signal = "trunk_lean_deg"
+    rep_signal = "hinge_lean_deg"
     key_angle = KeyAngle("hip_deg", "hip")
     plots = {"hip_deg": "Hip angle (deg)", "knee_deg": "Knee angle (deg)",
              "neck_bend_deg": "Head and upper back off the trunk line (deg)",
@@ -110,6 +111,7 @@ class Deadlift(RepExercise):
         ear, shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("ear", "shoulder", "hip", "knee", "ankle"))
         return {
             "trunk_lean_deg": trunk_lean_deg(pose),
+            "hinge_lean_deg": toward_toes_lean_deg(pose),
             "trunk_forward_deg": signed_lean_deg(pose),
             "hip_deg": geometry.angle_deg(shoulder, hip, knee),
             "knee_deg": geometry.angle_deg(hip, knee, ankle),
