@@ -290,3 +290,35 @@ def test_a_left_right_swap_mid_squat_is_not_a_heel_lifting():
     assert "heels_lifting" not in codes(run(Squat(), track))
     swapped = [_swapped(p) if int(p.t_s) % 2 else p for p in track]
     assert "heels_lifting" not in codes(run(Squat(), swapped))
+
+
+# --- stored population tracks (tuning side): MediaPipe's own readings -----------------------
+def replay_track(exercise, clip):
+    from pathlib import Path
+
+    from formcheck.pose.store import load_track
+
+    track, _ = load_track(Path(__file__).parents[1] / "samples" / "population" / exercise.id / f"{clip}.track.xz")
+    session = Session(exercise, keep_timeline=False)
+    for t_s, pose in zip(track.times_s, track.poses):
+        session.update(t_s, pose)
+    return session.finish()
+
+
+def test_a_standing_body_side_on_is_not_a_wrong_view_when_its_hips_read_turned_less():
+    # chair_squat-098: filmed 73.5 deg off the front; MediaPipe's hips read 55-58 deg standing
+    # (an oblique view), its shoulders 67.
+    result = replay_track(ChairSquat(), "chair_squat-098")
+    assert "wrong_view" not in codes(result) and len(result.reps) == 3
+
+
+def test_a_deadlift_lean_back_at_the_top_is_no_rep():
+    # deadlift-088: three hinges, each standing up into a lean back that reads 35 deg
+    result = replay_track(Deadlift(), "deadlift-088")
+    assert len(result.reps) == 3 and "leaning_back" in codes(result)
+
+
+def test_slow_squats_just_past_the_counted_depth_count():
+    # squat-126: thighs 46 deg from vertical (35 counts), 2.2 s down: each squat's own slow
+    # start used to lift the resting level, and all three fell short
+    assert len(replay_track(Squat(), "squat-126").reps) == 3

@@ -349,8 +349,12 @@ class Exercise:
     def view_class(self, pose: PoseFrame, th: "CommonThresholds") -> str:
         """How the camera sees the body: ``FRONT``, ``OBLIQUE`` or ``SIDE`` (the hip line's turn
         out of the picture, from the world landmarks)."""
-        yaw = facing_yaw_deg(pose)
+        yaw = self.turn_deg(pose)
         return FRONT if yaw < th.oblique_from_deg else OBLIQUE if yaw < th.side_from_deg else SIDE
+
+    def turn_deg(self, pose: PoseFrame) -> float:
+        """How far the body is turned from facing the camera (0 facing it, 90 side-on)."""
+        return facing_yaw_deg(pose)
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         """Named measurements on one (smoothed) frame."""

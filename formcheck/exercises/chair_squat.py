@@ -26,7 +26,7 @@ from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
                                       trunk_lean_deg)
 from formcheck.exercises.lower_body import (baseline, crossing_s, knee_past_toe_ratio, near_side, shin_length_px,
-                                            sustained_min_or_nan, thigh_tilt_deg)
+                                            standing_turn_deg, sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
@@ -60,6 +60,7 @@ class ChairSquat(RepExercise):
     title = "Chair squat"
     view = "side"
     view_name = "side"
+    turn_deg = staticmethod(standing_turn_deg)  # hips alone read a standing body's turn low
     setup = "Stand in front of a chair, side-on to the camera, arms forward"
     Thresholds = Thresholds
     FAULTS = FAULTS

@@ -29,7 +29,8 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
                                       trunk_lean_deg)
-from formcheck.exercises.lower_body import signed_lean_deg, sustained_max_or_nan, toward_toes_lean_deg
+from formcheck.exercises.lower_body import (signed_lean_deg, standing_turn_deg, sustained_max_or_nan,
+                                            toward_toes_lean_deg)
 from formcheck.pose.landmarks import PoseFrame
 
 
@@ -96,6 +97,7 @@ class Deadlift(RepExercise):
     title = "Deadlift (hip hinge)"
     view = "side"
     view_name = "side"
+    turn_deg = staticmethod(standing_turn_deg)  # hips alone read a standing body's turn low
     setup = "Stand side-on to the camera, feet hip-width apart, knees soft"
     Thresholds = Thresholds
     FAULTS = FAULTS

@@ -12,8 +12,8 @@ from collections import deque
 import numpy as np
 
 from formcheck import geometry
-from formcheck.exercises.base import SMOOTH_MIDDLE_SHARE, midpoint, trunk_lean_deg, world_midpoint
-from formcheck.pose.landmarks import PoseFrame, side_joint
+from formcheck.exercises.base import SMOOTH_MIDDLE_SHARE, facing_yaw_deg, midpoint, trunk_lean_deg, world_midpoint
+from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
 def shin_length_px(pose: PoseFrame) -> float:
@@ -90,6 +90,17 @@ def signed_lean_deg(pose: PoseFrame) -> float:
     hip, shoulder = midpoint(pose, "hip"), midpoint(pose, "shoulder")
     lean = geometry.lean_from_vertical_deg(hip, shoulder)
     return lean if (shoulder[0] - hip[0]) * facing_sign(pose) >= 0 else -lean
+
+
+def standing_turn_deg(pose: PoseFrame) -> float:
+    """How far a standing body is turned from facing the camera (0 facing it, 90 side-on):
+    the larger of the hip axis's and the shoulder axis's turn out of the picture (world
+    landmarks). Side-on MediaPipe sets a standing body's two hips close in depth and reads
+    their turn low: on the tuning side chair squats and deadlifts filmed 70-90 deg off read
+    their hips from 57 deg, their shoulders from 67; those filmed 36-57 deg off read both
+    below 60."""
+    shoulders = pose.xyz(Joint.LEFT_SHOULDER) - pose.xyz(Joint.RIGHT_SHOULDER)
+    return max(facing_yaw_deg(pose), float(np.degrees(np.arctan2(abs(shoulders[2]), abs(shoulders[0])))))
 
 
 def toward_toes_lean_deg(pose: PoseFrame) -> float:
