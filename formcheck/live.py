@@ -21,6 +21,7 @@ import numpy as np
 from formcheck import reasons
 from formcheck.annotate import Annotator
 from formcheck.errors import FormcheckError
+from formcheck.exercises.base import clean_praise
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import PoseFrame, PoseTrack
 from formcheck.report.words import not_judged_text
@@ -441,7 +442,9 @@ class Narrator:
 
     def _cues(self, faults: list[str]) -> str:
         ex = self._session.exercise
-        return "; ".join(ex.message(code) for code in faults) if faults else "good form"
+        if not faults:
+            return clean_praise(self._session.result.not_judged)
+        return "; ".join(ex.message(code) for code in faults)
 
     def line(self, text: str) -> None:
         if self._say is not None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from formcheck.counting import UNSEEN, Persistent, Window
-from formcheck.exercises.base import COUNT_CODES, SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules
+from formcheck.exercises.base import (COUNT_CODES, SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules,
+                                      clean_praise)
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.pose.smoothing import PoseSmoother
 
@@ -356,7 +357,8 @@ class _Reps:
                                        faults=[f.code for f in faults], metrics=_rounded(metrics)))
         session._report_faults(faults, window.side)
         if not faults:
-            session._say(window.end_s, Banner(f"Rep {index} - good form", "good"), BANNER_S - GOOD_REP_S)
+            praise = clean_praise(session.result.not_judged)
+            session._say(window.end_s, Banner(f"Rep {index} - {praise}", "good"), BANNER_S - GOOD_REP_S)
 
 
 class _Holds:

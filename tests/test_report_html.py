@@ -294,6 +294,14 @@ def test_no_faults_with_checks_the_view_hid_is_not_called_a_clean_pass():
     assert "Not judged from this camera view" in page
 
 
+def test_reps_with_nothing_to_correct_are_not_called_good_form_when_the_view_hid_checks():
+    report = sample_report()  # 3 reps, 2 with a fault
+    report.not_judged = [NotJudged("fast_lowering", "needs a side view (this one was oblique)")]
+    verdict = html.unescape(render_html(report, sample_timeline(), []))
+    assert "1 with nothing to correct that this view shows. The main thing" in verdict
+    assert "with good form" not in verdict
+
+
 def test_no_pose_found_explains_instead_of_plotting():
     report = make_report("glute_bridge", frames_with_pose=0)
     page = render_html(report, Timeline(), [])

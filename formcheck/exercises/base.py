@@ -30,6 +30,13 @@ def is_count_code(code: str) -> bool:
     return code in COUNT_CODES.values()
 
 
+def clean_praise(not_judged_codes) -> str:
+    """What a rep or hold with nothing to correct is called: "good form", but only when the
+    camera's view hid none of the exercise's checks (silence about a fault is not a pass)."""
+    hidden = any(not is_count_code(code) for code in not_judged_codes)
+    return "nothing to correct that this view shows" if hidden else "good form"
+
+
 @dataclass(frozen=True)
 class FaultSpec:
     """A fault an exercise can report, declared once in its file; reports, the live banner,

@@ -66,7 +66,7 @@ def verdict(report: Report, with_cue: bool = True) -> str:
         return "We couldn't see a person clearly in this video, so there is no feedback this time."
     if not reps and not holds:
         return "No reps or holds were counted."
-    from formcheck.exercises.base import is_count_code
+    from formcheck.exercises.base import clean_praise, is_count_code
 
     work = work_text(reps, holds)
     if any(is_count_code(n.code) for n in report.not_judged):  # a count the view could not give is no count
@@ -80,7 +80,7 @@ def verdict(report: Report, with_cue: bool = True) -> str:
     if with_cue:
         tip = next((e.message for e in report.events if e.code == main and e.message), tip).rstrip(". ")
     clean = sum(1 for item in [*reps, *holds] if not item.faults)
-    praise = f", {clean} with good form" if clean else ""
+    praise = f", {clean} with {clean_praise(n.code for n in report.not_judged)}" if clean else ""
     return f"{work[:1].upper()}{work[1:]}{praise}. The main thing to work on: {tip[:1].lower() + tip[1:]}."
 
 
