@@ -7,6 +7,7 @@ from formcheck.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.exercises.seated_figure_four import Thresholds as SeatedThresholds
 from formcheck.exercises.standing_figure_four import StandingFigureFour
 from formcheck.session import Session
+from population_tracks import replay_population
 from synthetic_front import seated_figure_four_pose, standing_figure_four_pose, turned
 
 FPS = 15.0
@@ -329,22 +330,6 @@ def test_standing_side_comes_from_the_foot_that_stayed_down_not_the_labels():
                           (2, None, UPRIGHT)])
     assert holds(result) == [("left", 6), ("right", 6)]
     assert fired(result) == set()
-
-
-def replay_population(exercise, clip, each=None):
-    """(session result, truth) of a stored population track replayed through ``exercise``;
-    ``each(t_s, live_state)`` sees every frame's state."""
-    from pathlib import Path
-
-    from formcheck.pose.store import load_track
-
-    track, truth = load_track(Path(__file__).parents[1] / "samples" / "population" / exercise.id / f"{clip}.track.xz")
-    session = Session(exercise, keep_timeline=False)
-    for t_s, pose in zip(track.times_s, track.poses):
-        state = session.update(t_s, pose)
-        if each is not None:
-            each(t_s, state)
-    return session.finish(), truth
 
 
 @pytest.mark.parametrize("clip, in_the_way", [("standing_figure_four-014", True),   # chair between, 52 deg

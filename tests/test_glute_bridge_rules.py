@@ -4,6 +4,7 @@ import pytest
 
 from formcheck.exercises.glute_bridge import GluteBridge, Thresholds
 from formcheck.session import Session
+from population_tracks import replay_population
 from synthetic import bridge_track, side_pose
 
 FAULTS = {"hips_too_high", "hips_too_low", "short_hold", "fast_lowering"}
@@ -97,16 +98,9 @@ def test_not_in_position_shows_the_set_up_cue():
 def test_a_bridge_seen_obliquely_is_counted_but_neither_its_count_nor_its_form_stood_by():
     # glute_bridge-078 (the population, tuning side): filmed 38 deg off the front, 3 bridges;
     # MediaPipe's leg points jump and the count reads 4. Obliquely 12 of 14 such counts were right.
-    from pathlib import Path
-
-    from formcheck.pose.store import load_track
-
-    population = Path(__file__).parents[1] / "samples" / "population"
-    track, _ = load_track(population / "glute_bridge" / "glute_bridge-078.track.xz")
-    session = Session(GluteBridge(), keep_timeline=False)
-    said = {state.banner.text for state in (session.update(t_s, pose) for t_s, pose in zip(track.times_s, track.poses))
-            if state.banner is not None}
-    result = session.finish()
+    said = set()
+    result, _ = replay_population(GluteBridge(), "glute_bridge-078",
+                                  lambda t_s, state: said.add(state.banner.text) if state.banner else None)
     assert result.reps and result.not_judged["rep_count"].startswith("needs a side view")
     # its form is not judged from there either: a rep with nothing to correct is not praised
     assert "Rep 1 - nothing to correct that this view shows" in said

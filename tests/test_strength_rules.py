@@ -13,6 +13,7 @@ from formcheck.exercises.deadlift import Deadlift
 from formcheck.exercises.squat import Squat
 from formcheck.pose.landmarks import Joint, PoseFrame
 from formcheck.session import Session
+from population_tracks import replay_population
 from synthetic_strength import SideLying, Stance, rep_keys, side_lying_track, stance_track
 
 
@@ -294,15 +295,7 @@ def test_a_left_right_swap_mid_squat_is_not_a_heel_lifting():
 
 # --- stored population tracks (tuning side): MediaPipe's own readings -----------------------
 def replay_track(exercise, clip):
-    from pathlib import Path
-
-    from formcheck.pose.store import load_track
-
-    track, _ = load_track(Path(__file__).parents[1] / "samples" / "population" / exercise.id / f"{clip}.track.xz")
-    session = Session(exercise, keep_timeline=False)
-    for t_s, pose in zip(track.times_s, track.poses):
-        session.update(t_s, pose)
-    return session.finish()
+    return replay_population(exercise, clip)[0]
 
 
 def test_a_standing_body_side_on_is_not_a_wrong_view_when_its_hips_read_turned_less():
