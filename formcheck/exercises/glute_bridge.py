@@ -59,7 +59,7 @@ class GluteBridge(RepExercise):
     target_reps = "8-12"
     count_views = (SIDE, OBLIQUE)  # from the front the hip line is not in the picture
     # Obliquely the hip line is foreshortened and one-frame leg jumps pass for reps: on the
-    # tuning side 12 of 14 such counts were right (36-63 deg from the front), side-on 38 of 38.
+    # tuning side 12 of 14 such counts were right (cameras 36-56 deg off the front), side-on 38 of 38.
     trusted_count_views = (SIDE,)
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:

@@ -97,7 +97,7 @@ def standing_turn_deg(pose: PoseFrame) -> float:
     the larger of the hip axis's and the shoulder axis's turn out of the picture (world
     landmarks). Side-on MediaPipe sets a standing body's two hips close in depth and reads
     their turn low: on the tuning side chair squats and deadlifts filmed 70-90 deg off read
-    their hips from 57 deg, their shoulders from 67; those filmed 36-57 deg off read both
+    their hips from 57 deg, their shoulders from 67; those filmed 36-52 deg off read both
     below 60."""
     shoulders = pose.xyz(Joint.LEFT_SHOULDER) - pose.xyz(Joint.RIGHT_SHOULDER)
     return max(facing_yaw_deg(pose), float(np.degrees(np.arctan2(abs(shoulders[2]), abs(shoulders[0])))))
