@@ -29,8 +29,8 @@ from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
                                       trunk_lean_deg)
-from formcheck.exercises.lower_body import (signed_lean_deg, standing_turn_deg, sustained_max_or_nan,
-                                            toward_toes_lean_deg)
+from formcheck.exercises.lower_body import (leans_toward_toes, signed_lean_deg, standing_turn_deg,
+                                            sustained_max_or_nan)
 from formcheck.pose.landmarks import PoseFrame
 
 
@@ -111,9 +111,10 @@ class Deadlift(RepExercise):
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         ear, shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("ear", "shoulder", "hip", "knee", "ankle"))
+        lean = trunk_lean_deg(pose)
         return {
-            "trunk_lean_deg": trunk_lean_deg(pose),
-            "hinge_lean_deg": toward_toes_lean_deg(pose),
+            "trunk_lean_deg": lean,
+            "hinge_lean_deg": lean if leans_toward_toes(pose) else -lean,  # a lean back is no hinge
             "trunk_forward_deg": signed_lean_deg(pose),
             "hip_deg": geometry.angle_deg(shoulder, hip, knee),
             "knee_deg": geometry.angle_deg(hip, knee, ankle),

@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 
 from formcheck import geometry
-from formcheck.exercises.base import SMOOTH_MIDDLE_SHARE, facing_yaw_deg, midpoint, trunk_lean_deg, world_midpoint
+from formcheck.exercises.base import SMOOTH_MIDDLE_SHARE, facing_yaw_deg, midpoint, world_midpoint
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
@@ -103,16 +103,14 @@ def standing_turn_deg(pose: PoseFrame) -> float:
     return max(facing_yaw_deg(pose), float(np.degrees(np.arctan2(abs(shoulders[2]), abs(shoulders[0])))))
 
 
-def toward_toes_lean_deg(pose: PoseFrame) -> float:
-    """Trunk lean from vertical (world landmarks), negative when the shoulders are behind the
-    hips - away from where the toes point. Any view: on the tuning side the world toes told
-    the direction right on all 18015 frames leaning over 30 deg (the 56 read as leaning back
-    were in the two clips acting a lean back of 27 deg and more)."""
+def leans_toward_toes(pose: PoseFrame) -> bool:
+    """Whether the shoulders are ahead of the hips toward where the toes point (world
+    landmarks, on the floor's plane), not behind them. Any view: on the tuning side the
+    world toes told the direction right on all 18015 frames leaning over 30 deg (the 56 read
+    as leaning back were in the two clips acting a lean back of 27 deg and more)."""
     heels, toes = world_midpoint(pose, "heel"), world_midpoint(pose, "foot_index")
     trunk = world_midpoint(pose, "shoulder") - world_midpoint(pose, "hip")
-    forward = (toes - heels)[[0, 2]] @ trunk[[0, 2]]  # on the floor (y is up-down)
-    lean = trunk_lean_deg(pose)
-    return lean if forward >= 0 else -lean
+    return bool((toes - heels)[[0, 2]] @ trunk[[0, 2]] >= 0)  # y is up-down
 
 
 # The tips of the toes, from the heel: MediaPipe's toe landmark (foot_index) sits short of

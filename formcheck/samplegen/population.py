@@ -146,9 +146,9 @@ def _options(rng: np.random.Generator, cls, negative: bool, move: str | None = N
     faults = [f for f in cls.fault_options if f is not None]
     if negative:
         fault, share, options = None, 0.0, dict(cls.negative_options)
-    elif fault is None:
-        fault = None if rng.uniform() < CLEAN_SHARE else faults[rng.integers(len(faults))]
-    if not negative:
+    else:
+        if fault is None:  # drawn: clean, or one of the faults
+            fault = None if rng.uniform() < CLEAN_SHARE else faults[rng.integers(len(faults))]
         toward = fault or faults[rng.integers(len(faults))]
         share = float(rng.uniform(0.35, 1.3) if fault else rng.uniform(0.0, 0.3))
         options = blend(defaults, cls.fault_options[toward], share)
