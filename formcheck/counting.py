@@ -61,11 +61,13 @@ class RepCounter:
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
                  min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5,
                  lead_in_s: float = 2.0, dip_s: float = 0.3, trough_fraction: float = 0.35,
-                 rebound_fraction: float = 0.3, max_opening_s: float = 20.0, first_detection_s: float = 0.1):
+                 rebound_fraction: float = 0.3, max_opening_s: float = 20.0, first_detection_s: float = 0.1,
+                 min_above_s: float = 0.2):
         self.enter_rise = enter_rise
         self.exit_fraction = exit_fraction
         self.min_exit_rise = min_exit_rise
         self.min_rep_s = min_rep_s
+        self.min_above_s = min_above_s  # a rep stays past enter_rise this long (see _counted)
         self.rest_follow_s = rest_follow_s
         self.settle_s = settle_s  # the first moments only set the resting level: first detections are rough
         self.first_detection_s = first_detection_s
@@ -182,7 +184,7 @@ class RepCounter:
             rep.end_s = t_s
             self.rest_level = min(self.rest_level, value)
             self._recent = deque([(t_s, value)])
-            return rep if rep.duration_s >= self.min_rep_s else None
+            return self._counted(rep, self._values)
         if value < self.rest_level + self.trough_fraction * height:  # on the way down: watch the trough
             if self._trough is None or value < self._trough[1]:
                 self._trough = (len(rep.times_s) - 1, value)
@@ -200,9 +202,25 @@ class RepCounter:
         rep.end_s = rep.times_s[i]
         rep.times_s = rep.times_s[:i + 1]
         rep.metrics = {name: values[:i + 1] for name, values in rep.metrics.items()}
-        self._values = self._values[i:]
+        done, self._values = self._values[:i + 1], self._values[i:]
         self.rep, self._trough, self._peak = nxt, None, max(self._values)
-        return rep if rep.duration_s >= self.min_rep_s else None
+        return self._counted(rep, done)
+
+    def _counted(self, rep: Window, values: list[float]) -> Window | None:
+        """``rep`` if it is one: it lasted ``min_rep_s`` and stayed ``enter_rise`` above rest
+        for ``min_above_s``. A jump of the landmarks lasts a frame or two (a seated abduction
+        filmed at 10 fps read its knees 0.32 hip widths apart for one frame at rest); on the
+        tuning side every true rep stayed there 0.4 s or more."""
+        above = np.asarray(values) - rep.rest_level >= self.enter_rise
+        t = np.asarray(rep.times_s)
+        held, run_start = 0.0, None
+        for k, up in enumerate(above):
+            if up:
+                run_start = t[k] if run_start is None else run_start
+                held = max(held, t[k] - run_start)
+            else:
+                run_start = None
+        return rep if rep.duration_s >= self.min_rep_s and held >= self.min_above_s else None
 
     def finish(self, t_s: float) -> Window | None:
         """The video ended: a rep that never came back down is dropped, but one that came down
@@ -217,7 +235,7 @@ class RepCounter:
             if last_high == len(self._values) - 1 or rep.times_s[-1] - rep.times_s[last_high + 1] > self.settle_s:
                 return None
             rep.end_s = rep.times_s[-1]
-            return rep if rep.duration_s >= self.min_rep_s else None
+            return self._counted(rep, self._values)
         opening, self._opening = self._opening, None
         if opening is None or not self._recent or self._opening_level - self._recent[-1][1] < self.enter_rise:
             return None

@@ -114,6 +114,20 @@ def test_one_glitch_at_rest_does_not_lower_the_resting_level(fps):
 
 
 @pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_landmark_jump_up_at_rest_is_no_rep_but_a_quick_rep_is(fps):
+    # A wobble at rest with the landmarks jumping past the count's level for two frames in
+    # it (a seated abduction filmed at 10 fps: 0.32 hip widths for one frame) is no rep; a
+    # real rep only 0.8 s long is one.
+    times, values = _reps_signal(fps, [(1.0, 0.8), (5.0, 2.5)])
+    wobble = (times > 3.2) & (times < 3.9)
+    values[wobble] = 25.0
+    jump = np.searchsorted(times, 3.5)
+    values[jump:jump + 2] = 40.0
+    reps = count(RepCounter(enter_rise=35), times, values)
+    assert [round(rep.start_s) for rep in reps] == [1, 5]
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
 def test_rough_first_detections_do_not_make_a_rep(fps):
     # The pose model's first detection reads low and converges within ~0.1 s (a seated
     # abduction's knees: 1.26 hip widths, then 1.6 from 0.1 s on): that is no rise.
