@@ -284,7 +284,8 @@ class HoldTracker:
         # the other side seen then is a label swap, even after the posture was let go of.
         self.cannot_switch = cannot_switch
         # release_s: how long the posture must be clearly undone to be let go of (a switch of
-        # legs takes both feet down); a shorter drop-out is a jumpy landmark
+        # legs takes both feet down); a shorter drop-out is a jumpy landmark, and does not end a
+        # crossing about to become a hold either
         self.release_s = release_s
         self._undone_since: float | None = None
         self.hold: Window | None = None
@@ -348,7 +349,11 @@ class HoldTracker:
                     self._undone_since = t_s
                 self._let_go |= t_s - self._undone_since >= self.release_s
                 return None
-        if side is None:  # clearly undone: whatever was about to start was not a hold
+        if side is None:  # clearly undone: whatever was about to start was not a hold ...
+            self._undone_since = t_s if self._undone_since is None else self._undone_since
+            if self._candidate is not None and t_s - self._undone_since < self.release_s:
+                self._candidate_gap = True  # ... unless undone for less than release_s (a jumpy landmark)
+                return finished
             self._candidate = None
             return finished
         if self._candidate is None or (self._candidate.side != side and not self.keep_side):

@@ -295,6 +295,12 @@ def test_hold_tracker_a_crossing_seen_briefly_then_hidden_is_a_hold():
     # ... but never clearly undone is needed: a flicker of a crossing before sitting still is none.
     flicker = [(None, 1.0), ("right", 0.6), (None, 0.2), (UNSEEN, 10.0), (None, 2.0)]
     assert _tracked(HoldTracker(1.0, 1.0, keep_side=True), flicker) == []
+    assert _tracked(HoldTracker(1.0, 1.0, keep_side=True, release_s=0.25), flicker[:2] + [(None, 0.5)] + flicker[3:]) == []
+    # Undone for less than release_s as the trunk folds over the leg (a seated figure-four seen
+    # 64 deg off the front read its ankle half down for 0.12 s on the way): still a hold.
+    folding = [(None, 1.0), ("right", 0.6), (None, 0.12), (UNSEEN, 10.0), ("right", 0.5), (None, 2.0)]
+    assert _tracked(HoldTracker(1.0, 1.0, keep_side=True, release_s=0.25), folding) == [("right", 11)]
+    assert _tracked(HoldTracker(1.0, 1.0, keep_side=True), folding) == []  # before: no release_s
 
 
 def test_standing_a_foot_on_a_hanging_thigh_is_not_crossed():
