@@ -43,7 +43,9 @@ class Window:
 class RepCounter:
     """Counts reps of one signal that rises from a resting level and comes back.
 
-    A rep starts when the signal climbs ``enter_rise`` above its resting level. It ends when
+    A rep starts when the signal climbs ``enter_rise`` above its resting level (and, if given,
+    reaches ``enter_level``: where the resting level reads with a bias but the rep's far end
+    reads true, the count is set by the far end). It ends when
     the signal falls back below ``exit_fraction`` of the rep's height (but at least
     ``min_exit_rise`` above rest), or, for reps done back to back, at the trough between two
     peaks: once it has come down past ``trough_fraction`` of the height and climbs again by
@@ -62,12 +64,13 @@ class RepCounter:
                  min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5,
                  lead_in_s: float = 2.0, dip_s: float = 0.3, trough_fraction: float = 0.35,
                  rebound_fraction: float = 0.3, max_opening_s: float = 20.0, first_detection_s: float = 0.1,
-                 min_above_s: float = 0.2):
+                 min_above_s: float = 0.2, enter_level: float | None = None):
         self.enter_rise = enter_rise
+        self.enter_level = enter_level  # and the signal must reach this level (None: any)
         self.exit_fraction = exit_fraction
         self.min_exit_rise = min_exit_rise
         self.min_rep_s = min_rep_s
-        self.min_above_s = min_above_s  # a rep stays past enter_rise this long (see _counted)
+        self.min_above_s = min_above_s  # a rep stays past the count this long (see _counted)
         self.rest_follow_s = rest_follow_s
         self.settle_s = settle_s  # the first moments only set the resting level: first detections are rough
         self.first_detection_s = first_detection_s
@@ -142,7 +145,7 @@ class RepCounter:
         opening = self._opened_from_the_bottom(t_s)
         if opening is not None:
             return opening
-        if value - self.rest_level < self.enter_rise:
+        if not self._past_count(value, self.rest_level):
             return None
         start = next((t for t, v, _ in reversed(self._lead_in) if v - self.rest_level < self.min_exit_rise),
                      self._lead_in[0][0])
@@ -167,7 +170,7 @@ class RepCounter:
             return None
         values = [v for _, v in self._recent]
         settled = max(values) - min(values) < self.min_exit_rise
-        if self._opening_level - self.rest_level < self.enter_rise or not settled:
+        if not self._past_count(self._opening_level, self.rest_level) or not settled:
             return None
         rep, self._opening = self._opening, None
         rep.end_s, rep.rest_level = t_s, self.rest_level
@@ -206,12 +209,16 @@ class RepCounter:
         self.rep, self._trough, self._peak = nxt, None, max(self._values)
         return self._counted(rep, done)
 
+    def _past_count(self, value: float, rest: float) -> bool:
+        """Whether ``value`` is far enough above ``rest`` to be a rep."""
+        return value - rest >= self.enter_rise and (self.enter_level is None or value >= self.enter_level)
+
     def _counted(self, rep: Window, values: list[float]) -> Window | None:
-        """``rep`` if it is one: it lasted ``min_rep_s`` and stayed ``enter_rise`` above rest
-        for ``min_above_s``. A jump of the landmarks lasts a frame or two (a seated abduction
-        filmed at 10 fps read its knees 0.32 hip widths apart for one frame at rest); on the
-        tuning side every true rep stayed there 0.4 s or more."""
-        above = np.asarray(values) - rep.rest_level >= self.enter_rise
+        """``rep`` if it is one: it lasted ``min_rep_s`` and stayed past the count for
+        ``min_above_s``. A jump of the landmarks lasts a frame or two (a seated abduction filmed
+        at 10 fps read its knees 0.32 hip widths apart for one frame at rest); on the tuning
+        side every true rep stayed there 0.4 s or more."""
+        above = [self._past_count(v, rep.rest_level) for v in values]
         t = np.asarray(rep.times_s)
         held, run_start = 0.0, None
         for k, up in enumerate(above):
@@ -237,7 +244,7 @@ class RepCounter:
             rep.end_s = rep.times_s[-1]
             return self._counted(rep, self._values)
         opening, self._opening = self._opening, None
-        if opening is None or not self._recent or self._opening_level - self._recent[-1][1] < self.enter_rise:
+        if opening is None or not self._recent or not self._past_count(self._opening_level, self._recent[-1][1]):
             return None
         opening.end_s, opening.rest_level = opening.times_s[-1], self._recent[-1][1]
         return opening if opening.duration_s >= self.min_rep_s else None

@@ -39,6 +39,17 @@ def test_a_slow_rep_just_past_the_threshold_counts(fps):
     assert len(count(RepCounter(enter_rise=35), times, values)) == 1
 
 
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_rep_is_set_by_its_far_end_when_the_rest_reads_high(fps):
+    # A shallow squat to a true 41 deg while standing reads 10 (the view's bias on near-vertical
+    # thighs): it counts by reaching 35 deg from vertical; a 16 deg bob from there does not.
+    times, values = _reps_signal(fps, [(1.0, 3.0), (6.0, 3.0)], rest=10.0, height=31.0)
+    assert len(count(RepCounter(enter_rise=20, enter_level=35), times, values)) == 2
+    assert count(RepCounter(enter_rise=35), times, values) == []  # from the rest alone: missed
+    times, values = _reps_signal(fps, [(1.0, 3.0)], rest=20.0, height=16.0)
+    assert count(RepCounter(enter_rise=20, enter_level=35), times, values) == []
+
+
 def test_rep_counter_adapts_to_a_different_resting_level():
     times, values = bridge_signal(reps=2, rest_deg=-70, top_deg=-40)
     assert len(count(RepCounter(enter_rise=15), times, values)) == 2

@@ -42,7 +42,13 @@ class Thresholds:
     max_heel_rise_ratio: float = 0.1     # a heel rises this much from where it stood (x shin length)
     max_lean_deg: float = 45.0           # trunk from vertical
     min_descent_s: float = 1.0           # standing to the bottom
-    rep_tilt_deg: float = 35.0           # thighs tilt this far from standing = a rep
+    # A rep: the thighs reach this tilt from vertical (the bottom reads true from any view,
+    # within ~5 deg on the tuning side) ...
+    rep_tilt_deg: float = 35.0
+    # ... having tilted this much from standing. Standing thighs read 0-30 deg off vertical,
+    # by the view (a near-vertical segment's angle is the least certain), so a rep measured
+    # from standing alone missed squats to a true 41 deg where standing read 9-10.
+    rep_rise_deg: float = 20.0
     bottom_hold_s: float = 0.15          # the bottom must last this long (ignores one-frame dips)
     persist_s: float = 0.3               # a lean or a heel lift must last this long
     front_view_min_ratio: float = 0.25   # body width over torso length: knees are checked above this
@@ -119,7 +125,7 @@ class Squat(RepExercise):
 
     def counter(self) -> RepCounter:
         self._hip_drop = HipDrop()  # a new session: the standing height is learnt anew
-        return RepCounter(enter_rise=self.th.rep_tilt_deg)
+        return RepCounter(enter_rise=self.th.rep_rise_deg, enter_level=self.th.rep_tilt_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
         if not active:
