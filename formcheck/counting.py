@@ -57,7 +57,8 @@ class RepCounter:
     ``dip_s``: one glitch at rest does not lower it for good, nor do the first rough
     detections (``first_detection_s``). A video that starts inside a rep (seated, at the
     bottom of a squat or a deadlift) counts that rise as one rep once the signal has come
-    down by ``enter_rise`` and settled. Every span is in seconds, so 10 and 60 fps count alike.
+    down by ``enter_rise`` and settled (``max_opening_s`` = 0: never, for exercises that do
+    not start inside a rep). Every span is in seconds, so 10 and 60 fps count alike.
     """
 
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,

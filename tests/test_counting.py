@@ -169,6 +169,9 @@ def test_a_video_starting_at_the_bottom_counts_the_rise(fps):
     reps = count(RepCounter(enter_rise=35), times, values)
     assert len(reps) == 2
     assert reps[0].start_s == 0.0 and 1.2 < reps[0].end_s < 2.5
+    # ... unless the exercise never starts inside a rep (a bridge, an abduction): then only
+    # the full rep counts
+    assert len(count(RepCounter(enter_rise=35, max_opening_s=0.0), times, values)) == 1
 
 
 @pytest.mark.parametrize("fps", [10, 30, 60])

@@ -112,7 +112,10 @@ class SeatedHipAbduction(RepExercise):
                 and abs(m["trunk_recline_deg"]) <= self.th.max_seated_lean_deg)
 
     def counter(self) -> RepCounter:
-        return RepCounter(enter_rise=self.th.rep_rise_ratio, min_exit_rise=self.th.rep_exit_ratio)
+        # A video does not start inside a rep here (max_opening_s=0: knees apart at the start
+        # are no rep): at 10 fps MediaPipe's first detections read the knees 0.7 hip widths
+        # wider than they were for 0.4 s, and that counted as a rep (tuning side).
+        return RepCounter(enter_rise=self.th.rep_rise_ratio, min_exit_rise=self.th.rep_exit_ratio, max_opening_s=0.0)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
         return ["leaning_back"] if active and m["trunk_recline_deg"] > self.th.max_recline_deg else []
