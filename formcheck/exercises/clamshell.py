@@ -131,9 +131,7 @@ class Clamshell(RepExercise):
         return legs.top[1], top_hip, parallel
 
     def counter(self) -> RepCounter:
-        # A video does not start inside a rep (max_opening_s=0): nobody starts filming with
-        # the knee open, and a rough first detection must not count (see the abduction).
-        return RepCounter(enter_rise=self.th.rep_opening_deg, max_opening_s=0.0)
+        return RepCounter(enter_rise=self.th.rep_opening_deg)
 
     def check_rep(self, rep: Window) -> tuple[list[Fault], dict[str, float]]:
         th = self.th

@@ -75,10 +75,7 @@ class GluteBridge(RepExercise):
                 and m["knee_deg"] <= self.th.max_bent_knee_deg)
 
     def counter(self) -> RepCounter:
-        # A video does not start inside a rep (max_opening_s=0): a bridge starts on the floor,
-        # and a rough first detection must not count (see the abduction). Sit-to-stand and
-        # deadlifts from the floor do start at the bottom: they keep counting that rise.
-        return RepCounter(enter_rise=self.th.lift_to_count_deg, max_opening_s=0.0)
+        return RepCounter(enter_rise=self.th.lift_to_count_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
         return ["hips_too_high"] if active and m["hip_line_deg"] > self.th.hips_too_high_deg else []

@@ -114,7 +114,8 @@ class SeatedHipAbduction(RepExercise):
     def counter(self) -> RepCounter:
         # A video does not start inside a rep here (max_opening_s=0: knees apart at the start
         # are no rep): at 10 fps MediaPipe's first detections read the knees 0.7 hip widths
-        # wider than they were for 0.4 s, and that counted as a rep (tuning side).
+        # wider than they were for 0.4 s, and that counted as a rep (tuning side). A bridge
+        # keeps counting a first rise: a small person found late is first seen mid-rep.
         return RepCounter(enter_rise=self.th.rep_rise_ratio, min_exit_rise=self.th.rep_exit_ratio, max_opening_s=0.0)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
