@@ -360,7 +360,10 @@ class HoldTracker:
         if side is None:  # clearly undone: whatever was about to start was not a hold ...
             self._undone_since = t_s if self._undone_since is None else self._undone_since
             if self._candidate is not None and t_s - self._undone_since < self.release_s:
-                self._candidate_gap = True  # ... unless undone for less than release_s (a jumpy landmark)
+                # ... unless undone for less than release_s (a jumpy landmark): the crossing then
+                # still becomes a hold if hidden from here on, but its time seen starts again (a
+                # flickering crossing side-on is no hold)
+                self._candidate_gap, self._candidate_seen_s = True, 0.0
                 return finished
             self._candidate = None
             return finished
