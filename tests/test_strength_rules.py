@@ -254,7 +254,7 @@ def test_clean_clamshells_count_exactly_with_no_faults(swap):
 
 @pytest.mark.parametrize("code, top", [
     ("partial_range", SideLying(opening=20.0)),
-    ("pelvis_rolls_back", SideLying(opening=45.0, roll=35.0)),
+    ("pelvis_rolls_back", SideLying(opening=45.0, roll=45.0)),  # the limit reads 33 deg (MediaPipe's gain)
     ("feet_apart", SideLying(opening=45.0, feet_gap=0.2)),
 ])
 def test_each_clamshell_fault_fires_once_per_rep_and_alone(code, top):
@@ -263,7 +263,7 @@ def test_each_clamshell_fault_fires_once_per_rep_and_alone(code, top):
 
 def test_a_clamshell_opening_is_not_judged_with_the_pelvis_rolled_back():
     # rolled back, the knee opens partly away from the camera: the picture under-reads it
-    result = run(Clamshell(), clamshell_track(reps=2, top=SideLying(opening=20.0, roll=35.0)))
+    result = run(Clamshell(), clamshell_track(reps=2, top=SideLying(opening=20.0, roll=45.0)))
     assert codes(result) == ["pelvis_rolls_back"] * 2
     assert "rolled back" in result.not_judged["partial_range"]
 
