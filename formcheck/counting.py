@@ -13,6 +13,19 @@ from typing import Callable, Protocol
 import numpy as np
 
 
+def longest_run_s(times_s, mask) -> float:
+    """Duration of the longest stretch of consecutive True samples (0 for a single one)."""
+    best, start = 0.0, None
+    for i, on in enumerate(mask):
+        if on and start is None:
+            start = i
+        if start is not None and (not on or i == len(mask) - 1):
+            end = i if on else i - 1
+            best = max(best, times_s[end] - times_s[start])
+            start = None
+    return float(best)
+
+
 @dataclass
 class Window:
     """The samples of one rep or hold: times and named per-frame metrics."""
@@ -219,15 +232,7 @@ class RepCounter:
         ``min_above_s``. A jump of the landmarks lasts a frame or two (a seated abduction filmed
         at 10 fps read its knees 0.32 hip widths apart for one frame at rest); on the tuning
         side every true rep stayed there 0.4 s or more."""
-        above = [self._past_count(v, rep.rest_level) for v in values]
-        t = np.asarray(rep.times_s)
-        held, run_start = 0.0, None
-        for k, up in enumerate(above):
-            if up:
-                run_start = t[k] if run_start is None else run_start
-                held = max(held, t[k] - run_start)
-            else:
-                run_start = None
+        held = longest_run_s(rep.times_s, [self._past_count(v, rep.rest_level) for v in values])
         return rep if rep.duration_s >= self.min_rep_s and held >= self.min_above_s else None
 
     def finish(self, t_s: float) -> Window | None:

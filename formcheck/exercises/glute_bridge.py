@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck import geometry
-from formcheck.counting import RepCounter, Window
+from formcheck.counting import RepCounter, Window, longest_run_s
 from formcheck.exercises.base import OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise, fall_time_s, midpoint
 from formcheck.pose.landmarks import PoseFrame
 
@@ -94,7 +94,7 @@ class GluteBridge(RepExercise):
         # band too, for a good second of a smooth lift and lowering.
         still = np.abs(geometry.local_rate(t, line, th.speed_span_s)) <= th.hold_max_speed_deg_s
         at_top = (line >= peak - th.top_band_deg) & still
-        hold_s = _longest_run_s(t, at_top)
+        hold_s = longest_run_s(t, at_top)
         lowering_s = fall_time_s(t, line, top=peak, floor=rep.rest_level)
         faults = []
         if peak > th.hips_too_high_deg:
@@ -114,16 +114,3 @@ class GluteBridge(RepExercise):
             {"min": self.th.hips_too_high_deg, "max": None, "code": "hips_too_high"},
             {"min": None, "max": -self.th.hips_too_low_deg, "code": "hips_too_low"},
         ]}
-
-
-def _longest_run_s(t: np.ndarray, mask: np.ndarray) -> float:
-    """Duration of the longest stretch of consecutive True samples."""
-    best, start = 0.0, None
-    for i, on in enumerate(mask):
-        if on and start is None:
-            start = i
-        if start is not None and (not on or i == len(mask) - 1):
-            end = i if on else i - 1
-            best = max(best, t[end] - t[start])
-            start = None
-    return float(best)
