@@ -38,7 +38,9 @@ def test_knee_labels_swapped_change_nothing():
 
 @pytest.mark.parametrize("code, kwargs, yaw", [
     ("partial_range", {"open_m": 0.045}, 0.0),
-    ("leaning_back", {"recline_deg": 45.0}, 40.0),  # a recline shows obliquely, not from the front
+    # a recline shows obliquely, not from the front: from a camera that far off the front the
+    # exercise's other faults are not judged, and the camera angle is said as well
+    ("leaning_back", {"recline_deg": 45.0}, 40.0),
     ("fast_return", {"return_s": 0.3}, 0.0),
     ("uneven", {"open_m": 0.16, "right_share": 0.2}, 0.0),  # knees 1.74 hip widths apart: a full range
 ])
@@ -46,7 +48,8 @@ def test_each_fault_fires_once_per_rep_and_alone(code, kwargs, yaw):
     result = run([turned(p, yaw) for p in abduction_track(reps=3, noise_m=0.003, **{**CLEAN, **kwargs})])
     assert len(result.reps) == 3
     assert [rep.faults for rep in result.reps] == [[code]] * 3
-    assert [e.code for e in result.events] == [code] * 3
+    camera = ["wrong_view"] if yaw else []
+    assert sorted(e.code for e in result.events) == sorted([code] * 3 + camera)
 
 
 def test_a_small_rep_is_not_called_uneven_for_a_few_pixels():
@@ -62,8 +65,14 @@ def test_a_small_wobble_is_not_a_rep():
 
 def test_reclining_only_a_little_is_fine_but_not_past_the_threshold():
     oblique = [turned(p, 40.0) for p in abduction_track(reps=2, recline_deg=25.0, **CLEAN)]
-    assert fired(run(oblique)) == set()
-    assert fired(run(oblique, Thresholds(max_recline_deg=20))) == {"leaning_back"}
+    assert fired(run(oblique)) == {"wrong_view"}  # 40 deg off the front
+    assert fired(run(oblique, Thresholds(max_recline_deg=20))) == {"leaning_back", "wrong_view"}
+
+
+def test_a_camera_off_the_front_is_said_by_the_body_s_turn():
+    for yaw, said in ((20.0, False), (35.0, True)):
+        result = run([turned(p, yaw) for p in abduction_track(reps=2, **CLEAN)])
+        assert ("wrong_view" in fired(result)) is said, yaw
 
 
 def test_a_recline_seen_from_the_front_is_not_judged():

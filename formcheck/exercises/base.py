@@ -180,11 +180,12 @@ class SetupWatch(Protocol):
         ...
 
 
-def facing_yaw_deg(pose: PoseFrame) -> float:
-    """How far the body is turned from facing the camera: the angle of the hip axis (world
-    landmarks) out of the image plane. 0 = facing the camera (or back to it), 90 = side-on.
-    Unlike the body's width in the picture, it does not change when the person leans."""
-    axis = pose.xyz(Joint.LEFT_HIP) - pose.xyz(Joint.RIGHT_HIP)
+def facing_yaw_deg(pose: PoseFrame, name: str = "hip") -> float:
+    """How far the body is turned from facing the camera: the angle of the hip axis (or the
+    ``name`` joints' axis, e.g. "shoulder"; world landmarks) out of the image plane. 0 =
+    facing the camera (or back to it), 90 = side-on. Unlike the body's width in the
+    picture, it does not change when the person leans."""
+    axis = pose.xyz(Joint[f"LEFT_{name.upper()}"]) - pose.xyz(Joint[f"RIGHT_{name.upper()}"])
     return float(np.degrees(np.arctan2(abs(axis[2]), abs(axis[0]))))
 
 

@@ -99,8 +99,7 @@ def standing_turn_deg(pose: PoseFrame) -> float:
     their turn low: on the tuning side chair squats and deadlifts filmed 70-90 deg off read
     their hips from 57 deg, their shoulders from 67; those filmed 36-52 deg off read both
     below 60."""
-    shoulders = pose.xyz(Joint.LEFT_SHOULDER) - pose.xyz(Joint.RIGHT_SHOULDER)
-    return max(facing_yaw_deg(pose), float(np.degrees(np.arctan2(abs(shoulders[2]), abs(shoulders[0])))))
+    return max(facing_yaw_deg(pose), facing_yaw_deg(pose, "shoulder"))
 
 
 def leans_toward_toes(pose: PoseFrame) -> bool:
