@@ -39,3 +39,20 @@ def test_sustained_max_ignores_a_one_frame_spike():
     v[20:26] = 20  # held for 0.5 s
     assert geometry.sustained_max(t, v, 0.3) == pytest.approx(20)
     assert geometry.sustained_min(t, -v, 0.3) == pytest.approx(-20)
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_smooth_movement_is_timed_alike_at_any_frame_rate(fps):
+    from formcheck.exercises.base import fall_time_s, rise_time_s
+
+    def smooth(t, start, length):  # 0 -> 1 over ``length`` s, speeding up then slowing down
+        u = np.clip((t - start) / length, 0.0, 1.0)
+        return (1 - np.cos(np.pi * u)) / 2
+
+    for offset in (0.0, 0.37 / fps, 0.71 / fps):  # wherever the frames fall on the movement
+        t = np.arange(0.0, 4.0, 1.0 / fps) + offset
+        up_and_down = smooth(t, 0.5, 0.8) - smooth(t, 2.0, 0.6)  # up in 0.8 s, down in 0.6 s
+        # The middle 60% of this movement takes 41% of its time (SMOOTH_MIDDLE_SHARE is 0.4);
+        # timed frame by frame, a span read a frame long on average (0.25 s at 10 fps, scaled).
+        assert rise_time_s(t, up_and_down, 0.0, 1.0) == pytest.approx(0.8 * 0.41 / 0.4, abs=0.03)
+        assert fall_time_s(t, up_and_down, top=1.0, floor=0.0) == pytest.approx(0.6 * 0.41 / 0.4, abs=0.03)

@@ -256,22 +256,55 @@ SMOOTH_MIDDLE_SHARE = 0.4
 def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float,
                 middle_share: float = SMOOTH_MIDDLE_SHARE) -> float:
     """Time to come down from ``top`` to ``floor``, measured from 20% to 80% of the way
-    down and scaled to the whole descent (so noise at either end does not matter).
+    down (from the last time the signal was that high) and scaled to the whole descent, so
+    noise at either end does not matter.
 
     ``middle_share`` is the share of the whole movement those middle 60% take: 0.6 for a
     constant speed; about 0.4 (the default) for a smooth human movement that speeds up and
-    slows down."""
+    slows down. The crossings are interpolated between frames, so 10 and 60 fps time alike
+    (frame by frame a span reads a frame long on average: 0.25 s at 10 fps once scaled)."""
     height = top - floor
     if not height > 0:
         return float("nan")
     high, low = top - 0.2 * height, floor + 0.2 * height
-    last_high = np.flatnonzero(signal >= high)
-    if len(last_high) == 0:
+    above = np.flatnonzero(signal >= high)
+    if len(above) == 0:
         return float("nan")
-    i = last_high[-1]
-    below = np.flatnonzero(signal[i:] <= low)
-    end_t = t[i + below[0]] if len(below) else t[-1]
-    return float((end_t - t[i]) / middle_share)
+    i = above[-1]
+    start = float(t[i])
+    if i + 1 < len(signal) and np.isfinite(signal[i + 1]):  # where it went below ``high``
+        start += float((signal[i] - high) / (signal[i] - signal[i + 1]) * (t[i + 1] - t[i]))
+    end = crossing_s(t, -signal, -low, after_s=start)
+    return float(((end if np.isfinite(end) else t[-1]) - start) / middle_share)
+
+
+def rise_time_s(t: np.ndarray, signal: np.ndarray, rest: float, peak: float,
+                middle_share: float = SMOOTH_MIDDLE_SHARE) -> float:
+    """Time to go from ``rest`` up to ``peak`` (the way down into a squat), timed from 20%
+    to 80% of the way and scaled to the whole smooth movement (``middle_share``: the share
+    of its time those middle 60% take), so noise at either end does not matter. The
+    crossings are interpolated between frames, so 10 and 60 fps time alike."""
+    height = peak - rest
+    if not height > 0:
+        return float("nan")
+    start = crossing_s(t, signal, rest + 0.2 * height)
+    if not np.isfinite(start):
+        return float("nan")
+    end = crossing_s(t, signal, rest + 0.8 * height, after_s=start)
+    return float(((end if np.isfinite(end) else t[-1]) - start) / middle_share)
+
+
+def crossing_s(t: np.ndarray, values: np.ndarray, level: float, after_s: float = -np.inf) -> float:
+    """When ``values`` first reach ``level`` (from below; not before ``after_s``),
+    interpolated between frames; NaN if they never do."""
+    above = np.flatnonzero((values >= level) & (t >= after_s))
+    if len(above) == 0:
+        return float("nan")
+    i = above[0]
+    if i == 0 or not np.isfinite(values[i - 1]) or values[i - 1] >= level:
+        return float(t[i])
+    f = (level - values[i - 1]) / (values[i] - values[i - 1])
+    return float(t[i - 1] + f * (t[i] - t[i - 1]))
 
 
 @dataclass(frozen=True)

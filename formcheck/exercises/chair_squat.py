@@ -23,10 +23,10 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
-from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, midpoint, sustained_extreme,
-                                      trunk_lean_deg)
-from formcheck.exercises.lower_body import (baseline, crossing_s, knee_past_toe_ratio, near_side, shin_length_px,
-                                            standing_turn_deg, sustained_min_or_nan, thigh_tilt_deg)
+from formcheck.exercises.base import (SIDE, Fault, FaultSpec, KeyAngle, RepExercise, crossing_s, midpoint,
+                                      sustained_extreme, trunk_lean_deg)
+from formcheck.exercises.lower_body import (baseline, knee_past_toe_ratio, near_side, shin_length_px, standing_turn_deg,
+                                            sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 

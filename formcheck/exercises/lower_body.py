@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 
 from formcheck import geometry
-from formcheck.exercises.base import SMOOTH_MIDDLE_SHARE, facing_yaw_deg, midpoint, world_midpoint
+from formcheck.exercises.base import facing_yaw_deg, midpoint, world_midpoint
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
@@ -130,35 +130,6 @@ def knee_past_toe_ratio(pose: PoseFrame) -> float:
 # thighs tilt) moves little at first: the middle 60% of its way take ~32% of the movement
 # (for thighs tilting 40-115 deg), not the ~40% of the angle itself (SMOOTH_MIDDLE_SHARE).
 HIP_DROP_MIDDLE_SHARE = 0.32
-
-
-def rise_time_s(t: np.ndarray, signal: np.ndarray, rest: float, peak: float,
-                middle_share: float = SMOOTH_MIDDLE_SHARE) -> float:
-    """Time to go from ``rest`` up to ``peak`` (the way down into a squat), timed from 20%
-    to 80% of the way and scaled to the whole smooth movement (``middle_share``: the share
-    of its time those middle 60% take), so noise at either end does not matter. The
-    crossings are interpolated between frames, so 10 and 60 fps time alike."""
-    height = peak - rest
-    if not height > 0:
-        return float("nan")
-    start = crossing_s(t, signal, rest + 0.2 * height)
-    if not np.isfinite(start):
-        return float("nan")
-    end = crossing_s(t, signal, rest + 0.8 * height, after_s=start)
-    return float(((end if np.isfinite(end) else t[-1]) - start) / middle_share)
-
-
-def crossing_s(t: np.ndarray, values: np.ndarray, level: float, after_s: float = -np.inf) -> float:
-    """When ``values`` first reach ``level`` (from below; not before ``after_s``),
-    interpolated between frames; NaN if they never do."""
-    above = np.flatnonzero((values >= level) & (t >= after_s))
-    if len(above) == 0:
-        return float("nan")
-    i = above[0]
-    if i == 0 or not np.isfinite(values[i - 1]) or values[i - 1] >= level:
-        return float(t[i])
-    f = (level - values[i - 1]) / (values[i] - values[i - 1])
-    return float(t[i - 1] + f * (t[i] - t[i - 1]))
 
 
 def baseline(values: np.ndarray, near_rest: np.ndarray) -> float:

@@ -29,10 +29,10 @@ import numpy as np
 from formcheck import geometry
 from formcheck.counting import RepCounter, Window
 from formcheck.exercises.base import (ANY_VIEW, FRONT, OBLIQUE, SIDE, Fault, FaultSpec, KeyAngle, RepExercise,
-                                      body_width_ratio, facing_yaw_deg, midpoint, not_judged, sustained_extreme,
-                                      trunk_lean_deg)
-from formcheck.exercises.lower_body import (HIP_DROP_MIDDLE_SHARE, HipDrop, baseline, near_side, rise_time_s,
-                                            shin_length_px, sustained_min_or_nan, thigh_tilt_deg)
+                                      body_width_ratio, facing_yaw_deg, midpoint, not_judged, rise_time_s,
+                                      sustained_extreme, trunk_lean_deg)
+from formcheck.exercises.lower_body import (HIP_DROP_MIDDLE_SHARE, HipDrop, baseline, near_side, shin_length_px,
+                                            sustained_min_or_nan, thigh_tilt_deg)
 from formcheck.pose.landmarks import Joint, PoseFrame, side_joint
 
 
