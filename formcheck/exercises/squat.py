@@ -154,8 +154,9 @@ class Squat(RepExercise):
         standing = tilt <= rep.rest_level + 0.15 * travel
         knee_ratio = rep.series("knee_ankle_ratio")
         knees = sustained_min_or_nan(t[bottom], knee_ratio[bottom], th.bottom_hold_s)
-        if np.nanmedian(rep.series("turn_deg")) >= th.max_knees_turn_deg:
-            knees = float("nan")  # too near side-on: the knees are not told apart (see Thresholds)
+        near_side_on = np.nanmedian(rep.series("turn_deg")) >= th.max_knees_turn_deg
+        if near_side_on:
+            knees = float("nan")  # the knees are not told apart (see Thresholds)
         # Knees caving is the knees coming in, relative to the ankles, as you go down. At the
         # bottom of a squat filmed obliquely MediaPipe pulls the far leg's points toward a
         # usual stance and the ratio toward 1 (tuning side, 40-55 deg: true 0.30-0.60 read
@@ -176,8 +177,10 @@ class Squat(RepExercise):
             faults.append(Fault("too_shallow", bottom_t))
         if knees < th.min_knee_ankle_ratio or knees_in > th.max_knees_in_ratio:
             faults.append(Fault("knees_caving", bottom_t))
+        elif near_side_on:
+            faults.append(not_judged("knees_caving", "needs a front or oblique view (this one was near side-on)"))
         elif not np.isfinite(knees):
-            faults.append(not_judged("knees_caving", "needs a front or oblique view: the knees overlapped at the bottom"))
+            faults.append(not_judged("knees_caving", "the knees could not be measured at the bottom (overlapping, or the feet close together)"))
         if heel_rise > th.max_heel_rise_ratio:
             faults.append(Fault("heels_lifting", heel_t))
         if lean > th.max_lean_deg:
