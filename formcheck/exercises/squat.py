@@ -141,7 +141,8 @@ class Squat(RepExercise):
         cues = []
         if m["trunk_lean_deg"] > self.th.max_lean_deg:
             cues.append("leaning_forward")
-        if m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio and m["thigh_tilt_deg"] > self.th.live_knees_min_tilt_deg:
+        if (m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio and m["thigh_tilt_deg"] > self.th.live_knees_min_tilt_deg
+                and m["turn_deg"] < self.th.max_knees_turn_deg):
             cues.append("knees_caving")
         return cues
 
