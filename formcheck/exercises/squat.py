@@ -179,7 +179,8 @@ class Squat(RepExercise):
         if knees < th.min_knee_ankle_ratio or knees_in > th.max_knees_in_ratio:
             faults.append(Fault("knees_caving", bottom_t))
         elif near_side_on:
-            faults.append(not_judged("knees_caving", "needs a front or oblique view (this one was near side-on)"))
+            faults.append(not_judged("knees_caving", "needs a camera nearer the front (this one saw the body turned "
+                                                     f"{th.max_knees_turn_deg:.0f}° or more)"))
         elif not np.isfinite(knees):
             faults.append(not_judged("knees_caving", "the knees could not be measured at the bottom (overlapping, or the feet close together)"))
         if heel_rise > th.max_heel_rise_ratio:
