@@ -92,11 +92,11 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         "view_yaw_deg": facing_yaw_deg(pose),  # 0 facing the camera, 90 side-on
         # the crossed thigh's angle from hanging straight down (world): a crossed ankle needs it raised
         "crossed_thigh_deg": 90.0 + elevation_deg(*(pose.xyz(Joint[f"{cross.side.upper()}_{j}"]) for j in ("HIP", "KNEE"))),
-        # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
         # the shoulders ahead of the hips, toward the knees (world, on the floor's plane): a fold
         # over the legs, not a lean back or lying down
         "folded_forward": float((world_midpoint(pose, "shoulder") - world_midpoint(pose, "hip"))[[0, 2]]
                                 @ (world_midpoint(pose, "knee") - world_midpoint(pose, "hip"))[[0, 2]] > 0),
+        # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
         "level_thigh_drop_deg": min(-elevation_deg(pose.xyz(Joint[f"{s}_HIP"]), pose.xyz(Joint[f"{s}_KNEE"]))
                                     for s in ("LEFT", "RIGHT")),
         # Both read a knee that bends toward the camera as straighter than it is (the image by
