@@ -267,13 +267,10 @@ def fall_time_s(t: np.ndarray, signal: np.ndarray, top: float, floor: float,
     if not height > 0:
         return float("nan")
     high, low = top - 0.2 * height, floor + 0.2 * height
-    above = np.flatnonzero(signal >= high)
-    if len(above) == 0:
+    # the last time it was that high: its first crossing of ``high`` going back in time
+    start = -crossing_s(-t[::-1], signal[::-1], high)
+    if not np.isfinite(start):
         return float("nan")
-    i = above[-1]
-    start = float(t[i])
-    if i + 1 < len(signal) and np.isfinite(signal[i + 1]):  # where it went below ``high``
-        start += float((signal[i] - high) / (signal[i] - signal[i + 1]) * (t[i + 1] - t[i]))
     end = crossing_s(t, -signal, -low, after_s=start)
     return float(((end if np.isfinite(end) else t[-1]) - start) / middle_share)
 

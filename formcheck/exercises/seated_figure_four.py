@@ -92,10 +92,6 @@ def figure_four_metrics(pose: PoseFrame) -> dict[str, float]:
         "view_yaw_deg": facing_yaw_deg(pose),  # 0 facing the camera, 90 side-on
         # the crossed thigh's angle from hanging straight down (world): a crossed ankle needs it raised
         "crossed_thigh_deg": 90.0 + elevation_deg(*(pose.xyz(Joint[f"{cross.side.upper()}_{j}"]) for j in ("HIP", "KNEE"))),
-        # the shoulders ahead of the hips, toward the knees (world, on the floor's plane): a fold
-        # over the legs, not a lean back or lying down
-        "folded_forward": float((world_midpoint(pose, "shoulder") - world_midpoint(pose, "hip"))[[0, 2]]
-                                @ (world_midpoint(pose, "knee") - world_midpoint(pose, "hip"))[[0, 2]] > 0),
         # the more level thigh (either leg: robust to the legs' labels swapping): sitting = about level
         "level_thigh_drop_deg": min(-elevation_deg(pose.xyz(Joint[f"{s}_HIP"]), pose.xyz(Joint[f"{s}_KNEE"]))
                                     for s in ("LEFT", "RIGHT")),
@@ -208,7 +204,11 @@ class SeatedFigureFour(HoldExercise):
     plots = {"trunk_lean_deg": "Trunk lean (deg)", "ankle_gap_pct": "Ankle to the other thigh (% of shin length)"}
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
-        return figure_four_metrics(pose)
+        hip = world_midpoint(pose, "hip")
+        # the shoulders ahead of the hips, toward the knees (world, on the floor's plane): a fold
+        # over the legs, not a lean back or lying down
+        folded = (world_midpoint(pose, "shoulder") - hip)[[0, 2]] @ (world_midpoint(pose, "knee") - hip)[[0, 2]] > 0
+        return {**figure_four_metrics(pose), "folded_forward": float(folded)}
 
     def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
         return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg

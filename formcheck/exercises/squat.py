@@ -141,7 +141,8 @@ class Squat(RepExercise):
         cues = []
         if m["trunk_lean_deg"] > self.th.max_lean_deg:
             cues.append("leaning_forward")
-        if (m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio and m["thigh_tilt_deg"] > self.th.live_knees_min_tilt_deg
+        if (m["knee_ankle_ratio"] < self.th.min_knee_ankle_ratio
+                and m["thigh_tilt_deg"] > self.th.live_knees_min_tilt_deg
                 and m["turn_deg"] < self.th.max_knees_turn_deg):
             cues.append("knees_caving")
         return cues
@@ -154,10 +155,8 @@ class Squat(RepExercise):
         bottom = tilt >= rep.rest_level + 0.6 * travel
         standing = tilt <= rep.rest_level + 0.15 * travel
         knee_ratio = rep.series("knee_ankle_ratio")
-        knees = sustained_min_or_nan(t[bottom], knee_ratio[bottom], th.bottom_hold_s)
-        near_side_on = np.nanmedian(rep.series("turn_deg")) >= th.max_knees_turn_deg
-        if near_side_on:
-            knees = float("nan")  # the knees are not told apart (see Thresholds)
+        near_side_on = np.nanmedian(rep.series("turn_deg")) >= th.max_knees_turn_deg  # knees not told apart
+        knees = float("nan") if near_side_on else sustained_min_or_nan(t[bottom], knee_ratio[bottom], th.bottom_hold_s)
         # Knees caving is the knees coming in, relative to the ankles, as you go down. At the
         # bottom of a squat filmed obliquely MediaPipe pulls the far leg's points toward a
         # usual stance and the ratio toward 1 (tuning side, 40-55 deg: true 0.30-0.60 read
@@ -182,7 +181,8 @@ class Squat(RepExercise):
             faults.append(not_judged("knees_caving", "needs a camera nearer the front (this one saw the body turned "
                                                      f"{th.max_knees_turn_deg:.0f}° or more)"))
         elif not np.isfinite(knees):
-            faults.append(not_judged("knees_caving", "the knees could not be measured at the bottom (overlapping, or the feet close together)"))
+            faults.append(not_judged("knees_caving", "the knees could not be measured at the bottom (overlapping, "
+                                                     "or the feet close together)"))
         if heel_rise > th.max_heel_rise_ratio:
             faults.append(Fault("heels_lifting", heel_t))
         if lean > th.max_lean_deg:
