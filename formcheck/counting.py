@@ -63,6 +63,9 @@ class RepCounter:
     ``min_exit_rise`` above rest), or, for reps done back to back, at the trough between two
     peaks: once it has come down past ``trough_fraction`` of the height and climbs again by
     ``rebound_fraction`` of it, the rep ends at the trough and the next one starts there.
+    Either way the signal must stay down ``min_trough_s``: a landmark lost for a frame is no
+    end. A rep also ends where the signal settles below ``trough_fraction`` of the height and
+    stays still (within ``min_exit_rise`` for ``settle_s``): back at rest in a new posture.
 
     The resting level follows a slow drift up (time constant ``rest_follow_s``, and never
     faster than ``min_exit_rise`` per ``rest_follow_s``: a slow rep's start must not carry
@@ -77,8 +80,8 @@ class RepCounter:
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
                  min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5,
                  lead_in_s: float = 2.0, dip_s: float = 0.3, trough_fraction: float = 0.35,
-                 rebound_fraction: float = 0.3, max_opening_s: float = 20.0, first_detection_s: float = 0.1,
-                 min_above_s: float = 0.2, enter_level: float | None = None):
+                 rebound_fraction: float = 0.3, min_trough_s: float = 0.15, max_opening_s: float = 20.0,
+                 first_detection_s: float = 0.1, min_above_s: float = 0.2, enter_level: float | None = None):
         self.enter_rise = enter_rise
         self.enter_level = enter_level  # and the signal must reach this level (None: any)
         self.exit_fraction = exit_fraction
@@ -92,6 +95,7 @@ class RepCounter:
         self.dip_s = dip_s
         self.trough_fraction = trough_fraction
         self.rebound_fraction = rebound_fraction
+        self.min_trough_s = min_trough_s
         self.max_opening_s = max_opening_s  # how long a video may start at the bottom before it rises
         self.opening_span_s = settle_s  # the level a video starts at: the median of its first moments
         self._first_t: float | None = None
@@ -101,6 +105,7 @@ class RepCounter:
         self._peak = -np.inf
         self._values: list[float] = []  # the signal over the current rep
         self._trough: tuple[int, float] | None = None  # (sample index, value) since the rep came down
+        self._exit_at: int | None = None  # the sample where the signal came back near rest
         self._lead_in: deque[tuple[float, float, dict]] = deque()  # (t, value, metrics) at rest
         self._recent: deque[tuple[float, float]] = deque()  # the last dip_s of rest samples
         self._opening: Window | None = None  # every sample from the start until a rep begins
@@ -196,32 +201,85 @@ class RepCounter:
         self._values.append(value)
         self._peak = max(self._peak, value)
         height = self._peak - self.rest_level
-        if value - self.rest_level < max(self.min_exit_rise, self.exit_fraction * height):
-            self.rep = None
-            rep.end_s = t_s
-            self.rest_level = min(self.rest_level, value)
-            self._recent = deque([(t_s, value)])
-            return self._counted(rep, self._values)
-        if value < self.rest_level + self.trough_fraction * height:  # on the way down: watch the trough
+        # Back near rest: the rep ends there once the signal has stayed down min_trough_s (a
+        # frame's drop-out in mid-rep is no end: a clamshell's knee, lost for a frame at 24
+        # fps, read 6 deg of a 44 deg opening and split one rep in two).
+        if value - self.rest_level >= max(self.min_exit_rise, self.exit_fraction * height):
+            self._exit_at = None
+        elif self._exit_at is None:
+            self._exit_at = len(rep.times_s) - 1
+        if self._exit_at is not None and t_s - rep.times_s[self._exit_at] >= self.min_trough_s:
+            return self._end_rep()
+        low = self.rest_level + self.trough_fraction * height
+        still = self._still_since(low)
+        if still is not None:  # back down and still, short of the old rest: a new resting posture
+            self._exit_at = still
+            return self._end_rep(new_rest=min(self._values[still:]))
+        if value < low:  # on the way down: watch the trough
             if self._trough is None or value < self._trough[1]:
                 self._trough = (len(rep.times_s) - 1, value)
         if self._trough is not None and value - self._trough[1] >= max(self.min_exit_rise,
                                                                         self.rebound_fraction * height):
+            if self._low_around_s(self._trough[0], low) < self.min_trough_s:
+                self._trough = None  # a drop-out for a frame or two, not a turn between two reps
+                return None
             return self._split_at_trough()
         return None
+
+    def _still_since(self, line: float) -> int | None:
+        """The sample from which the signal has stayed below ``line`` and still (within
+        ``min_exit_rise``) for ``settle_s``, if it has."""
+        times = self.rep.times_s
+        first = next((i for i in range(len(times) - 1, -1, -1) if times[-1] - times[i] >= self.settle_s), None)
+        if first is None:
+            return None
+        stretch = self._values[first:]
+        if max(stretch) >= line or max(stretch) - min(stretch) >= self.min_exit_rise:
+            return None
+        return first
+
+    def _low_around_s(self, i: int, line: float) -> float:
+        """How long the signal stayed below ``line`` around sample ``i`` of the current rep."""
+        first = last = i
+        while first > 0 and self._values[first - 1] < line:
+            first -= 1
+        while last + 1 < len(self._values) and self._values[last + 1] < line:
+            last += 1
+        return self.rep.times_s[last] - self.rep.times_s[first]
+
+    def _end_rep(self, new_rest: float | None = None) -> Window | None:
+        """The rep ended where the signal came back to rest (near the old resting level, or
+        ``new_rest``); the samples since are rest."""
+        rep, i = self.rep, self._exit_at
+        later = self._cut(i, i + 1)
+        done = self._values[:i + 1]
+        self.rep, self._exit_at = None, None
+        self.rest_level = min(self.rest_level, done[-1]) if new_rest is None else new_rest
+        self._recent = deque([(rep.end_s, done[-1])])
+        for t_s, value, metrics in later:
+            self._remember_rest(t_s, value, metrics)
+        return self._counted(rep, done)
 
     def _split_at_trough(self) -> Window | None:
         """Back-to-back reps: end this one at the trough; the next starts there."""
         rep, (i, _) = self.rep, self._trough
         nxt = Window(start_s=rep.times_s[i], rest_level=self.rest_level)
-        for k in range(i, len(rep.times_s)):
-            nxt.add(rep.times_s[k], {name: values[k] for name, values in rep.metrics.items()})
-        rep.end_s = rep.times_s[i]
-        rep.times_s = rep.times_s[:i + 1]
-        rep.metrics = {name: values[:i + 1] for name, values in rep.metrics.items()}
+        for t_s, _, metrics in self._cut(i, i):
+            nxt.add(t_s, metrics)
         done, self._values = self._values[:i + 1], self._values[i:]
-        self.rep, self._trough, self._peak = nxt, None, max(self._values)
+        self.rep, self._trough, self._exit_at, self._peak = nxt, None, None, max(self._values)
         return self._counted(rep, done)
+
+    def _cut(self, end: int, tail_from: int) -> list[tuple[float, float, dict[str, float]]]:
+        """Ends the current rep's window at its sample ``end``; returns its samples from
+        ``tail_from`` on as (time, value, metrics)."""
+        rep = self.rep
+        tail = [(rep.times_s[k], self._values[k], {name: values[k] for name, values in rep.metrics.items()})
+                for k in range(tail_from, len(rep.times_s))]
+        rep.end_s = rep.times_s[end]
+        rep.times_s = rep.times_s[:end + 1]
+        rep.metrics = {name: values[:end + 1] for name, values in rep.metrics.items()}
+        return tail
 
     def _past_count(self, value: float, rest: float) -> bool:
         """Whether ``value`` is far enough above ``rest`` to be a rep."""
@@ -238,9 +296,11 @@ class RepCounter:
     def finish(self, t_s: float) -> Window | None:
         """The video ended: a rep that never came back down is dropped, but one that came down
         past ``trough_fraction`` of its height in the last ``settle_s`` counts (a video cut as
-        the person gets back to rest leaves no time to see the signal settle; lower for longer,
-        the rest is elsewhere), and a video that started at the bottom and ends as the rise
+        the person gets back to rest leaves no time to see the signal settle; lower for longer
+        and still moving, it is another movement), and a video that started at the bottom and ends as the rise
         completes counts that rise."""
+        if self.rep is not None and self._exit_at is not None:  # it was back down, not yet for long
+            return self._end_rep()
         rep, self.rep = self.rep, None
         if rep is not None:
             low = self.rest_level + self.trough_fraction * (self._peak - self.rest_level)
