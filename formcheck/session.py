@@ -158,7 +158,8 @@ class Session:
         self._person_seen |= pose is not None
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
         right_view = not seen or ex.view_ok(pose, self.common)
-        self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
+        if right_view is not None:  # None: this frame cannot tell (the view is kept as it was)
+            self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
         view = ex.view_class(pose, self.common) if seen else None
         self.views.note(t_s, view)
 

@@ -422,3 +422,14 @@ def test_seated_where_the_feet_rest_is_not_read_from_a_hold_mediapipe_lost():
     result, truth = replay_population(SeatedFigureFour(), "seated_figure_four-084")
     assert [h.side for h in result.holds] == [h["side"] for h in truth["expect"]["holds"]] == ["left", "right"]
     assert "missing_side" not in {e.code for e in result.events}
+
+
+@pytest.mark.parametrize("clip, wrong_view", [("seated_figure_four-092", False),   # oblique, -50 deg, folds 40 deg
+                                              ("seated_figure_four-026", True)])   # side-on, -77 deg
+def test_seated_view_is_read_sitting_tall_not_folded(clip, wrong_view):
+    # Rendered tuning clips through the real model: folded 40 deg over the legs, MediaPipe
+    # read the oblique camera's hips turned 63-66 deg (40 sitting tall), past the side-on
+    # limit, for 16 s; the view is read only while sitting taller. Side-on still says so.
+    result, truth = replay_population(SeatedFigureFour(), clip)
+    assert ("wrong_view" in {e.code for e in result.events}) == wrong_view
+    assert ("wrong_view" in truth["expect"]["faults_present"]) == wrong_view

@@ -375,8 +375,9 @@ class Exercise:
                        pose.visibility[Joint[f"RIGHT_{name.upper()}"]]) >= min_visibility
                    for name in self.joints)
 
-    def view_ok(self, pose: PoseFrame, th: "CommonThresholds") -> bool:
-        """Whether the camera sees the body from the view this exercise needs."""
+    def view_ok(self, pose: PoseFrame, th: "CommonThresholds") -> bool | None:
+        """Whether the camera sees the body from the view this exercise needs (None: this
+        frame's posture cannot tell)."""
         view = self.view_class(pose, th)
         if self.view == "side":
             return view == SIDE
