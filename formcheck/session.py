@@ -134,6 +134,7 @@ class Session:
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
         self.views = ViewLog()
+        self._view: str | None = None  # the view last read (see Exercise.view_readable)
         self._setup_watch = exercise.setup_watch()
         self._watch_from_s: float | None = None  # when the set-up watch saw its first frame
         self._setup_cued = False  # its cue was said
@@ -157,10 +158,13 @@ class Session:
 
         self._person_seen |= pose is not None
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
-        right_view = not seen or ex.view_ok(pose, self.common)
-        if right_view is not None:  # None: this frame cannot tell (the view is kept as it was)
+        if seen and not ex.view_readable(pose) and self._view is not None:
+            view = self._view  # a posture that hides the camera's angle: the view stays as last read
+        else:
+            right_view = not seen or ex.view_ok(pose, self.common)
             self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
-        view = ex.view_class(pose, self.common) if seen else None
+            view = ex.view_class(pose, self.common) if seen else None
+            self._view = view or self._view
         self.views.note(t_s, view)
 
         in_position = seen and view in ex.count_views and ex.in_position(metrics)

@@ -54,7 +54,7 @@ class SetupCheck:
         brightness = float(cv2.resize(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (64, 48)).mean())
         seen = pose is not None
         whole = seen and ex.sees_body(pose, self.common.min_visibility) and self._inside(pose, w, h)
-        view = whole and bool(ex.view_ok(pose, self.common))  # a posture that cannot tell: not yet
+        view = whole and ex.view_ok(pose, self.common)
         size = whole and self._body_fraction(pose, w, h) >= th.min_body_fraction
         # The light first: in a dark room the person goes unseen, and "Step into view" would
         # send someone already in view to look for the wrong fix.

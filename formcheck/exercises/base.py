@@ -375,9 +375,13 @@ class Exercise:
                        pose.visibility[Joint[f"RIGHT_{name.upper()}"]]) >= min_visibility
                    for name in self.joints)
 
-    def view_ok(self, pose: PoseFrame, th: "CommonThresholds") -> bool | None:
-        """Whether the camera sees the body from the view this exercise needs (None: this
-        frame's posture cannot tell)."""
+    def view_readable(self, pose: PoseFrame) -> bool:
+        """Whether this frame's posture shows the camera's angle (else the view stays as it
+        was last read)."""
+        return True
+
+    def view_ok(self, pose: PoseFrame, th: "CommonThresholds") -> bool:
+        """Whether the camera sees the body from the view this exercise needs."""
         view = self.view_class(pose, th)
         if self.view == "side":
             return view == SIDE

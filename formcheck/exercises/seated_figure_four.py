@@ -61,8 +61,8 @@ class Thresholds:
     # an oblique one up to 10 deg more (true 50 reads 61); from the side the holds are wrong
     # (5 of 5 tuning-side renders beyond 70 deg): 62 tells the two apart on the tuning side.
     max_view_yaw_deg: float = 62.0
-    # Leaning further than this, the view is not read (wrong_view waits for the person to sit
-    # taller): folded over the legs MediaPipe reads the hips' line turned up to 25 deg more than
+    # Leaning further than this, the view is not read (it stays as read sitting taller):
+    # folded over the legs MediaPipe reads the hips' line turned up to 25 deg more than
     # sitting tall (tuning side: a camera 50 deg off read 40 sitting tall, 63-66 leaning 40 deg;
     # people sat tall at 18 deg or less).
     view_max_lean_deg: float = 25.0
@@ -215,9 +215,10 @@ class SeatedFigureFour(HoldExercise):
         folded = (world_midpoint(pose, "shoulder") - hip)[[0, 2]] @ (world_midpoint(pose, "knee") - hip)[[0, 2]] > 0
         return {**figure_four_metrics(pose), "folded_forward": float(folded)}
 
-    def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool | None:
-        if trunk_lean_deg(pose) > self.th.view_max_lean_deg:
-            return None
+    def view_readable(self, pose: PoseFrame) -> bool:
+        return trunk_lean_deg(pose) <= self.th.view_max_lean_deg
+
+    def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
         return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg
 
     def in_position(self, m: dict[str, float]) -> bool:
