@@ -63,7 +63,7 @@ class RepCounter:
     ``min_exit_rise`` above rest), or, for reps done back to back, at the trough between two
     peaks: once it has come down past ``trough_fraction`` of the height and climbs again by
     ``rebound_fraction`` of it, the rep ends at the trough and the next one starts there.
-    Either way the signal must stay down ``min_trough_s``: a landmark lost for a frame is no
+    Either way the signal must stay down ``min_down_s``: a landmark lost for a frame is no
     end. A rep also ends where the signal settles below ``trough_fraction`` of the height and
     stays still (within ``min_exit_rise`` for ``settle_s``): back at rest in a new posture.
 
@@ -80,7 +80,7 @@ class RepCounter:
     def __init__(self, enter_rise: float, exit_fraction: float = 0.15, min_exit_rise: float = 4.0,
                  min_rep_s: float = 0.4, rest_follow_s: float = 4.0, settle_s: float = 0.5,
                  lead_in_s: float = 2.0, dip_s: float = 0.3, trough_fraction: float = 0.35,
-                 rebound_fraction: float = 0.3, min_trough_s: float = 0.15, max_opening_s: float = 20.0,
+                 rebound_fraction: float = 0.3, min_down_s: float = 0.15, max_opening_s: float = 20.0,
                  first_detection_s: float = 0.1, min_above_s: float = 0.2, enter_level: float | None = None):
         self.enter_rise = enter_rise
         self.enter_level = enter_level  # and the signal must reach this level (None: any)
@@ -95,7 +95,7 @@ class RepCounter:
         self.dip_s = dip_s
         self.trough_fraction = trough_fraction
         self.rebound_fraction = rebound_fraction
-        self.min_trough_s = min_trough_s
+        self.min_down_s = min_down_s
         self.max_opening_s = max_opening_s  # how long a video may start at the bottom before it rises
         self.opening_span_s = settle_s  # the level a video starts at: the median of its first moments
         self._first_t: float | None = None
@@ -201,14 +201,14 @@ class RepCounter:
         self._values.append(value)
         self._peak = max(self._peak, value)
         height = self._peak - self.rest_level
-        # Back near rest: the rep ends there once the signal has stayed down min_trough_s (a
+        # Back near rest: the rep ends there once the signal has stayed down min_down_s (a
         # frame's drop-out in mid-rep is no end: a clamshell's knee, lost for a frame at 24
         # fps, read 6 deg of a 44 deg opening and split one rep in two).
         if value - self.rest_level >= max(self.min_exit_rise, self.exit_fraction * height):
             self._exit_at = None
         elif self._exit_at is None:
             self._exit_at = len(rep.times_s) - 1
-        if self._exit_at is not None and t_s - rep.times_s[self._exit_at] >= self.min_trough_s:
+        if self._exit_at is not None and t_s - rep.times_s[self._exit_at] >= self.min_down_s:
             return self._end_rep()
         low = self.rest_level + self.trough_fraction * height
         still = self._still_since(low)
@@ -220,7 +220,7 @@ class RepCounter:
                 self._trough = (len(rep.times_s) - 1, value)
         if self._trough is not None and value - self._trough[1] >= max(self.min_exit_rise,
                                                                         self.rebound_fraction * height):
-            if self._low_around_s(self._trough[0], low) < self.min_trough_s:
+            if self._low_around_s(self._trough[0], low) < self.min_down_s:
                 self._trough = None  # a drop-out for a frame or two, not a turn between two reps
                 return None
             return self._split_at_trough()
