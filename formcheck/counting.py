@@ -297,8 +297,8 @@ class RepCounter:
         """The video ended: a rep that never came back down is dropped, but one that came down
         past ``trough_fraction`` of its height in the last ``settle_s`` counts (a video cut as
         the person gets back to rest leaves no time to see the signal settle; lower for longer
-        and still moving, it is another movement), and a video that started at the bottom and ends as the rise
-        completes counts that rise."""
+        and still moving, it is another movement), and a video that started at the bottom and
+        ends as the rise completes counts that rise."""
         if self.rep is not None and self._exit_at is not None:  # it was back down, not yet for long
             return self._end_rep()
         rep, self.rep = self.rep, None
