@@ -209,12 +209,11 @@ class RepCounter:
         elif self._exit_at is None:
             self._exit_at = len(rep.times_s) - 1
         if self._exit_at is not None and t_s - rep.times_s[self._exit_at] >= self.min_down_s:
-            return self._end_rep()
+            return self._end_rep(self._exit_at)
         low = self.rest_level + self.trough_fraction * height
         still = self._still_since(low)
         if still is not None:  # back down and still, short of the old rest: a new resting posture
-            self._exit_at = still
-            return self._end_rep(new_rest=min(self._values[still:]))
+            return self._end_rep(still, new_rest=min(self._values[still:]))
         if value < low:  # on the way down: watch the trough
             if self._trough is None or value < self._trough[1]:
                 self._trough = (len(rep.times_s) - 1, value)
@@ -247,10 +246,10 @@ class RepCounter:
             last += 1
         return self.rep.times_s[last] - self.rep.times_s[first]
 
-    def _end_rep(self, new_rest: float | None = None) -> Window | None:
-        """The rep ended where the signal came back to rest (near the old resting level, or
+    def _end_rep(self, i: int, new_rest: float | None = None) -> Window | None:
+        """The rep ended at its sample ``i``, back at rest (near the old resting level, or
         ``new_rest``); the samples since are rest."""
-        rep, i = self.rep, self._exit_at
+        rep = self.rep
         later = self._cut(i, i + 1)
         done = self._values[:i + 1]
         self.rep, self._exit_at = None, None
@@ -300,7 +299,7 @@ class RepCounter:
         and still moving, it is another movement), and a video that started at the bottom and
         ends as the rise completes counts that rise."""
         if self.rep is not None and self._exit_at is not None:  # it was back down, not yet for long
-            return self._end_rep()
+            return self._end_rep(self._exit_at)
         rep, self.rep = self.rep, None
         if rep is not None:
             low = self.rest_level + self.trough_fraction * (self._peak - self.rest_level)

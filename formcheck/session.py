@@ -158,7 +158,7 @@ class Session:
 
         self._person_seen |= pose is not None
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
-        if seen and not ex.view_readable(pose) and self._view is not None:
+        if seen and not ex.view_readable(metrics) and self._view is not None:
             view = self._view  # a posture that hides the camera's angle: the view stays as last read
         else:
             right_view = not seen or ex.view_ok(pose, self.common)

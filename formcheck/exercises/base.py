@@ -375,9 +375,9 @@ class Exercise:
                        pose.visibility[Joint[f"RIGHT_{name.upper()}"]]) >= min_visibility
                    for name in self.joints)
 
-    def view_readable(self, pose: PoseFrame) -> bool:
-        """Whether this frame's posture shows the camera's angle (else the view stays as it
-        was last read)."""
+    def view_readable(self, m: dict[str, float]) -> bool:
+        """Whether this frame's posture (its ``measure``) shows the camera's angle (else the
+        view stays as it was last read)."""
         return True
 
     def view_ok(self, pose: PoseFrame, th: "CommonThresholds") -> bool:

@@ -215,8 +215,8 @@ class SeatedFigureFour(HoldExercise):
         folded = (world_midpoint(pose, "shoulder") - hip)[[0, 2]] @ (world_midpoint(pose, "knee") - hip)[[0, 2]] > 0
         return {**figure_four_metrics(pose), "folded_forward": float(folded)}
 
-    def view_readable(self, pose: PoseFrame) -> bool:
-        return trunk_lean_deg(pose) <= self.th.view_max_lean_deg
+    def view_readable(self, m: dict[str, float]) -> bool:
+        return m["trunk_lean_deg"] <= self.th.view_max_lean_deg
 
     def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
         return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg
