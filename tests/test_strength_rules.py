@@ -7,13 +7,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from formcheck.counting import Window
 from formcheck.exercises.chair_squat import ChairSquat
 from formcheck.exercises.clamshell import Clamshell
-from formcheck.exercises.deadlift import Deadlift
+from formcheck.exercises.deadlift import Deadlift, depth_tilt_deg
 from formcheck.exercises.squat import Squat
 from formcheck.pose.landmarks import Joint, PoseFrame
+from formcheck.pose.store import load_track
 from formcheck.session import Session
-from population_tracks import replay_population
+from population_tracks import POPULATION, replay_population
 from synthetic_strength import SideLying, Stance, rep_keys, side_lying_track, stance_track
 
 
@@ -238,6 +240,46 @@ def test_deadlift_from_the_front_counts_the_hinges_and_says_what_it_cannot_judge
 def test_deadlift_from_the_side_judges_everything():
     result = run(Deadlift(), deadlift_track(reps=2, yaw=90.0))
     assert len(result.reps) == 2 and result.not_judged == {}
+
+
+def hinge_window(bend_deg: float, camera_tilt_deg: float) -> Window:
+    """One hinge's metrics: standing tall, 80 deg forward with the head and upper back bent
+    ``bend_deg`` off the trunk at the bottom, and standing tall again."""
+    rep = Window(start_s=0.0, end_s=4.0)
+    for t in np.arange(0.0, 5.5, 1 / 30):
+        depth = np.sin(np.pi * min(t, 4.0) / 4.0)
+        rep.add(float(t), {"hip_deg": 175.0 - 90.0 * depth, "trunk_lean_deg": 5.0 + 75.0 * depth,
+                           "trunk_forward_deg": 5.0 + 75.0 * depth, "knee_deg": 160.0,
+                           "neck_bend_deg": 10.0 + (bend_deg - 10.0) * depth, "camera_tilt_deg": camera_tilt_deg})
+    return rep
+
+
+def test_the_back_is_read_against_the_cameras_height():
+    # MediaPipe reads the bend higher the lower the camera, and its world trunk, standing tall,
+    # tilts in depth with the camera's height: 27 deg is a rounded back from a camera at hip
+    # height, but from near the floor (the standing trunk tilted 8 deg away) it reads a true ~20.
+    deadlift = Deadlift()
+    at_hip_height = deadlift.check_rep(hinge_window(27.0, camera_tilt_deg=-6.0))
+    near_the_floor = deadlift.check_rep(hinge_window(27.0, camera_tilt_deg=8.0))
+    assert [f.code for f in at_hip_height[0]] == ["rounded_back"]
+    assert near_the_floor[0] == [] and near_the_floor[1]["max_neck_bend_deg"] < 22.0
+
+
+def test_the_standing_trunks_depth_tilt_reads_the_cameras_height():
+    # The real model on the rendered population's tuning half: cameras near the floor
+    # against cameras above 1.1 m, the trunk's depth tilt in the first second of standing.
+    tilts = {"low": [], "high": []}
+    for path in sorted((POPULATION / "deadlift").glob("deadlift-*.track.xz"))[::2]:
+        track, truth = load_track(path)
+        height = truth["render"]["camera"]["height_m"]
+        if 0.45 < height < 1.1:
+            continue
+        first = [p for t, p in zip(track.times_s, track.poses) if p is not None and t < track.times_s[0] + 1.0]
+        tilts["low" if height <= 0.45 else "high"].append(np.median([depth_tilt_deg(p) for p in first]))
+    assert len(tilts["low"]) >= 10 and len(tilts["high"]) >= 10
+    assert np.median(tilts["low"]) - np.median(tilts["high"]) > 6.0
+    assert np.mean(np.array(tilts["low"]) > Deadlift.Thresholds.usual_camera_tilt_deg) > 0.85
+    assert np.mean(np.array(tilts["high"]) < Deadlift.Thresholds.usual_camera_tilt_deg) > 0.6
 
 
 # -- clamshell --------------------------------------------------------------------------------
