@@ -12,7 +12,7 @@ from typing import Protocol
 
 from formcheck.counting import UNSEEN, Persistent, Window
 from formcheck.exercises.base import (COUNT_CODES, SIDES, CommonThresholds, Exercise, Fault, HoldRules, RepRules,
-                                      clean_praise)
+                                      TRUNK, clean_praise, sees)
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.pose.smoothing import PoseSmoother
 
@@ -161,7 +161,8 @@ class Session:
         if seen and not ex.view_readable(metrics) and self._view is not None:
             view = self._view  # a posture that hides the camera's angle: the view stays as last read
         else:
-            right_view = not seen or ex.view_ok(pose, self.common)
+            right_view = (ex.view_ok(pose, self.common) if seen
+                          else ex.view_ok_from_trunk(pose, self.common) if self._sees_trunk(pose) else True)
             self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
             view = ex.view_class(pose, self.common) if seen else None
             self._view = view or self._view
@@ -181,6 +182,9 @@ class Session:
             banner=self._current_banner(t_s, seen, in_position), in_position=in_position,
             sides_held=sides_held,
             hold_cue=self._segments.cue(hold_s, window.side, sides_held) if window is not None else None)
+
+    def _sees_trunk(self, pose: PoseFrame | None) -> bool:
+        return pose is not None and sees(pose, TRUNK, self.common.min_visibility)
 
     def _watch_setup(self, t_s: float, pose: PoseFrame) -> None:
         """Let the set-up watch see the frame; once the person has been seen long enough,

@@ -123,7 +123,7 @@ def turned(pose: PoseFrame, yaw_deg: float, camera_y: float = -0.2) -> PoseFrame
     """The same pose with the person turned ``yaw_deg`` about the vertical (90 = side-on)."""
     yaw = np.radians(yaw_deg)
     rotation = np.array([[np.cos(yaw), 0, np.sin(yaw)], [0, 1, 0], [-np.sin(yaw), 0, np.cos(yaw)]])
-    return _pose(pose.t_s, pose.world_xyz @ rotation.T, camera_y)
+    return _pose(pose.t_s, pose.world_xyz @ rotation.T, camera_y).replace(visibility=pose.visibility)
 
 
 def _swap(w: np.ndarray, names) -> np.ndarray:

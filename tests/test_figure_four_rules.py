@@ -349,6 +349,16 @@ def test_standing_hold_goes_on_while_the_body_is_hidden_for_a_few_seconds():
     assert holds(result) == [("left", 9), ("right", 6)]
 
 
+@pytest.mark.parametrize("yaw_deg, wrong", [(40.0, False), (85.0, True)])
+def test_standing_a_side_on_camera_is_told_while_the_chair_hides_the_legs(yaw_deg, wrong):
+    # Only the trunk is seen: the view is read from its width in the picture (MediaPipe's world
+    # turn reads anything without the legs), so a side-on camera still gets wrong_view.
+    hidden = {"hide_legs": True}
+    poses = [turned(p, yaw_deg) for p in track(standing_figure_four_pose, [(2, None, {**UPRIGHT, **hidden}), (8, "left", hidden)])]
+    result, _ = run(StandingFigureFour(), poses)
+    assert ("wrong_view" in fired(result)) == wrong
+
+
 def test_standing_hold_goes_on_when_the_crossed_leg_is_lost_while_sat_back():
     # Filmed obliquely, MediaPipe puts the crossed ankle down by the other foot while the hips
     # sit back (the rendered population); the hold goes on and keeps its side.

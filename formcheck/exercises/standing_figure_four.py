@@ -22,7 +22,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, body_width_ratio, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       crossed_leg, facing_yaw_deg, midpoint, missing_side, sustained_extreme)
 from formcheck.exercises.seated_figure_four import StandingFoot, crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -57,6 +57,8 @@ class Thresholds:
     hold_exit_s: float = 1.0              # ... gone this long ends it
     release_s: float = 0.25  # undone this long lets a hold go (a switch of legs then starts the other side's)
     max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
+    min_view_width_ratio: float = 0.15    # shoulders and hips narrower than this in the picture (over the
+                                          # torso's length; ~0.7 facing) = side-on, whatever the turn reads
     # The chair is in the way (see ChairInTheWay) when the hand that rests on it (it moves
     # less than this share of the other hand) is on the side nearer the camera, and the
     # body is turned at least this far from it (MediaPipe's estimate; the chair began to
@@ -174,7 +176,11 @@ class StandingFigureFour(HoldExercise):
         return m
 
     def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
-        return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg
+        return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg and self.view_ok_from_trunk(pose, th)
+
+    def view_ok_from_trunk(self, pose: PoseFrame, th: CommonThresholds) -> bool:
+        # The chair can hide the legs; the trunk's width in the picture still shows a body side-on.
+        return body_width_ratio(pose) >= self.th.min_view_width_ratio
 
     def in_position(self, m: dict[str, float]) -> bool:
         return m["trunk_lean_deg"] <= self.th.max_standing_lean_deg
