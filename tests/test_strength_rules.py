@@ -7,7 +7,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.counting import Window
 from formcheck.exercises.chair_squat import ChairSquat
 from formcheck.exercises.clamshell import Clamshell
 from formcheck.exercises.deadlift import Deadlift, depth_tilt_deg
@@ -242,27 +241,29 @@ def test_deadlift_from_the_side_judges_everything():
     assert len(result.reps) == 2 and result.not_judged == {}
 
 
-def hinge_window(bend_deg: float, camera_tilt_deg: float) -> Window:
-    """One hinge's metrics: standing tall, 80 deg forward with the head and upper back bent
-    ``bend_deg`` off the trunk at the bottom, and standing tall again."""
-    rep = Window(start_s=0.0, end_s=4.0)
-    for t in np.arange(0.0, 5.5, 1 / 30):
-        depth = np.sin(np.pi * min(t, 4.0) / 4.0)
-        rep.add(float(t), {"hip_deg": 175.0 - 90.0 * depth, "trunk_lean_deg": 5.0 + 75.0 * depth,
-                           "trunk_forward_deg": 5.0 + 75.0 * depth, "knee_deg": 160.0,
-                           "neck_bend_deg": 10.0 + (bend_deg - 10.0) * depth, "camera_tilt_deg": camera_tilt_deg})
-    return rep
+def world_tilted(pose: PoseFrame, tilt_deg: float) -> PoseFrame:
+    """The pose with MediaPipe's world landmarks tilted ``tilt_deg`` away from the camera (about
+    the axis across the picture), as a camera at another height tilts them; the picture as it was."""
+    a = np.radians(-tilt_deg)
+    across = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(a), -np.sin(a)], [0.0, np.sin(a), np.cos(a)]])
+    return pose.replace(world_xyz=pose.world_xyz @ across.T)
 
 
 def test_the_back_is_read_against_the_cameras_height():
     # MediaPipe reads the bend higher the lower the camera, and its world trunk, standing tall,
-    # tilts in depth with the camera's height: 27 deg is a rounded back from a camera at hip
-    # height, but from near the floor (the standing trunk tilted 8 deg away) it reads a true ~20.
-    deadlift = Deadlift()
-    at_hip_height = deadlift.check_rep(hinge_window(27.0, camera_tilt_deg=-6.0))
-    near_the_floor = deadlift.check_rep(hinge_window(27.0, camera_tilt_deg=8.0))
-    assert [f.code for f in at_hip_height[0]] == ["rounded_back"]
-    assert near_the_floor[0] == [] and near_the_floor[1]["max_neck_bend_deg"] < 22.0
+    # tilts in depth with the camera's height: a head and upper back bent 28 deg off the trunk
+    # is a rounded back from a camera at hip height (tilt -6), but from near the floor (+8) it
+    # reads a true ~20, and the live cue agrees with the report.
+    poses = deadlift_track(reps=2, bottom=replace(DL_BOTTOM, neck=28.0))
+    at_hip_height = run(Deadlift(), [world_tilted(p, -6.0) for p in poses])
+    near_the_floor = run(Deadlift(), [world_tilted(p, 8.0) for p in poses])
+    assert codes(at_hip_height) == ["rounded_back"] * 2
+    assert codes(near_the_floor) == [] and len(near_the_floor.reps) == 2
+    assert all(rep.metrics["max_neck_bend_deg"] < 23.0 for rep in near_the_floor.reps)
+    for tilt, cued in ((-6.0, True), (8.0, False)):
+        session, back_cue = Session(Deadlift()), Deadlift().message("rounded_back")
+        banners = {session.update(p.t_s, world_tilted(p, tilt)).banner for p in poses}
+        assert any(b is not None and b.text == back_cue for b in banners) == cued
 
 
 def test_the_standing_trunks_depth_tilt_reads_the_cameras_height():

@@ -22,6 +22,7 @@ side view (`wrong_view` otherwise).
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,7 @@ class Thresholds:
     bend_per_camera_tilt: float = 0.45
     usual_camera_tilt_deg: float = -6.0    # the tilt from a camera at about hip height: no correction
     upright_lean_deg: float = 15.0         # trunk this close to vertical = standing tall
+    camera_window_s: float = 20.0          # the tilt is the median of the standing frames this recent
     min_knee_deg: float = 130.0            # knees bent more than this = squatting, not hinging
     min_chest_rise_fraction: float = 0.3  # chest rise per degree of hip opening at the start of the lift
     max_lean_back_deg: float = 10.0        # trunk behind vertical at lockout
@@ -74,6 +76,23 @@ def depth_tilt_deg(pose: PoseFrame) -> float:
     """The trunk's tilt toward (negative) or away from the camera, world landmarks."""
     trunk = world_midpoint(pose, "shoulder") - world_midpoint(pose, "hip")
     return float(np.degrees(np.arctan2(trunk[2], -trunk[1])))
+
+
+class CameraTilt:
+    """The camera's height as MediaPipe's world trunk shows it: the trunk's depth tilt while
+    standing tall (``depth_tilt_deg``), its median over the last ``window_s`` seconds of
+    standing. NaN until the person has stood tall. The camera must stand still."""
+
+    def __init__(self, upright_lean_deg: float, window_s: float):
+        self.upright_lean_deg, self.window_s = upright_lean_deg, window_s
+        self._standing: deque[tuple[float, float]] = deque()  # (t, tilt)
+
+    def tilt_deg(self, pose: PoseFrame, lean_deg: float) -> float:
+        if lean_deg <= self.upright_lean_deg:
+            self._standing.append((pose.t_s, depth_tilt_deg(pose)))
+        while self._standing and self._standing[0][0] < pose.t_s - self.window_s:
+            self._standing.popleft()
+        return float(np.median([tilt for _, tilt in self._standing])) if self._standing else float("nan")
 
 
 class LockoutCounter(RepCounter):
@@ -123,20 +142,29 @@ class Deadlift(RepExercise):
              "trunk_forward_deg": "Trunk lean forward (deg)"}
     target_reps = "8-12"
 
+    def __init__(self, thresholds=None):
+        super().__init__(thresholds)
+        self._camera = CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s)
+
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         ear, shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("ear", "shoulder", "hip", "knee", "ankle"))
         lean = trunk_lean_deg(pose)
+        camera_tilt = self._camera.tilt_deg(pose, lean)
+        if not np.isfinite(camera_tilt):  # not yet seen standing tall: no correction
+            camera_tilt = self.th.usual_camera_tilt_deg
+        bend = geometry.line_deviation_deg(ear, shoulder, hip)
         return {
             "trunk_lean_deg": lean,
             "hinge_lean_deg": lean if leans_toward_toes(pose) else -lean,  # a lean back is no hinge
             "trunk_forward_deg": signed_lean_deg(pose),
             "hip_deg": geometry.angle_deg(shoulder, hip, knee),
             "knee_deg": geometry.angle_deg(hip, knee, ankle),
-            "neck_bend_deg": geometry.line_deviation_deg(ear, shoulder, hip),
-            "camera_tilt_deg": depth_tilt_deg(pose),
+            # read against the camera's height (see Thresholds.bend_per_camera_tilt)
+            "neck_bend_deg": bend - self.th.bend_per_camera_tilt * (camera_tilt - self.th.usual_camera_tilt_deg),
         }
 
     def counter(self) -> RepCounter:
+        self._camera = CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s)  # a new session
         return LockoutCounter(self.th.lockout_s, enter_rise=self.th.rep_lean_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
@@ -162,7 +190,6 @@ class Deadlift(RepExercise):
         # down and up, so that 25 read as a true ~23.8 deg and partly curled backs fired.
         neck = rep.series("neck_bend_deg")[at_bottom]
         bend = float(np.nanmedian(neck)) if np.isfinite(neck).any() else float("nan")
-        bend -= th.bend_per_camera_tilt * (self._camera_tilt_deg(rep) - th.usual_camera_tilt_deg)
         knee, knee_t = sustained_extreme(rep, "knee_deg", th.persist_s, lowest=True)
         chest = self._chest_rise_fraction(rep, hip, min_hip)
         after = t >= bottom_t
@@ -179,12 +206,6 @@ class Deadlift(RepExercise):
         return faults, {"min_hip_deg": min_hip, "min_knee_deg": knee, "max_neck_bend_deg": bend,
                         "chest_rise_fraction": chest, "lean_back_deg": back,
                         "max_trunk_lean_deg": float(np.nanmax(rep.series("trunk_lean_deg")))}
-
-    def _camera_tilt_deg(self, rep: Window) -> float:
-        """The world trunk's depth tilt while standing tall in this rep (its lockout and
-        start): a reading of the camera's height. The usual tilt when nothing stands tall."""
-        tilt = rep.series("camera_tilt_deg")[rep.series("trunk_lean_deg") <= self.th.upright_lean_deg]
-        return float(np.nanmedian(tilt)) if np.isfinite(tilt).any() else self.th.usual_camera_tilt_deg
 
     def _chest_rise_fraction(self, rep: Window, hip: np.ndarray, min_hip: float) -> float:
         """Degrees the trunk rose per degree the hips opened, from the moment the lift
