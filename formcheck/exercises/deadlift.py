@@ -42,7 +42,7 @@ class Thresholds:
     # The bend reads higher the lower the camera. MediaPipe's world trunk, standing tall,
     # tilts in depth with the camera's height (about -10 to -17 deg from 1.3 m, 0 to +8 from
     # the floor): on the tuning side (388 reps) the bend read 0.45 deg more per degree of
-    # that tilt (test half: 0.55), and taking it out cut the scatter from 4.5 to 3.8 deg.
+    # that tilt (test half: 0.55), and taking it out cut the scatter from 4.5 to 3.7 deg.
     bend_per_camera_tilt: float = 0.45
     usual_camera_tilt_deg: float = -6.0    # the tilt from a camera at about hip height: no correction
     upright_lean_deg: float = 15.0         # trunk this close to vertical = standing tall

@@ -22,8 +22,9 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.counting import UNSEEN, HoldTracker, Window
-from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, body_width_ratio, Fault, FaultSpec, HoldExercise, KeyAngle,
-                                      crossed_leg, facing_yaw_deg, midpoint, missing_side, sustained_extreme)
+from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
+                                      body_width_ratio, crossed_leg, facing_yaw_deg, midpoint, missing_side,
+                                      sustained_extreme)
 from formcheck.exercises.seated_figure_four import StandingFoot, crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
 
