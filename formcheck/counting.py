@@ -471,14 +471,24 @@ class Persistent:
     def __init__(self, min_s: float):
         self.min_s = min_s
         self._since: float | None = None
+        self._paused_at: float | None = None
 
     def update(self, t_s: float, condition: bool) -> bool:
         if not condition:
-            self._since = None
+            self._since = self._paused_at = None
             return False
         if self._since is None:
             self._since = t_s
+        elif self._paused_at is not None:  # the time it could not be seen does not count
+            self._since += t_s - self._paused_at
+        self._paused_at = None
         return t_s - self._since >= self.min_s
+
+    def pause(self, t_s: float) -> None:
+        """The condition cannot be seen at ``t_s``: the time it has held so far is kept, and
+        the time until it is seen again does not count."""
+        if self._since is not None and self._paused_at is None:
+            self._paused_at = t_s
 
     @property
     def since_s(self) -> float | None:

@@ -7,6 +7,7 @@ pose (or None) with the video timestamp, read back what to show now, and call
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -134,7 +135,7 @@ class Session:
         self._last_t = 0.0
         self._person_seen = False  # out_of_frame means leaving the frame, not "not there yet"
         self.views = ViewLog()
-        self._view: str | None = None  # the view last read (see Exercise.view_readable)
+        self._views_read: deque[tuple[float, str]] = deque()  # (t, view) lately read
         self._setup_watch = exercise.setup_watch()
         self._watch_from_s: float | None = None  # when the set-up watch saw its first frame
         self._setup_cued = False  # its cue was said
@@ -158,14 +159,16 @@ class Session:
 
         self._person_seen |= pose is not None
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
-        if seen and not ex.view_readable(metrics) and self._view is not None:
-            view = self._view  # a posture that hides the camera's angle: the view stays as last read
+        if seen and not ex.view_readable(metrics) and self._views_read:
+            view = self._view_as_read()  # a posture that hides the camera's angle
+            self._wrong_view.pause(t_s)
         else:
             right_view = (ex.view_ok(pose, self.common) if seen
                           else ex.view_ok_from_trunk(pose, self.common) if self._sees_trunk(pose) else True)
             self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
             view = ex.view_class(pose, self.common) if seen else None
-            self._view = view or self._view
+            if seen:
+                self._remember_view(t_s, view)
         self.views.note(t_s, view)
 
         in_position = seen and view in ex.count_views and ex.in_position(metrics)
@@ -182,6 +185,15 @@ class Session:
             banner=self._current_banner(t_s, seen, in_position), in_position=in_position,
             sides_held=sides_held,
             hold_cue=self._segments.cue(hold_s, window.side, sides_held) if window is not None else None)
+
+    def _remember_view(self, t_s: float, view: str) -> None:
+        self._views_read.append((t_s, view))
+        while self._views_read[0][0] < t_s - self.common.view_memory_s:
+            self._views_read.popleft()
+
+    def _view_as_read(self) -> str:
+        """The view most of the last ``view_memory_s`` of readable frames showed."""
+        return Counter(view for _, view in self._views_read).most_common(1)[0][0]
 
     def _sees_trunk(self, pose: PoseFrame | None) -> bool:
         return pose is not None and sees(pose, TRUNK, self.common.min_visibility)

@@ -89,6 +89,18 @@ def test_persistent_needs_an_unbroken_stretch():
     assert p.update(2.2, True)
 
 
+def test_persistent_does_not_count_the_time_it_could_not_be_seen():
+    p = Persistent(1.0)
+    assert not p.update(0.0, True)  # seen for 0.2 s ...
+    assert not p.update(0.2, True)
+    for t in (0.4, 3.0, 6.0):  # ... then hidden for 6 s ...
+        p.pause(t)
+    assert not p.update(6.2, True)  # ... and seen again: 0.4 s in all, not 6
+    assert p.update(7.0, True)  # 1.2 s seen in all
+    p.pause(7.2)
+    assert not p.update(9.0, False)  # a break, seen, still starts it over
+
+
 def _reps_signal(fps: float, tops: list[tuple[float, float]], rest: float = 0.0, height: float = 90.0,
                  start: float | None = None, noise: float = 0.0, seed: int = 0):
     """A smooth signal at ``fps``: each (start_s, duration_s) a rise to ``rest + height`` and back."""

@@ -1,11 +1,14 @@
 """Seated and standing figure-four rules on front-view landmark tracks made from numbers (no model)."""
 
+import numpy as np
 import pytest
 
 from formcheck.counting import UNSEEN, HoldTracker, Window
+from formcheck.exercises.base import body_width_ratio, facing_yaw_deg
 from formcheck.exercises.seated_figure_four import SeatedFigureFour
 from formcheck.exercises.seated_figure_four import Thresholds as SeatedThresholds
 from formcheck.exercises.standing_figure_four import StandingFigureFour
+from formcheck.pose.landmarks import Joint
 from formcheck.session import Session
 from population_tracks import replay_population
 from synthetic_front import seated_figure_four_pose, standing_figure_four_pose, turned
@@ -357,6 +360,49 @@ def test_standing_a_side_on_camera_is_told_while_the_chair_hides_the_legs(yaw_de
     poses = [turned(p, yaw_deg) for p in track(standing_figure_four_pose, [(2, None, {**UPRIGHT, **hidden}), (8, "left", hidden)])]
     result, _ = run(StandingFigureFour(), poses)
     assert ("wrong_view" in fired(result)) == wrong
+
+
+def turned_script(script):
+    """``script`` as in ``track``, each step with the body's turn from the camera as its fourth
+    item: the standing figure-four's poses, turned."""
+    poses, t0 = [], 0.0
+    for duration, crossed, extra, yaw in script:
+        step = track(standing_figure_four_pose, [(duration, crossed, extra)])
+        poses += [turned(p.replace(t_s=p.t_s + t0), yaw) for p in step]
+        t0 += duration
+    return poses
+
+
+def test_standing_the_view_is_read_standing_tall():
+    # Sat back into the stretch MediaPipe reads the hips' line turned further (here side-on),
+    # and one frame read side-on as the leg crossed must not set the view for the whole hold.
+    script = [(2, None, UPRIGHT, 45.0), (0.07, None, UPRIGHT, 85.0), (8, "left", {}, 85.0), (3, None, UPRIGHT, 45.0),
+              (8, "right", {}, 85.0), (2, None, UPRIGHT, 45.0)]
+    result, _ = run(StandingFigureFour(), turned_script(script))
+    assert "wrong_view" not in fired(result)
+    assert holds(result) == [("left", 8), ("right", 8)]
+    assert "hold_count" not in result.not_judged  # an oblique view: the count stands
+
+
+def test_standing_a_side_on_body_whose_hips_read_less_turned_gets_wrong_view():
+    # Standing, MediaPipe sets the two hips close in depth and reads their line turned less
+    # than the shoulders' (see standing_turn_deg; a camera 70 deg off read the hips 58, the
+    # shoulders 72): the larger turn is the body's. Here, filmed 72 deg off, the world hips read
+    # 57, the shoulders 78; the picture, 0.2 wide, does not say side-on by itself.
+    def twisted(pose):
+        world = pose.world_xyz.copy()
+        for name, deg in (("HIP", -15.0), ("SHOULDER", 6.0)):
+            a = np.radians(deg)
+            about_up = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+            pair = [Joint[f"LEFT_{name}"], Joint[f"RIGHT_{name}"]]
+            middle = world[pair].mean(axis=0)
+            world[pair] = (world[pair] - middle) @ about_up.T + middle
+        return pose.replace(world_xyz=world)
+
+    poses = [twisted(p) for p in turned_script([(4, None, UPRIGHT, 72.0), (6, "left", {}, 72.0)])]
+    assert facing_yaw_deg(poses[0]) < 60.0 and body_width_ratio(poses[0]) > 0.18
+    result, _ = run(StandingFigureFour(), poses)
+    assert "wrong_view" in fired(result)
 
 
 def test_standing_hold_goes_on_when_the_crossed_leg_is_lost_while_sat_back():

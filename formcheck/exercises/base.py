@@ -97,6 +97,11 @@ class CommonThresholds:
     # the same stretch this fast. Seen again out of the stretch, it ended when last seen.
     hidden_hold_s: float = 5.0
     wrong_view_s: float = 2.0         # wrong camera view this long -> wrong_view
+    # A posture that hides the camera's angle (Exercise.view_readable) keeps the view read over
+    # the last this many seconds the angle showed, as most of those frames read it: one frame
+    # read side-on as the leg crossed made a whole 7 s stretch "side" (tuning side). Its time
+    # does not count toward wrong_view either way.
+    view_memory_s: float = 1.0
     # A set-up problem (``Exercise.setup_watch``) is said live once the person has been seen
     # this long: on the standing figure-four's 79 tuning-side clips the chair watch's answer
     # after 10 s was its final one in 78, and in the other it was early, not wrong.

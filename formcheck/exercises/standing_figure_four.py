@@ -25,6 +25,7 @@ from formcheck.counting import UNSEEN, HoldTracker, Window
 from formcheck.exercises.base import (FRONT, OBLIQUE, SIDE, CommonThresholds, Fault, FaultSpec, HoldExercise, KeyAngle,
                                       body_width_ratio, crossed_leg, facing_yaw_deg, midpoint, missing_side,
                                       sustained_extreme)
+from formcheck.exercises.lower_body import standing_turn_deg
 from formcheck.exercises.seated_figure_four import StandingFoot, crossed_side, figure_four_metrics, why_not_crossed
 from formcheck.pose.landmarks import Joint, PoseFrame
 
@@ -57,9 +58,15 @@ class Thresholds:
     hold_enter_s: float = 0.5             # posture seen this long starts a hold (holds are short)
     hold_exit_s: float = 1.0              # ... gone this long ends it
     release_s: float = 0.25  # undone this long lets a hold go (a switch of legs then starts the other side's)
-    max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90)
+    max_view_yaw_deg: float = 75.0        # body turned from the camera: front or oblique (side-on ~90); the
+                                          # larger of the hips' and shoulders' turn (standing_turn_deg)
     min_view_width_ratio: float = 0.15    # shoulders and hips narrower than this in the picture (over the
                                           # torso's length; ~0.7 facing) = side-on, whatever the turn reads
+    # Sat back into the stretch, MediaPipe reads the hips' line turned further (tuning side: a
+    # median 2-3 deg past the camera's true angle, up to 12; standing tall 1-5 deg short of it):
+    # the view is read standing tall (see Exercise.view_readable).
+    view_max_lean_deg: float = 15.0
+    view_min_knee_deg: float = 150.0
     # The chair is in the way (see ChairInTheWay) when the hand that rests on it (it moves
     # less than this share of the other hand) is on the side nearer the camera, and the
     # body is turned at least this far from it (MediaPipe's estimate; the chair began to
@@ -176,8 +183,11 @@ class StandingFigureFour(HoldExercise):
         m["seen_support_knee_deg"] = m["support_knee_deg"] if seen else float("nan")
         return m
 
+    def view_readable(self, m: dict[str, float]) -> bool:
+        return m["trunk_lean_deg"] <= self.th.view_max_lean_deg and m["support_knee_deg"] >= self.th.view_min_knee_deg
+
     def view_ok(self, pose: PoseFrame, th: CommonThresholds) -> bool:
-        return facing_yaw_deg(pose) <= self.th.max_view_yaw_deg and self.view_ok_from_trunk(pose, th)
+        return standing_turn_deg(pose) <= self.th.max_view_yaw_deg and self.view_ok_from_trunk(pose, th)
 
     def view_ok_from_trunk(self, pose: PoseFrame, th: CommonThresholds) -> bool:
         # The chair can hide the legs; the trunk's width in the picture still shows a body side-on.
