@@ -6,6 +6,7 @@ duration, so one noisy frame never starts or ends anything.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
@@ -229,13 +230,12 @@ class RepCounter:
         """The sample from which the signal has stayed below ``line`` and still (within
         ``min_exit_rise``) for ``settle_s``, if it has."""
         times = self.rep.times_s
-        first = next((i for i in range(len(times) - 1, -1, -1) if times[-1] - times[i] >= self.settle_s), None)
-        if first is None:
+        first = bisect.bisect_right(times, times[-1] - self.settle_s) - 1  # the last sample settle_s back
+        if first < 0:
             return None
         stretch = self._values[first:]
-        if max(stretch) >= line or max(stretch) - min(stretch) >= self.min_exit_rise:
-            return None
-        return first
+        top = max(stretch)
+        return first if top < line and top - min(stretch) < self.min_exit_rise else None
 
     def _low_around_s(self, i: int, line: float) -> float:
         """How long the signal stayed below ``line`` around sample ``i`` of the current rep."""

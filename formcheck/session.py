@@ -159,16 +159,7 @@ class Session:
 
         self._person_seen |= pose is not None
         self._check_common(t_s, "out_of_frame", self._unseen.update(t_s, self._person_seen and not seen))
-        if seen and not ex.view_readable(metrics) and self._views_read:
-            view = self._view_as_read()  # a posture that hides the camera's angle
-            self._wrong_view.pause(t_s)
-        else:
-            right_view = (ex.view_ok(pose, self.common) if seen
-                          else ex.view_ok_from_trunk(pose, self.common) if self._sees_trunk(pose) else True)
-            self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
-            view = ex.view_class(pose, self.common) if seen else None
-            if seen:
-                self._remember_view(t_s, view)
+        view = self._read_view(t_s, pose, seen, metrics)
         self.views.note(t_s, view)
 
         in_position = seen and view in ex.count_views and ex.in_position(metrics)
@@ -186,17 +177,27 @@ class Session:
             sides_held=sides_held,
             hold_cue=self._segments.cue(hold_s, window.side, sides_held) if window is not None else None)
 
-    def _remember_view(self, t_s: float, view: str) -> None:
-        self._views_read.append((t_s, view))
-        while self._views_read[0][0] < t_s - self.common.view_memory_s:
-            self._views_read.popleft()
-
-    def _view_as_read(self) -> str:
-        """The view most of the last ``view_memory_s`` of readable frames showed."""
-        return Counter(view for _, view in self._views_read).most_common(1)[0][0]
-
-    def _sees_trunk(self, pose: PoseFrame | None) -> bool:
-        return pose is not None and sees(pose, TRUNK, self.common.min_visibility)
+    def _read_view(self, t_s: float, pose: PoseFrame | None, seen: bool, metrics: dict[str, float]) -> str | None:
+        """The camera's view on this frame (None: the body is not seen), and wrong_view kept up.
+        A posture that hides the view keeps the one most of the last ``view_memory_s`` of
+        readable frames showed, and its time does not count toward wrong_view."""
+        ex, read = self.exercise, self._views_read
+        if seen and not ex.view_readable(metrics) and read:
+            self._wrong_view.pause(t_s)
+            return Counter(view for _, view in read).most_common(1)[0][0]
+        if seen:
+            right_view = ex.view_ok(pose, self.common)
+        else:  # a prop hiding the legs: the trunk may still show the view
+            trunk_seen = pose is not None and sees(pose, TRUNK, self.common.min_visibility)
+            right_view = not trunk_seen or ex.view_ok_from_trunk(pose, self.common)
+        self._check_common(t_s, "wrong_view", self._wrong_view.update(t_s, not right_view))
+        if not seen:
+            return None
+        view = ex.view_class(pose, self.common)
+        read.append((t_s, view))
+        while read[0][0] < t_s - self.common.view_memory_s:
+            read.popleft()
+        return view
 
     def _watch_setup(self, t_s: float, pose: PoseFrame) -> None:
         """Let the set-up watch see the frame; once the person has been seen long enough,

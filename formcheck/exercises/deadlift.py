@@ -81,18 +81,25 @@ def depth_tilt_deg(pose: PoseFrame) -> float:
 class CameraTilt:
     """The camera's height as MediaPipe's world trunk shows it: the trunk's depth tilt while
     standing tall (``depth_tilt_deg``), its median over the last ``window_s`` seconds of
-    standing. NaN until the person has stood tall. The camera must stand still."""
+    standing; ``unknown_deg`` when the person has not stood tall in that time. The camera must
+    stand still."""
 
-    def __init__(self, upright_lean_deg: float, window_s: float):
-        self.upright_lean_deg, self.window_s = upright_lean_deg, window_s
+    def __init__(self, upright_lean_deg: float, window_s: float, unknown_deg: float):
+        self.upright_lean_deg, self.window_s, self.unknown_deg = upright_lean_deg, window_s, unknown_deg
         self._standing: deque[tuple[float, float]] = deque()  # (t, tilt)
+        self._tilt = unknown_deg  # the median, worked out again only when the standing frames change
 
     def tilt_deg(self, pose: PoseFrame, lean_deg: float) -> float:
-        if lean_deg <= self.upright_lean_deg:
+        changed = lean_deg <= self.upright_lean_deg
+        if changed:
             self._standing.append((pose.t_s, depth_tilt_deg(pose)))
         while self._standing and self._standing[0][0] < pose.t_s - self.window_s:
             self._standing.popleft()
-        return float(np.median([tilt for _, tilt in self._standing])) if self._standing else float("nan")
+            changed = True
+        if changed:
+            self._tilt = (float(np.median([tilt for _, tilt in self._standing])) if self._standing
+                          else self.unknown_deg)
+        return self._tilt
 
 
 class LockoutCounter(RepCounter):
@@ -144,14 +151,16 @@ class Deadlift(RepExercise):
 
     def __init__(self, thresholds=None):
         super().__init__(thresholds)
-        self._camera = CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s)
+        self._camera = self._new_camera()
+
+    def _new_camera(self) -> CameraTilt:
+        # not yet seen standing tall: no correction
+        return CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s, self.th.usual_camera_tilt_deg)
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         ear, shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("ear", "shoulder", "hip", "knee", "ankle"))
         lean = trunk_lean_deg(pose)
         camera_tilt = self._camera.tilt_deg(pose, lean)
-        if not np.isfinite(camera_tilt):  # not yet seen standing tall: no correction
-            camera_tilt = self.th.usual_camera_tilt_deg
         bend = geometry.line_deviation_deg(ear, shoulder, hip)
         return {
             "trunk_lean_deg": lean,
@@ -164,7 +173,7 @@ class Deadlift(RepExercise):
         }
 
     def counter(self) -> RepCounter:
-        self._camera = CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s)  # a new session
+        self._camera = self._new_camera()  # a new session
         return LockoutCounter(self.th.lockout_s, enter_rise=self.th.rep_lean_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
