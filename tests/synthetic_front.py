@@ -49,12 +49,13 @@ def _foot(w: np.ndarray, side: str, ankle) -> None:
     w[Joint[f"{side}_FOOT_INDEX"]] = ankle + [0, 0.06, -0.14]
 
 
-def _crossed_leg(w: np.ndarray, crossed: str, support_knee: np.ndarray) -> None:
-    """The crossed leg: ankle resting on the other knee, knee out to its own side."""
+def _crossed_leg(w: np.ndarray, crossed: str, support_knee: np.ndarray, ankle_off_m: float = 0.0) -> None:
+    """The crossed leg: ankle resting on the other knee, knee out to its own side.
+    ``ankle_off_m``: MediaPipe reads the resting ankle this far out to its own side."""
     sx = SIDE_X[crossed]
     hip = w[Joint[f"{crossed}_HIP"]]
     w[Joint[f"{crossed}_KNEE"]] = hip + THIGH * _unit([sx * 0.75, -0.1, -0.65])
-    _foot(w, crossed, support_knee + [0.0, -0.08, 0.03])
+    _foot(w, crossed, support_knee + [sx * ankle_off_m, -0.08, 0.03])
 
 
 def seated_figure_four_pose(t_s: float, crossed: str | None, lean_deg: float = 20.0,
@@ -76,9 +77,11 @@ def seated_figure_four_pose(t_s: float, crossed: str | None, lean_deg: float = 2
 
 
 def standing_figure_four_pose(t_s: float, crossed: str | None, knee_deg: float = 135.0,
-                              lean_deg: float = 25.0, swap_legs: bool = False, hide_legs: bool = False) -> PoseFrame:
+                              lean_deg: float = 25.0, swap_legs: bool = False, hide_legs: bool = False,
+                              ankle_off_m: float = 0.0) -> PoseFrame:
     """Standing on one leg, hips sitting back: the standing knee bent to ``knee_deg``, shin and
-    thigh tilted equally (shin forward, thigh back). ``crossed=None``: standing on both feet."""
+    thigh tilted equally (shin forward, thigh back). ``crossed=None``: standing on both feet.
+    ``ankle_off_m``: the crossed ankle misread that far out to its side, at the same height."""
     w = np.zeros((N_LANDMARKS, 3))
     tilt = np.radians((180.0 - knee_deg) / 2)
     legs = {}
@@ -92,7 +95,7 @@ def standing_figure_four_pose(t_s: float, crossed: str | None, knee_deg: float =
         _foot(w, side, ankle)
     if crossed is not None:
         support = "LEFT" if crossed == "right" else "RIGHT"
-        _crossed_leg(w, crossed.upper(), legs[support][0])
+        _crossed_leg(w, crossed.upper(), legs[support][0], ankle_off_m)
     if swap_legs:
         w = _swap(w, ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"))
     pose = _pose(t_s, w, camera_y=-0.1)

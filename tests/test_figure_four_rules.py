@@ -343,6 +343,18 @@ def test_standing_a_foot_on_a_hanging_thigh_is_not_crossed():
     assert ex.held_side({**m, "crossed_thigh_deg": 8.0}) is None
 
 
+def test_standing_hold_goes_on_while_the_raised_ankle_is_misread_far_off_the_knee():
+    # Sat deep on one leg, MediaPipe put a resting ankle 3 shins off the other knee for
+    # seconds (tuning side); raised that high, the leg is still crossed.
+    deep_misread = {"knee_deg": 100.0, "lean_deg": 16.0, "ankle_off_m": 1.2}
+    ex = StandingFigureFour()
+    m = ex.measure(standing_figure_four_pose(0.0, "left", **deep_misread))
+    assert m["ankle_gap_ratio"] > 3 and m["ankle_raise_ratio"] > ex.th.min_ankle_raise_ratio
+    result, _ = standing([(2, None, UPRIGHT), (2, "left", {}), (5, "left", deep_misread), (2, "left", {}),
+                          (3, None, UPRIGHT), (6, "right", {}), (2, None, UPRIGHT)])
+    assert holds(result) == [("left", 9), ("right", 6)]
+
+
 def test_standing_hold_goes_on_while_the_body_is_hidden_for_a_few_seconds():
     # Behind the chair MediaPipe can lose the legs for seconds; the hold goes on when it is
     # still held after, and ends where it was last seen when it is not.

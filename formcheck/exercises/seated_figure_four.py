@@ -40,7 +40,6 @@ class Thresholds:
     # or this low): jumpy landmarks between these and the levels above do not end it.
     release_ankle_gap_ratio: float = 1.1
     release_ankle_raise_ratio: float = 0.25
-    raised_ankle_gap_ratio: float = 1.1   # ... and an ankle still well raised may read this far off
     max_thigh_drop_deg: float = 45.0      # both thighs further below level than this: not seated
     max_seated_lean_deg: float = 75.0     # beyond this the trunk is not "up" (unless folded over the legs)
     # Folded this far forward, the chest hides the crossed leg: a hold in progress goes on
@@ -179,13 +178,14 @@ def why_not_crossed(m: dict[str, float], th) -> str | None:
 def crossed_side(m: dict[str, float], th) -> str | None:
     """The crossed leg when an ankle rests on the other leg; ``UNSEEN`` (a hold in progress
     goes on) when the trunk is folded so far forward that the crossed leg is hidden, or the
-    ankle is well raised but read off the other leg; ``HALFWAY`` when the posture is neither
+    ankle is still well raised but read off the other leg, however far (sat deep on one leg,
+    MediaPipe put a resting ankle 3 shins off); ``HALFWAY`` when the posture is neither
     clearly crossed nor clearly undone; else None."""
     if (m["ankle_gap_ratio"] <= th.max_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio):
         return "left" if m["crossed_side_sign"] > 0 else "right"
     if m["trunk_lean_deg"] >= th.hidden_leg_lean_deg:
         return UNSEEN
-    if m["ankle_gap_ratio"] <= th.raised_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio:
+    if m["ankle_raise_ratio"] >= th.min_ankle_raise_ratio:
         return UNSEEN  # the ankle is well up: only its place on the other leg is misread
     if m["ankle_gap_ratio"] <= th.release_ankle_gap_ratio and m["ankle_raise_ratio"] >= th.release_ankle_raise_ratio:
         return HALFWAY

@@ -40,10 +40,10 @@ class Thresholds:
     min_ankle_raise_ratio: float = 0.5    # raised ankle above the other ankle, x torso length
     release_ankle_gap_ratio: float = 1.4  # a hold ends only when the ankle is clearly off ...
     release_ankle_raise_ratio: float = 0.25  # ... or clearly down (see seated_figure_four)
-    # Sat back on one leg, MediaPipe misplaces the crossed ankle (off the knee by 1.5-2 shins,
-    # or down by the other foot when filmed obliquely) although it has not moved; at rest the
-    # ankles are level (raised <= 0.12 torso on the tuning half) and the trunk upright (<= 14 deg).
-    raised_ankle_gap_ratio: float = 2.5   # an ankle still well raised is a hold going on up to here
+    # Sat back on one leg, MediaPipe misplaces the crossed ankle (off the knee by 1.5-3.5 shins,
+    # or down by the other foot when filmed obliquely) although it has not moved: an ankle still
+    # raised is a hold going on (see crossed_side); at rest the ankles are level (raised <= 0.12
+    # torso on the tuning half) and the trunk upright (<= 14 deg).
     sat_back_lean_deg: float = 20.0       # leaning this far ...
     sat_back_knee_deg: float = 160.0      # ... on a standing knee bent this far: a hold goes on
     max_standing_lean_deg: float = 80.0   # beyond this the person is not standing
