@@ -125,6 +125,7 @@ class Session:
         self.result = SessionResult(exercise=exercise, common=self.common)
         self._keep_timeline = keep_timeline
         self._smoother = PoseSmoother() if smooth else (lambda pose: pose)
+        exercise.start_session()
         self._segments: _Segments = SEGMENTS[exercise.kind](self, exercise)
         self._unseen = Persistent(self.common.out_of_frame_s)
         self._wrong_view = Persistent(self.common.wrong_view_s)

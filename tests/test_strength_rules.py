@@ -11,6 +11,7 @@ from formcheck.exercises.chair_squat import ChairSquat
 from formcheck.exercises.clamshell import Clamshell
 from formcheck.exercises.deadlift import Deadlift, depth_tilt_deg
 from formcheck.exercises.squat import Squat
+from formcheck.overlay import Presenter
 from formcheck.pose.landmarks import Joint, PoseFrame
 from formcheck.pose.store import load_track
 from formcheck.session import Session
@@ -264,6 +265,26 @@ def test_the_back_is_read_against_the_cameras_height():
         session, back_cue = Session(Deadlift()), Deadlift().message("rounded_back")
         banners = {session.update(p.t_s, world_tilted(p, tilt)).banner for p in poses}
         assert any(b is not None and b.text == back_cue for b in banners) == cued
+
+
+def test_what_a_session_learnt_is_kept_until_the_next_session():
+    # The camera's height is learnt standing tall. An overlay built as the first hinge starts
+    # (it reads the exercise's rep threshold) must not make the session forget it; a new
+    # session on the same exercise starts afresh.
+    poses = [world_tilted(p, 8.0) for p in deadlift_track(reps=2, bottom=replace(DL_BOTTOM, neck=28.0))]
+    exercise = Deadlift()
+    session = Session(exercise)
+    leans = [session.update(pose.t_s, pose).metrics["trunk_lean_deg"] for pose in poses[:1]]
+    for pose in poses[1:]:
+        if leans[-1] > exercise.th.upright_lean_deg and leans[-2] <= exercise.th.upright_lean_deg:
+            Presenter(exercise)
+        leans.append(session.update(pose.t_s, pose).metrics["trunk_lean_deg"])
+    assert codes(session.finish()) == [] and len(session.result.reps) == 2
+    bottom = poses[int(np.argmax(leans))]
+    learnt = exercise.measure(bottom)["neck_bend_deg"]
+    Session(exercise)
+    forgotten = exercise.measure(bottom)["neck_bend_deg"]  # no standing frame yet: no correction
+    assert forgotten - learnt == pytest.approx(exercise.th.bend_per_camera_tilt * (8.0 + 6.0), abs=1.0)
 
 
 def test_the_standing_trunks_depth_tilt_reads_the_cameras_height():

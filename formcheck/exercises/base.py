@@ -430,6 +430,10 @@ class Exercise:
         """Fault codes visible on this frame (shown live once they persist)."""
         return []
 
+    def start_session(self) -> None:
+        """Forget what an earlier session taught the measures (a body's standing height, a
+        camera's height): the session calls this before its first frame."""
+
     def setup_watch(self) -> "SetupWatch | None":
         """Something about the set-up the whole video shows (e.g. a prop between the camera
         and the body), watched frame by frame and said at the end; None: nothing to watch."""

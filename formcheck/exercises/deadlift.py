@@ -151,11 +151,11 @@ class Deadlift(RepExercise):
 
     def __init__(self, thresholds=None):
         super().__init__(thresholds)
-        self._camera = self._new_camera()
+        self.start_session()
 
-    def _new_camera(self) -> CameraTilt:
+    def start_session(self) -> None:
         # not yet seen standing tall: no correction
-        return CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s, self.th.usual_camera_tilt_deg)
+        self._camera = CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s, self.th.usual_camera_tilt_deg)
 
     def measure(self, pose: PoseFrame) -> dict[str, float]:
         ear, shoulder, hip, knee, ankle = (midpoint(pose, j) for j in ("ear", "shoulder", "hip", "knee", "ankle"))
@@ -173,7 +173,6 @@ class Deadlift(RepExercise):
         }
 
     def counter(self) -> RepCounter:
-        self._camera = self._new_camera()  # a new session
         return LockoutCounter(self.th.lockout_s, enter_rise=self.th.rep_lean_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:

@@ -97,7 +97,10 @@ class Squat(RepExercise):
 
     def __init__(self, thresholds=None):
         super().__init__(thresholds)
-        self._hip_drop = HipDrop()
+        self.start_session()
+
+    def start_session(self) -> None:
+        self._hip_drop = HipDrop()  # the standing height is learnt anew
 
     def view_ok(self, pose: PoseFrame, th) -> bool:
         return True  # depth, lean, heels and speed read from any view; knees only from the front
@@ -135,7 +138,6 @@ class Squat(RepExercise):
         return side_joint(near, "hip"), side_joint(near, "knee"), side_joint(near, "ankle")
 
     def counter(self) -> RepCounter:
-        self._hip_drop = HipDrop()  # a new session: the standing height is learnt anew
         return RepCounter(enter_rise=self.th.rep_rise_deg, enter_level=self.th.rep_tilt_deg)
 
     def live_cues(self, m: dict[str, float], active: bool) -> list[str]:
