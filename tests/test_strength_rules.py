@@ -10,6 +10,7 @@ import pytest
 from formcheck.exercises.chair_squat import ChairSquat
 from formcheck.exercises.clamshell import Clamshell
 from formcheck.exercises.deadlift import Deadlift, depth_tilt_deg
+from formcheck.exercises.lower_body import leans_toward_toes
 from formcheck.exercises.squat import Squat
 from formcheck.overlay import Presenter
 from formcheck.pose.landmarks import Joint, PoseFrame
@@ -240,6 +241,28 @@ def test_deadlift_from_the_front_counts_the_hinges_and_says_what_it_cannot_judge
 def test_deadlift_from_the_side_judges_everything():
     result = run(Deadlift(), deadlift_track(reps=2, yaw=90.0))
     assert len(result.reps) == 2 and result.not_judged == {}
+
+
+def feet_reversed(pose: PoseFrame) -> PoseFrame:
+    """The pose with MediaPipe's world toes and heels swapped: the feet read pointing backwards."""
+    world = pose.world_xyz.copy()
+    for side in ("LEFT", "RIGHT"):
+        heel, toe = Joint[f"{side}_HEEL"], Joint[f"{side}_FOOT_INDEX"]
+        world[[heel, toe]] = world[[toe, heel]]
+    return pose.replace(world_xyz=world)
+
+
+def test_a_pull_from_the_floor_counts_though_the_feet_first_read_backwards():
+    # Filmed (mirrored): a deadlift filmed from the bottom whose first 0.3 s read the world
+    # feet pointing backwards, so the deep hinge read as a 52 deg lean back; that became the
+    # resting level and the pull counted nothing. Nobody on their feet leans back that far.
+    poses = stance_track([(0.0, DL_BOTTOM), (1.0, DL_BOTTOM), (2.5, DL_TOP), (4.5, DL_TOP)], noise_px=1.5)
+    misread = [feet_reversed(p) if p.t_s < 0.3 else p for p in poses]
+    assert not leans_toward_toes(misread[0])
+    assert len(run(Deadlift(), poses).reps) == 1
+    assert len(run(Deadlift(), misread).reps) == 1
+    leaning_back = stance_track([(0.0, DL_TOP), (1.5, DL_TOP), (2.5, Stance(lean=-30.0)), (4.0, DL_TOP), (5.5, DL_TOP)])
+    assert len(run(Deadlift(), leaning_back).reps) == 0  # a lean back is still no hinge
 
 
 def world_tilted(pose: PoseFrame, tilt_deg: float) -> PoseFrame:

@@ -51,6 +51,10 @@ class Thresholds:
     min_chest_rise_fraction: float = 0.3  # chest rise per degree of hip opening at the start of the lift
     max_lean_back_deg: float = 10.0        # trunk behind vertical at lockout
     rep_lean_deg: float = 30.0             # trunk leans this far forward = a rep
+    # On their feet nobody leans back this far: a trunk read leaning back more is a hinge whose
+    # feet MediaPipe read pointing backwards (a filmed pull from the floor, mirrored: 52-54 deg
+    # for its first 0.3 s, and no rep was counted). Acted leans back read up to 36 deg (tuning side).
+    max_standing_lean_back_deg: float = 45.0
     bottom_band_deg: float = 10.0          # within this of the smallest hip angle = the bottom (the
                                            # back is judged by its median bend there: see check_rep)
     lift_check_deg: float = 20.0           # the start of the lift: until the hips have opened this much
@@ -164,7 +168,8 @@ class Deadlift(RepExercise):
         bend = geometry.line_deviation_deg(ear, shoulder, hip)
         return {
             "trunk_lean_deg": lean,
-            "hinge_lean_deg": lean if leans_toward_toes(pose) else -lean,  # a lean back is no hinge
+            # a lean back is no hinge
+            "hinge_lean_deg": lean if leans_toward_toes(pose) or lean > self.th.max_standing_lean_back_deg else -lean,
             "trunk_forward_deg": signed_lean_deg(pose),
             "hip_deg": geometry.angle_deg(shoulder, hip, knee),
             "knee_deg": geometry.angle_deg(hip, knee, ankle),
