@@ -1,4 +1,5 @@
-"""The filmed-clip variants (benchmarks.filmed_variants) film what they say, on a bundled clip."""
+"""Camera-change benchmarks do what they say: the filmed-clip variants (benchmarks.filmed_variants)
+on a bundled clip, and the lower-rate replay (benchmarks.lower_rate) on a stored track."""
 
 from pathlib import Path
 
@@ -34,3 +35,20 @@ def test_variants_mirror_halve_and_keep_the_labels_true(tmp_path):
     label = {"holds": [{"side": "left", "duration_s": 6.0}, {"side": None, "duration_s": 3.0}]}
     assert [h["side"] for h in labels_seen_as(label, VARIANTS["mirror"])["holds"]] == ["right", None]
     assert labels_seen_as(label, VARIANTS["dim"]) == label
+
+
+def test_the_lower_rate_replay_keeps_every_nth_pose(monkeypatch):
+    import benchmarks.accuracy as accuracy
+    from benchmarks.lower_rate import _compare
+
+    seen = []
+    real_replay = accuracy.replay
+
+    def replay(track, exercise_id, config=None):
+        seen.append(len(track.poses))
+        return real_replay(track, exercise_id, config)
+
+    monkeypatch.setattr(accuracy, "replay", replay)
+    squat = Path(accuracy.POPULATION) / "squat" / "squat-006.track.xz"  # 199 poses at 30 fps
+    assert _compare((squat, 15.0)) == ("squat-006", 2, True, True, "")
+    assert seen == [199, 100]
