@@ -27,6 +27,7 @@ from pathlib import Path
 import cv2
 
 from benchmarks.accuracy import REAL_CACHE, REAL_CLIPS, REAL_LABELS, real_track, replay, score
+from formcheck.video import VideoReader
 
 
 @dataclass(frozen=True)
@@ -65,26 +66,22 @@ def write_variant(source: Path, target: Path, variant: Variant) -> None:
     """``source`` filmed again as ``variant`` would, to ``target`` (.mp4); kept if there."""
     if target.exists():
         return
-    capture = cv2.VideoCapture(str(source))
-    fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
     partial = target.with_suffix(".partial.mp4")
-    writer, index = None, 0
-    try:
-        while True:
-            ok, image = capture.read()
-            if not ok:
-                break
-            if index % variant.every == 0:
-                image = variant.frame(image)
+    writer = None
+    with VideoReader(source) as video:  # its frame rate as formcheck reads it (a GIF's from its frame times)
+        try:
+            for frame in video:
+                if frame.index % variant.every:
+                    continue
+                image = variant.frame(frame.image)
                 if writer is None:
                     h, w = image.shape[:2]
-                    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*"mp4v"), fps / variant.every, (w, h))
+                    fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+                    writer = cv2.VideoWriter(str(partial), fourcc, video.info.fps / variant.every, (w, h))
                 writer.write(image)
-            index += 1
-    finally:
-        capture.release()
-        if writer is not None:
-            writer.release()
+        finally:
+            if writer is not None:
+                writer.release()
     partial.rename(target)
 
 

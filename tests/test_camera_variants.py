@@ -7,17 +7,14 @@ import cv2
 import numpy as np
 
 from benchmarks.filmed_variants import VARIANTS, labels_seen_as, write_variant
+from formcheck.video import VideoReader
 
 CLIP = Path(__file__).resolve().parent.parent / "samples" / "glute_bridge" / "bridge_clean_left.mp4"
 
 
 def frames(path: Path) -> list[np.ndarray]:
-    capture, out = cv2.VideoCapture(str(path)), []
-    while True:
-        ok, image = capture.read()
-        if not ok:
-            return out
-        out.append(image)
+    with VideoReader(path) as video:
+        return [frame.image for frame in video]
 
 
 def test_variants_mirror_halve_and_keep_the_labels_true(tmp_path):
