@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_CLIP ?= samples/glute_bridge/bridge_clean_left.mp4
 
-.PHONY: setup demo test samples population accuracy benchmark benchmark-adaptive fuzz clean
+.PHONY: setup demo test samples population accuracy accuracy-cameras benchmark benchmark-adaptive fuzz clean
 
 $(BIN)/formcheck: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ population: setup
 # How often formcheck is right: the test half of the population and the filmed clips.
 accuracy: setup
 	$(BIN)/python -m benchmarks.accuracy
+
+# The filmed clips as other cameras would film them, and the rules at a lower frame rate.
+accuracy-cameras: setup
+	$(BIN)/python -m benchmarks.filmed_variants
+	$(BIN)/python -m benchmarks.lower_rate
 
 # 500 damaged videos, each analysed with a time limit (~10 min; CI runs 30 of them).
 fuzz: setup $(VENV)/.test-deps
