@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class Variant:
     brightness: float = 1.0
 
     def frame(self, image):
+        """The picture as this camera would film it."""
         if self.scale != 1.0:
             image = cv2.resize(image, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_AREA)
         if self.mirror:
@@ -96,7 +98,9 @@ def labels_seen_as(label: dict, variant: Variant) -> dict:
 
 
 def run_variant(name: str) -> tuple[int, int]:
-    variant, folder = VARIANTS[name], REAL_CACHE / "variants" / name
+    variant = VARIANTS[name]
+    # named by what the variant does, so a changed variant is written again
+    folder = REAL_CACHE / "variants" / f"{name}-{hashlib.sha256(repr(variant).encode()).hexdigest()[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
     right = scored = 0
     for label in json.loads(REAL_LABELS.read_text())["clips"]:
