@@ -118,6 +118,11 @@ class RepCounter:
     def active(self) -> bool:
         return self.rep is not None
 
+    @property
+    def waiting(self) -> int:
+        """Reps that have ended but are not handed over yet (see the deadlift's lockout)."""
+        return 0
+
     def update(self, t_s: float, value: float, metrics: dict[str, float]) -> Window | None:
         """Feed one sample; returns the finished rep when one completes."""
         if not np.isfinite(value):

@@ -172,7 +172,7 @@ class Session:
         sides_held = tuple(sorted({h.side for h in result.holds if h.side}))
         hold_s = (t_s - window.start_s) if window is not None else None
         return LiveState(
-            t_s=t_s, pose=pose, metrics=metrics, rep_count=len(result.reps),
+            t_s=t_s, pose=pose, metrics=metrics, rep_count=len(result.reps) + self._segments.waiting,
             hold_side=window.side if window is not None else None, hold_s=hold_s,
             banner=self._current_banner(t_s, seen, in_position), in_position=in_position,
             sides_held=sides_held,
@@ -335,6 +335,7 @@ class _Segments(Protocol):
 
     active: bool                # a rep or hold is in progress
     hold: Window | None         # the hold in progress, if any
+    waiting: int                # reps ended but still watched before they are judged: counted already
 
     def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None: ...
 
@@ -355,6 +356,10 @@ class _Reps:
     @property
     def active(self) -> bool:
         return self._counter.active
+
+    @property
+    def waiting(self) -> int:
+        return self._counter.waiting
 
     def update(self, t_s: float, metrics: dict[str, float], seen: bool, in_position: bool) -> None:
         if seen:
@@ -387,6 +392,8 @@ class _Reps:
 class _Holds:
     """Holds of a ``HoldRules`` exercise: its tracker follows the side held while in position;
     when a hold breaks, the reason is kept to say it."""
+
+    waiting = 0
 
     def __init__(self, session: Session, exercise: HoldRules):
         self._session, self._exercise = session, exercise

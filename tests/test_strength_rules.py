@@ -243,6 +243,22 @@ def test_deadlift_from_the_side_judges_everything():
     assert len(result.reps) == 2 and result.not_judged == {}
 
 
+def test_a_deadlift_is_counted_live_as_it_ends_though_judged_after_the_lockout():
+    # The 1.5 s after a rep still belong to it (to see a lean back at the top), but the count
+    # shown and spoken rises when the rep ends; before, a video ending within 1.5 s of its
+    # last rep ended showing one rep fewer than its report (26 tuning-half deadlifts).
+    session = Session(Deadlift())
+    counts = [(pose.t_s, session.update(pose.t_s, pose).rep_count) for pose in deadlift_track(reps=2)]
+    reps = session.finish().reps
+    assert [c for _, c in counts] == sorted(c for _, c in counts) and counts[-1][1] == len(reps) == 2
+    first_shown = next(t for t, c in counts if c == 1)
+    assert reps[0].end_s <= first_shown < reps[0].end_s + 0.2
+    cut = [p for p in deadlift_track(reps=2) if p.t_s <= reps[1].end_s + 0.5]  # the video ends 0.5 s later
+    session = Session(Deadlift())
+    last = [session.update(p.t_s, p) for p in cut][-1]
+    assert last.rep_count == len(session.finish().reps) == 2
+
+
 def feet_reversed(pose: PoseFrame) -> PoseFrame:
     """The pose with MediaPipe's world toes and heels swapped: the feet read pointing backwards."""
     world = pose.world_xyz.copy()

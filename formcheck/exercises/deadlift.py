@@ -115,6 +115,10 @@ class LockoutCounter(RepCounter):
         self.lockout_s = lockout_s  # (not settle_s: that is the counter's own start-up time)
         self._pending: Window | None = None
 
+    @property
+    def waiting(self) -> int:
+        return int(self._pending is not None)
+
     def update(self, t_s: float, value: float, metrics: dict[str, float]) -> Window | None:
         finished = None
         if self._pending is not None:
