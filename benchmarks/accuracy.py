@@ -184,13 +184,14 @@ def expected_reps(exercise: str, expect: dict, reps: list[dict]) -> dict:
     return {**expect, "faults_present": [], "faults_unscored": unscored, "rep_count_range": [sure, sure + maybe]}
 
 
-def _population_one(path: Path, every: int = 1) -> Score:
-    """One stored track scored against its truth; ``every`` > 1: on every n-th pose only,
-    as a camera filming at 1/n of the rate would give them (see ``benchmarks.lower_rate``)."""
+def _population_one(path: Path) -> Score:
     from formcheck.pose.store import load_track
 
-    track, truth = load_track(path)
-    track.times_s, track.poses = track.times_s[::every], track.poses[::every]
+    return score_track(*load_track(path))
+
+
+def score_track(track, truth: dict) -> Score:
+    """A population track's rules replayed and scored against its truth."""
     view = truth["view"]
     got = replay(track, truth["exercise"])
     expect = expected_reps(truth["exercise"], truth["expect"], truth["truth"]["reps"])

@@ -104,13 +104,13 @@ def run_variant(name: str) -> tuple[int, int]:
     folder.mkdir(parents=True, exist_ok=True)
     right = scored = 0
     for label in json.loads(REAL_LABELS.read_text())["clips"]:
+        if label.get("unscored"):
+            continue
         label = labels_seen_as(label, variant)
         clip = folder / f"{Path(label['file']).stem}.mp4"
         write_variant(REAL_CLIPS / label["file"], clip, variant)
         got = replay(real_track(clip, label["exercise"]), label["exercise"])
         result = score(label["file"], label["exercise"], "filmed", label, got, count_always=True)
-        if label.get("unscored"):
-            continue
         scored += 1
         right += result.ok
         if not result.ok:

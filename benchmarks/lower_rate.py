@@ -15,18 +15,20 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.accuracy import POPULATION, _population_one
+from benchmarks.accuracy import POPULATION, score_track
 
 
 def _compare(job: tuple[Path, float]) -> tuple[str, int, bool, bool, str] | None:
     from formcheck.pose.store import load_track
 
     path, fps = job
-    track, _ = load_track(path)
+    track, truth = load_track(path)
     if track.fps < 24:
         return None
     every = max(2, round(track.fps / fps))
-    full, lower = _population_one(path), _population_one(path, every)
+    full = score_track(track, truth)
+    track.times_s, track.poses = track.times_s[::every], track.poses[::every]
+    lower = score_track(track, truth)
     return path.name.split(".")[0], every, full.ok, lower.ok, "; ".join(lower.reasons if full.ok else full.reasons)
 
 

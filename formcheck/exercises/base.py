@@ -363,6 +363,7 @@ class Exercise:
 
     def __init__(self, thresholds=None):
         self.th = thresholds if thresholds is not None else self.Thresholds()
+        self.start_session()
 
     @classmethod
     def faults(cls) -> tuple[FaultSpec, ...]:
@@ -432,7 +433,8 @@ class Exercise:
 
     def start_session(self) -> None:
         """Forget what an earlier session taught the measures (a body's standing height, a
-        camera's height): the session calls this before its first frame."""
+        camera's height): called when the exercise is made, and by a session before its
+        first frame."""
 
     def setup_watch(self) -> "SetupWatch | None":
         """Something about the set-up the whole video shows (e.g. a prop between the camera

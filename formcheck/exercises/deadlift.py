@@ -157,10 +157,6 @@ class Deadlift(RepExercise):
              "trunk_forward_deg": "Trunk lean forward (deg)"}
     target_reps = "8-12"
 
-    def __init__(self, thresholds=None):
-        super().__init__(thresholds)
-        self.start_session()
-
     def start_session(self) -> None:
         # not yet seen standing tall: no correction
         self._camera = CameraTilt(self.th.upright_lean_deg, self.th.camera_window_s, self.th.usual_camera_tilt_deg)

@@ -95,10 +95,6 @@ class Squat(RepExercise):
              "trunk_lean_deg": "Trunk lean (deg)", "knee_deg": "Knee angle (deg)"}
     target_reps = "8-12"
 
-    def __init__(self, thresholds=None):
-        super().__init__(thresholds)
-        self.start_session()
-
     def start_session(self) -> None:
         self._hip_drop = HipDrop()  # the standing height is learnt anew
 
